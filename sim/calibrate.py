@@ -1,0 +1,61 @@
+"""Baseline log-odds L0 from the status quo, so the baseline scenario is stationary at the essay's levels.
+
+The essay gives levels, not dynamics. For every dyad we choose L0 so that, under the status quo (background
+moves, reciprocity, standing rules and rate events of the world; no policies, no fixed-step events), the
+expected change of trust at the essay's initial values is zero. Moves do not depend on alpha, mu or beta, so
+we estimate the expected flows once per world by running the model with trust frozen at its initial values,
+then solve E[dL] = 0 in closed form (sim.dynamics.calibrated_baseline), aiming the mean log-odds where the
+*mean trust* equals the essay's level: trust is a nonlinear function of log-odds, so with the spread the
+status quo generates, E[T] would otherwise drift away from T(E[L]). Dyads whose baseline the world file
+states keep it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from sim import dynamics
+from sim.config import Parameters, Scenario, WorldSpec
+
+REPLICATIONS = 2000
+STEPS = 72
+BURN_IN = 12
+SEED = 0
+
+
+def baseline_log_odds(scenario: Scenario) -> np.ndarray:
+    """L0 [N, N] for a scenario: calibrated from its status quo, or as stated in its world file."""
+    from sim.world import compile_world
+
+    world = compile_world(scenario, interventions=False)
+    p = scenario.parameters
+    first, second = expected_flows(scenario.world.model_dump_json(), p.reply_floor)
+    l0 = dynamics.calibrated_baseline(
+        world.l_init, first, second, world.sigma, p.alpha, p.mu, p.beta, dynamics.decay_rate(p.half_life)
+    )
+    l0 = np.where(world.baseline_fixed, world.l_fixed, l0)
+    np.fill_diagonal(l0, 0.0)
+    return l0
+
+
+@lru_cache(maxsize=32)
+def expected_flows(world_json: str, reply_floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Moments of the drive's parts per step under the status quo, with trust frozen at its initial values.
+
+    Returns the means [3, N, N] and raw second moments [3, 3, N, N] of (direct, audience, shock).
+    """
+    from sim.model import DiplomacyModel
+
+    status_quo = Scenario(
+        name="status_quo", world=WorldSpec.model_validate_json(world_json), steps=STEPS,
+        parameters=Parameters(reply_floor=reply_floor),
+    )
+    model = DiplomacyModel(status_quo, REPLICATIONS, rng=SEED, frozen=True, record=False)
+    for _ in range(BURN_IN):
+        model.step()
+    model.moments.reset()
+    model.run()
+    m = model.moments
+    return m.first / m.count, m.second / m.count

@@ -1,0 +1,118 @@
+"""The trust update as pure array functions (docs/MODEL.md, 'Trust update').
+
+Shapes: a leading replication axis R, then observer and target: L[r, o, a] is o's trust in a, as log-odds.
+W[r, a, k] is the summed weight of the moves a made toward k this step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def trust(log_odds: np.ndarray) -> np.ndarray:
+    """Log-odds -> probability, with a zero diagonal (nobody rates itself)."""
+    t = 1.0 / (1.0 + np.exp(-log_odds))
+    n = t.shape[-1]
+    t[..., np.arange(n), np.arange(n)] = 0.0
+    return t
+
+
+def stance(t: np.ndarray) -> np.ndarray:
+    """s = 2T - 1 in (-1, 1): friend (+) or foe (-); zero on the diagonal."""
+    s = 2.0 * t - 1.0
+    n = s.shape[-1]
+    s[..., np.arange(n), np.arange(n)] = 0.0
+    return s
+
+
+def direct(w: np.ndarray) -> np.ndarray:
+    """What a did to me: D[o, a] = W[a, o]."""
+    return np.swapaxes(w, -1, -2)
+
+
+def audience(w: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """What a did to those I like or fear: A[o, a] = sum_k W[a, k] s[o, k], k not in {o, a}.
+
+    The zero diagonals of W and s exclude k = a and k = o without masking.
+    """
+    return np.einsum("...ak,...ok->...oa", w, s)
+
+
+def balance(s: np.ndarray) -> np.ndarray:
+    """Structural balance (shared attitudes): B[o, a] = mean over k not in {o, a} of s[o, k] s[a, k]."""
+    n = s.shape[-1]
+    if n < 3:
+        return np.zeros_like(s)
+    return (s @ np.swapaxes(s, -1, -2)) / (n - 2)
+
+
+def drive(w: np.ndarray, s: np.ndarray, alpha: float, mu: float, beta: float) -> np.ndarray:
+    """The systematic push on trust from this step's moves and the current stance of everyone."""
+    return alpha * direct(w) + mu * audience(w, s) + beta * balance(s)
+
+
+def decay_rate(half_life: float) -> float:
+    """lam such that a departure from baseline halves in `half_life` steps."""
+    return 1.0 - 2.0 ** (-1.0 / half_life)
+
+
+def update(
+    log_odds: np.ndarray,
+    baseline: np.ndarray,
+    push: np.ndarray,
+    noise_sd: np.ndarray,
+    eps: np.ndarray,
+    lam: float,
+    l_max: float,
+) -> np.ndarray:
+    """One step: L + push - lam (L - L0) + sd * eps, clipped to [-l_max, l_max], diagonal kept at 0."""
+    new = log_odds + push - lam * (log_odds - baseline) + noise_sd * eps
+    np.clip(new, -l_max, l_max, out=new)
+    n = new.shape[-1]
+    new[..., np.arange(n), np.arange(n)] = 0.0
+    return new
+
+
+def calibrated_baseline(
+    l_init: np.ndarray, first: np.ndarray, second: np.ndarray, sigma: np.ndarray, alpha: float, mu: float,
+    beta: float, lam: float,
+) -> np.ndarray:
+    """L0 such that the status quo keeps mean trust at its initial value T0 = trust(l_init).
+
+    `first` [3, N, N] and `second` [3, 3, N, N] are the per-step means and raw second moments of the drive's
+    parts (direct, audience, shock) with trust held at T0. The drive X is linear in them, so
+    E[X] = c . first + beta * balance(s0) and Var[X] = c' (second - first first') c with c = (alpha, mu, 1).
+    The log-odds then settle around m with variance v = (Var[X] + sigma^2) / (1 - (1 - lam)^2) (an AR(1));
+    mean trust is T0 when m = logit(T0) * sqrt(1 + pi v / 8) (the probit approximation of the
+    logistic-normal mean), and E[dL] = 0 at m gives L0 = m - E[X] / lam.
+    """
+    c = np.array([alpha, mu, 1.0])
+    s0 = stance(trust(l_init.copy()))
+    mean = np.einsum("i,ixy->xy", c, first) + beta * balance(s0)
+    cov = second - np.einsum("ixy,jxy->ijxy", first, first)
+    var = np.einsum("i,ijxy,j->xy", c, cov, c) + sigma**2
+    v = var / (1.0 - (1.0 - lam) ** 2)
+    m = l_init * np.sqrt(1.0 + np.pi * v / 8.0)
+    return m - mean / lam
+
+
+def noise_scale(sigma: np.ndarray, calm: np.ndarray, reduction: float) -> np.ndarray:
+    """Misperception sd, lowered where recent dialogue keeps the pair calm (P8.S3)."""
+    return sigma * (1.0 - reduction * calm)
+
+
+def alignment(t: np.ndarray, pak: int, chn: int, usa: int) -> np.ndarray:
+    """Pakistan's alignment T[PAK, CHN] / (T[PAK, CHN] + T[PAK, USA]): 0 = with the US, 1 = with China."""
+    a, b = t[..., pak, chn], t[..., pak, usa]
+    return a / (a + b)
+
+
+def polarization(t: np.ndarray) -> np.ndarray:
+    """Share of balanced triads, using the sign of mutual stance (T[i, j] + T[j, i] - 1) on each edge."""
+    n = t.shape[-1]
+    if n < 3:
+        return np.ones(t.shape[:-2])
+    sign = np.sign(t + np.swapaxes(t, -1, -2) - 1.0)
+    i, j, k = np.array([(i, j, k) for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]).T
+    product = sign[..., i, j] * sign[..., j, k] * sign[..., i, k]
+    return (product > 0).mean(axis=-1)

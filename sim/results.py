@@ -1,0 +1,150 @@
+"""Results: a run as labelled arrays (xarray), its derived outputs, tidy tables, and a file that round-trips.
+
+Dimensions: `replication`, `step` (0 is the initial state), `observer`, `target` (actor codes), `actor`, `move`,
+`event`. Trust on the diagonal (an actor's trust in itself) is NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sim import dynamics
+from sim.config import Scenario
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+FORMAT_VERSION = 1
+
+
+class Results:
+    """Trust trajectories and move/event counts of R replications, with the scenario that produced them."""
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self.dataset = dataset
+
+    @classmethod
+    def from_arrays(
+        cls, *, trust: np.ndarray, moves: np.ndarray, events: np.ndarray, replications: Sequence[int],
+        actors: list[str], move_names: list[str], event_names: list[str], scenario: Scenario, seed: int,
+    ) -> Results:
+        trust = np.array(trust)  # a copy: the diagonal is set to NaN below
+        n = len(actors)
+        trust[..., np.arange(n), np.arange(n)] = np.nan
+        steps = np.arange(trust.shape[1])
+        rep = np.asarray(replications, dtype=np.int64)
+        ds = xr.Dataset(
+            {
+                "trust": (("replication", "step", "observer", "target"), trust,
+                          {"long_name": "trust", "units": "probability", "description": "observer's trust in target"}),
+                "moves": (("replication", "step", "actor", "move"), moves,
+                          {"long_name": "moves made", "units": "count"}),
+                "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
+            },
+            coords={"replication": rep, "step": steps, "observer": actors, "target": actors, "actor": actors,
+                    "move": move_names, "event": event_names},
+            attrs={"scenario": scenario.name, "seed": seed, "config": scenario.model_dump_json(),
+                   "format_version": FORMAT_VERSION},
+        )
+        return cls(ds)
+
+    # -- basic views -------------------------------------------------------------------------------------------
+
+    @property
+    def trust(self) -> xr.DataArray:
+        """Trust [replication, step, observer, target] in (0, 1)."""
+        return self.dataset["trust"]
+
+    @property
+    def moves(self) -> xr.DataArray:
+        return self.dataset["moves"]
+
+    @property
+    def events(self) -> xr.DataArray:
+        return self.dataset["events"]
+
+    @property
+    def actors(self) -> list[str]:
+        return [str(a) for a in self.dataset["observer"].values]
+
+    @property
+    def scenario(self) -> Scenario:
+        return Scenario.model_validate_json(self.dataset.attrs["config"])
+
+    @property
+    def seed(self) -> int:
+        return int(self.dataset.attrs["seed"])
+
+    def __repr__(self) -> str:
+        d = self.dataset.sizes
+        return (f"Results(scenario={self.dataset.attrs['scenario']!r}, replications={d['replication']}, "
+                f"steps={d['step'] - 1}, actors={self.actors})")
+
+    # -- derived outputs ---------------------------------------------------------------------------------------
+
+    def mutual_trust(self) -> xr.DataArray:
+        """Mean of the two directions for each unordered pair, dim `pair` labelled 'PAK-USA'."""
+        actors = self.actors
+        pairs = [(a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
+        values = [(self.trust.sel(observer=a, target=b) + self.trust.sel(observer=b, target=a)) / 2 for a, b in pairs]
+        out = xr.concat(values, dim="pair", coords="minimal", compat="override")
+        out = out.drop_vars(["observer", "target"], errors="ignore")
+        return out.assign_coords(pair=[f"{a}-{b}" for a, b in pairs]).rename("mutual_trust")
+
+    def alignment(self, pivot: str = "PAK", east: str = "CHN", west: str = "USA") -> xr.DataArray:
+        """Pakistan's alignment T[PAK,CHN] / (T[PAK,CHN] + T[PAK,USA]): 0 toward the US, 1 toward China."""
+        a, b = self.trust.sel(observer=pivot, target=east), self.trust.sel(observer=pivot, target=west)
+        return (a / (a + b)).drop_vars(["observer", "target"], errors="ignore").rename("alignment")
+
+    def polarization(self) -> xr.DataArray:
+        """Share of balanced triads [replication, step] (1 = two clean blocs or one)."""
+        t = np.nan_to_num(self.trust.values, nan=0.5)
+        return xr.DataArray(dynamics.polarization(t), dims=("replication", "step"),
+                            coords={"replication": self.trust.replication, "step": self.trust.step},
+                            name="polarization")
+
+    def final(self, last: int = 12) -> xr.DataArray:
+        """Mean trust over the last `last` steps, per replication and dyad."""
+        return self.trust.isel(step=slice(-last, None)).mean("step")
+
+    # -- tables -----------------------------------------------------------------------------------------------
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Tidy trust: one row per replication, step and directed dyad (columns ... observer, target, trust)."""
+        df = self.trust.to_dataframe().reset_index()
+        return df[df["observer"] != df["target"]].reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per step and dyad: mean and the 5, 25, 50, 75, 95 % quantiles of trust over replications."""
+        t = self.trust.stack(dyad=("observer", "target"))
+        t = t.isel(dyad=(t.observer != t.target).values)
+        q = t.quantile(list(QUANTILES), dim="replication")
+        frame = {"mean": t.mean("replication")}
+        for value in QUANTILES:
+            frame[f"p{round(value * 100):02d}"] = q.sel(quantile=value, drop=True)
+        df = xr.Dataset(frame).to_dataframe().reset_index()
+        return df[["step", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]].reset_index(drop=True)
+
+    def move_counts(self) -> pd.DataFrame:
+        """Moves made per step, actor and type, averaged over replications."""
+        return self.moves.mean("replication").to_dataframe(name="mean_count").reset_index()
+
+    def event_counts(self) -> pd.DataFrame:
+        """Events per step and type, averaged over replications."""
+        return self.events.mean("replication").to_dataframe(name="mean_count").reset_index()
+
+    # -- files ------------------------------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write a netCDF-4 file (h5netcdf); `Results.load` reads it back identically."""
+        path = Path(path)
+        self.dataset.to_netcdf(path, engine="h5netcdf")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Results:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            return cls(ds.load())

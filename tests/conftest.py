@@ -1,0 +1,35 @@
+"""Shared fixtures: scenario runs are cached per session so the face-validity tests share one baseline."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+import sim
+
+FACE_REPLICATIONS = 300
+FACE_STEPS = 120
+FACE_SEED = 7
+
+
+@cache
+def face_run(name: str) -> sim.Results:
+    """A scenario over FACE_REPLICATIONS replications with common random numbers (same seed for all)."""
+    return sim.run(name, replications=FACE_REPLICATIONS, steps=FACE_STEPS, seed=FACE_SEED)
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    """Write a scenario TOML next to a copy of the world file and return its path."""
+    from sim.config import scenario_path
+
+    world = scenario_path("baseline").parent / "world.toml"
+    (tmp_path / "world.toml").write_text(world.read_text())
+
+    def write(text: str, name: str = "case.toml"):
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
