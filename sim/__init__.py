@@ -23,8 +23,16 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "ConfigError", "Country", "DiplomacyModel", "Results", "Scenario", "__version__", "compare", "list_scenarios",
-    "load_scenario", "run",
+    "ConfigError",
+    "Country",
+    "DiplomacyModel",
+    "Results",
+    "Scenario",
+    "__version__",
+    "compare",
+    "list_scenarios",
+    "load_scenario",
+    "run",
 ]
 
 if TYPE_CHECKING:

@@ -28,8 +28,11 @@ def run(
     """
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     model = DiplomacyModel(
-        spec, spec.replications if replications is None else replications,
-        rng=spec.seed if seed is None else seed, steps=steps, **parameters,
+        spec,
+        spec.replications if replications is None else replications,
+        rng=spec.seed if seed is None else seed,
+        steps=steps,
+        **parameters,
     )
     model.run(progress=progress)
     return model.results()
@@ -52,8 +55,10 @@ def compare(
     out: dict[str, Results] = {}
     for spec in specs:
         out[spec.name] = run(
-            spec, replications=first.replications if replications is None else replications,
-            steps=first.steps if steps is None else steps, seed=first.seed if seed is None else seed,
+            spec,
+            replications=first.replications if replications is None else replications,
+            steps=first.steps if steps is None else steps,
+            seed=first.seed if seed is None else seed,
             progress=progress,
         )
     return out

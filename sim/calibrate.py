@@ -49,7 +49,9 @@ def expected_flows(world_json: str, reply_floor: float) -> tuple[np.ndarray, np.
     from sim.model import DiplomacyModel
 
     status_quo = Scenario(
-        name="status_quo", world=WorldSpec.model_validate_json(world_json), steps=STEPS,
+        name="status_quo",
+        world=WorldSpec.model_validate_json(world_json),
+        steps=STEPS,
         parameters=Parameters(reply_floor=reply_floor),
     )
     model = DiplomacyModel(status_quo, REPLICATIONS, rng=SEED, frozen=True, record=False)

@@ -85,7 +85,7 @@ class Dyad(Evidenced):
         if not self.low <= self.initial <= self.high:
             raise ValueError(f"need low <= initial <= high, got {self.low} <= {self.initial} <= {self.high}")
         if not self.evidence and not self.inferred:
-            raise ValueError("give evidence = [sentence ids] or inferred = \"reason\"")
+            raise ValueError('give evidence = [sentence ids] or inferred = "reason"')
         return self
 
 
@@ -281,16 +281,22 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     elif isinstance(world_ref, str):
         world_file = (path.parent / world_ref).resolve()
         if not world_file.is_file():
-            raise ConfigError(f"world file '{world_ref}' not found", file=path, key="world",
-                              hint="name a file next to the scenario, e.g. world = \"world.toml\"")
+            raise ConfigError(
+                f"world file '{world_ref}' not found",
+                file=path,
+                key="world",
+                hint='name a file next to the scenario, e.g. world = "world.toml"',
+            )
         world_raw = _read_toml(world_file)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
     merged = _deep_merge(world_raw, overrides)
     raw_events = raw.get("events", {})
     if isinstance(raw_events, dict):  # a scenario's event table changes the world's event of that name
-        raw["events"] = {k: _deep_merge(world_raw.get("events", {}).get(k, {}), v) if isinstance(v, dict) else v
-                         for k, v in raw_events.items()}
+        raw["events"] = {
+            k: _deep_merge(world_raw.get("events", {}).get(k, {}), v) if isinstance(v, dict) else v
+            for k, v in raw_events.items()
+        }
     raw["world"] = merged
 
     def origin(loc: tuple[Any, ...]) -> Path:
@@ -428,8 +434,11 @@ def check_references(scenario: Scenario, origin: Any) -> None:
     for obs in actors:
         for tgt in actors:
             if obs != tgt and tgt not in world.trust.get(obs, {}):
-                fail(("world", "trust", obs), f"no trust given for {obs} -> {tgt}",
-                     f"add [trust.{obs}.{tgt}] with initial, low, high and evidence or inferred")
+                fail(
+                    ("world", "trust", obs),
+                    f"no trust given for {obs} -> {tgt}",
+                    f"add [trust.{obs}.{tgt}] with initial, low, high and evidence or inferred",
+                )
     for obs, row in world.trust.items():
         actor(("world", "trust", obs), obs)
         for tgt in row:
@@ -474,16 +483,22 @@ def check_references(scenario: Scenario, origin: Any) -> None:
                     fail((*loc, "triggers", i), "an actor makes no moves toward itself")
             for i, step in enumerate(event.at):
                 if step > scenario.steps:
-                    fail((*loc, "at", i), f"step {step} is after the last step ({scenario.steps})",
-                         "raise steps or move the event earlier")
+                    fail(
+                        (*loc, "at", i),
+                        f"step {step} is after the last step ({scenario.steps})",
+                        "raise steps or move the event earlier",
+                    )
     for i, pol in enumerate(scenario.policies):
         loc = ("policies", i)
         actor((*loc, "actor"), pol.actor)
         actor((*loc, "target"), pol.target)
         move((*loc, "move"), pol.move)
         if pol.start > scenario.steps:
-            fail((*loc, "start"), f"start {pol.start} is after the last step ({scenario.steps})",
-                 "the policy would never act; lower start or raise steps")
+            fail(
+                (*loc, "start"),
+                f"start {pol.start} is after the last step ({scenario.steps})",
+                "the policy would never act; lower start or raise steps",
+            )
     names = [p.name for p in scenario.policies if p.name]
     for name in names:
         if names.count(name) > 1:

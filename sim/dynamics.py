@@ -74,8 +74,14 @@ def update(
 
 
 def calibrated_baseline(
-    l_init: np.ndarray, first: np.ndarray, second: np.ndarray, sigma: np.ndarray, alpha: float, mu: float,
-    beta: float, lam: float,
+    l_init: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    sigma: np.ndarray,
+    alpha: float,
+    mu: float,
+    beta: float,
+    lam: float,
 ) -> np.ndarray:
     """L0 such that the status quo keeps mean trust at its initial value T0 = trust(l_init).
 

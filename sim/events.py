@@ -27,8 +27,13 @@ def poisson_count(u: np.ndarray, rate: float) -> np.ndarray:
 
 
 def fire(
-    events: list[CompiledEvent], step: int, u_count: np.ndarray, u_trigger: np.ndarray, z_shock: np.ndarray,
-    moves: np.ndarray, shock: np.ndarray,
+    events: list[CompiledEvent],
+    step: int,
+    u_count: np.ndarray,
+    u_trigger: np.ndarray,
+    z_shock: np.ndarray,
+    moves: np.ndarray,
+    shock: np.ndarray,
 ) -> np.ndarray:
     """Apply this step's events: add log-odds shocks into `shock` [R, N, N] and triggered moves into `moves`.
 

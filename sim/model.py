@@ -28,8 +28,9 @@ def with_parameters(scenario: Scenario, parameters: dict[str, Any]) -> Scenario:
         return scenario
     for key in parameters:
         if key not in Parameters.model_fields:
-            raise ConfigError(f"unknown parameter '{key}'", key=f"parameters.{key}",
-                              hint=did_you_mean(key, Parameters.model_fields))
+            raise ConfigError(
+                f"unknown parameter '{key}'", key=f"parameters.{key}", hint=did_you_mean(key, Parameters.model_fields)
+            )
     from sim.config import validate_raw
 
     raw = scenario.model_dump()
@@ -92,8 +93,11 @@ class DiplomacyModel(mesa.Model):
             self.seed = int(self.rng.integers(2**63))
         reps = np.arange(replications) if isinstance(replications, int | np.integer) else np.asarray(replications)
         if reps.ndim != 1 or len(reps) == 0 or (reps < 0).any():
-            raise ConfigError("replications must be a positive count or a list of indices >= 0",
-                              key="replications", hint="e.g. 500, or [0, 1, 7]")
+            raise ConfigError(
+                "replications must be a positive count or a list of indices >= 0",
+                key="replications",
+                hint="e.g. 500, or [0, 1, 7]",
+            )
         self.replication_index = reps.astype(np.int64)
         self.n_replications = len(reps)
         self.n_steps = int(steps if steps is not None else self.config.steps)
@@ -126,10 +130,14 @@ class DiplomacyModel(mesa.Model):
         for code, i in self.index.items():
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
-        self.datacollector = mesa.DataCollector(model_reporters={
-            f"trust_{o}_{t}": _mean_trust(i, j)
-            for o, i in self.index.items() for t, j in self.index.items() if i != j
-        })
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                f"trust_{o}_{t}": _mean_trust(i, j)
+                for o, i in self.index.items()
+                for t, j in self.index.items()
+                if i != j
+            }
+        )
         self.datacollector.collect(self)
 
     def _setup_streams(self) -> None:
@@ -166,8 +174,13 @@ class DiplomacyModel(mesa.Model):
         c = self.columns
         shock = np.zeros_like(self.log_odds)
         event_counts = events.fire(
-            w.events, t, self.draws[:, c["event"]:c["trigger"]], self.draws[:, c["trigger"]:self._n_uniform],
-            normals[:, : c["noise"] - c["shock"]], self.moves, shock,
+            w.events,
+            t,
+            self.draws[:, c["event"] : c["trigger"]],
+            self.draws[:, c["trigger"] : self._n_uniform],
+            normals[:, : c["noise"] - c["shock"]],
+            self.moves,
+            shock,
         )
         n = w.n
         flows = w.by_pair.sum(self.moves * w.weight).reshape(-1, n, n)
@@ -179,7 +192,7 @@ class DiplomacyModel(mesa.Model):
             self.moments.add(dynamics.direct(flows), dynamics.audience(flows, stance), shock)
         else:
             eps = np.zeros_like(self.log_odds)
-            eps[:, self._pairs[0], self._pairs[1]] = normals[:, c["noise"] - c["shock"]:]
+            eps[:, self._pairs[0], self._pairs[1]] = normals[:, c["noise"] - c["shock"] :]
             push = dynamics.drive(flows, dynamics.stance(self.trust.copy()), p.alpha, p.mu, p.beta) + shock
             sd = dynamics.noise_scale(w.sigma, self.calm, p.noise_reduction)
             self.log_odds = dynamics.update(self.log_odds, self.baseline, push, sd, eps, self._lam, p.l_max)
@@ -212,10 +225,15 @@ class DiplomacyModel(mesa.Model):
             raise RuntimeError("this model was created with record=False; nothing was recorded")
         w, done = self.world, min(self.steps, self.n_steps) + 1
         return Results.from_arrays(
-            trust=np.moveaxis(self._trust_history[:done], 0, 1), moves=np.moveaxis(self._move_history[:done], 0, 1),
+            trust=np.moveaxis(self._trust_history[:done], 0, 1),
+            moves=np.moveaxis(self._move_history[:done], 0, 1),
             events=np.moveaxis(self._event_history[:done], 0, 1),
-            replications=self.replication_index, actors=w.actors, move_names=w.moves,
-            event_names=[e.name for e in w.events], scenario=self.config, seed=self.seed,
+            replications=self.replication_index,
+            actors=w.actors,
+            move_names=w.moves,
+            event_names=[e.name for e in w.events],
+            scenario=self.config,
+            seed=self.seed,
         )
 
 

@@ -28,8 +28,17 @@ class Results:
 
     @classmethod
     def from_arrays(
-        cls, *, trust: np.ndarray, moves: np.ndarray, events: np.ndarray, replications: Sequence[int],
-        actors: list[str], move_names: list[str], event_names: list[str], scenario: Scenario, seed: int,
+        cls,
+        *,
+        trust: np.ndarray,
+        moves: np.ndarray,
+        events: np.ndarray,
+        replications: Sequence[int],
+        actors: list[str],
+        move_names: list[str],
+        event_names: list[str],
+        scenario: Scenario,
+        seed: int,
     ) -> Results:
         trust = np.array(trust)  # a copy: the diagonal is set to NaN below
         n = len(actors)
@@ -38,16 +47,33 @@ class Results:
         rep = np.asarray(replications, dtype=np.int64)
         ds = xr.Dataset(
             {
-                "trust": (("replication", "step", "observer", "target"), trust,
-                          {"long_name": "trust", "units": "probability", "description": "observer's trust in target"}),
-                "moves": (("replication", "step", "actor", "move"), moves,
-                          {"long_name": "moves made", "units": "count"}),
+                "trust": (
+                    ("replication", "step", "observer", "target"),
+                    trust,
+                    {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
+                ),
+                "moves": (
+                    ("replication", "step", "actor", "move"),
+                    moves,
+                    {"long_name": "moves made", "units": "count"},
+                ),
                 "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
             },
-            coords={"replication": rep, "step": steps, "observer": actors, "target": actors, "actor": actors,
-                    "move": move_names, "event": event_names},
-            attrs={"scenario": scenario.name, "seed": seed, "config": scenario.model_dump_json(),
-                   "format_version": FORMAT_VERSION},
+            coords={
+                "replication": rep,
+                "step": steps,
+                "observer": actors,
+                "target": actors,
+                "actor": actors,
+                "move": move_names,
+                "event": event_names,
+            },
+            attrs={
+                "scenario": scenario.name,
+                "seed": seed,
+                "config": scenario.model_dump_json(),
+                "format_version": FORMAT_VERSION,
+            },
         )
         return cls(ds)
 
@@ -80,15 +106,17 @@ class Results:
 
     def __repr__(self) -> str:
         d = self.dataset.sizes
-        return (f"Results(scenario={self.dataset.attrs['scenario']!r}, replications={d['replication']}, "
-                f"steps={d['step'] - 1}, actors={self.actors})")
+        return (
+            f"Results(scenario={self.dataset.attrs['scenario']!r}, replications={d['replication']}, "
+            f"steps={d['step'] - 1}, actors={self.actors})"
+        )
 
     # -- derived outputs ---------------------------------------------------------------------------------------
 
     def mutual_trust(self) -> xr.DataArray:
         """Mean of the two directions for each unordered pair, dim `pair` labelled 'PAK-USA'."""
         actors = self.actors
-        pairs = [(a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
+        pairs = [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
         values = [(self.trust.sel(observer=a, target=b) + self.trust.sel(observer=b, target=a)) / 2 for a, b in pairs]
         out = xr.concat(values, dim="pair", coords="minimal", compat="override")
         out = out.drop_vars(["observer", "target"], errors="ignore")
@@ -102,9 +130,12 @@ class Results:
     def polarization(self) -> xr.DataArray:
         """Share of balanced triads [replication, step] (1 = two clean blocs or one)."""
         t = np.nan_to_num(self.trust.values, nan=0.5)
-        return xr.DataArray(dynamics.polarization(t), dims=("replication", "step"),
-                            coords={"replication": self.trust.replication, "step": self.trust.step},
-                            name="polarization")
+        return xr.DataArray(
+            dynamics.polarization(t),
+            dims=("replication", "step"),
+            coords={"replication": self.trust.replication, "step": self.trust.step},
+            name="polarization",
+        )
 
     def final(self, last: int = 12) -> xr.DataArray:
         """Mean trust over the last `last` steps, per replication and dyad."""

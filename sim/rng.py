@@ -54,8 +54,10 @@ class Streams:
         self.names = list(names)
         self.index = {n: i for i, n in enumerate(self.names)}
         with np.errstate(over="ignore"):
-            self._base = mix(keys[:, None] ^ stream_ids(self.names)[None, :]) if self.names else np.zeros(
-                (len(keys), 0), np.uint64
+            self._base = (
+                mix(keys[:, None] ^ stream_ids(self.names)[None, :])
+                if self.names
+                else np.zeros((len(keys), 0), np.uint64)
             )
 
     def bits(self, step: int, cols: np.ndarray | slice = slice(None)) -> np.ndarray:

@@ -171,30 +171,45 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
             (channels_for(r.actor, x.move, x.target), x.weight, x.weight_by, ai[x.target], x.intensity)
             for x in r.respond
         ]
-        rules.append(CompiledRule(
-            name=r.name or f"rule{i}:{r.actor}:{r.on}", actor=ai[r.actor], on=r.on, watch=watch,
-            about=ai[r.about] if r.about else -1, threshold=r.threshold or 0.0, probability=r.probability,
-            responses=responses,
-        ))
+        rules.append(
+            CompiledRule(
+                name=r.name or f"rule{i}:{r.actor}:{r.on}",
+                actor=ai[r.actor],
+                on=r.on,
+                watch=watch,
+                about=ai[r.about] if r.about else -1,
+                threshold=r.threshold or 0.0,
+                probability=r.probability,
+                responses=responses,
+            )
+        )
 
     event_specs = scenario.all_events() if interventions else dict(spec.events)
     events = []
     for name, e in event_specs.items():
         shocks = [(ai[s.observer], ai[s.target], s.delta, s.sd) for s in e.shocks]
-        triggers = [(int(c), g.probability, g.intensity)
-                    for g in e.triggers for c in channels_for(g.actor, g.move, g.target)]
+        triggers = [
+            (int(c), g.probability, g.intensity) for g in e.triggers for c in channels_for(g.actor, g.move, g.target)
+        ]
         at = frozenset(e.at) if interventions else frozenset()  # fixed-step events are departures
         events.append(CompiledEvent(name, e.rate, at, shocks, triggers))
 
     policies = []
     for i, p in enumerate(scenario.policies if interventions else []):
-        policies.append(Schedule(
-            name=p.name or f"policy{i}:{p.actor}:{p.move}:{p.target}", actor=ai[p.actor],
-            channels=channels_for(p.actor, p.move, p.target), start=p.start, end=p.end, every=p.every,
-            probability=p.probability, intensity=p.intensity,
-        ))
+        policies.append(
+            Schedule(
+                name=p.name or f"policy{i}:{p.actor}:{p.move}:{p.target}",
+                actor=ai[p.actor],
+                channels=channels_for(p.actor, p.move, p.target),
+                start=p.start,
+                end=p.end,
+                every=p.every,
+                probability=p.probability,
+                intensity=p.intensity,
+            )
+        )
 
-    for (a, t, m) in list(triples):  # close under mirroring: every move can be answered in kind
+    for a, t, m in list(triples):  # close under mirroring: every move can be answered in kind
         triples.setdefault((t, a, m), len(triples))
     channels = np.array(sorted(triples, key=triples.get), dtype=np.intp).reshape(-1, 3)
     index = {tuple(int(v) for v in row): c for c, row in enumerate(channels)}
@@ -206,19 +221,33 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
     weight = (cred * g / 10.0)[channels[:, 2]]
     recip = spec.reciprocity
     replier = [recip.actors.get(actors[t], recip) for t in channels[:, 1]]
-    reply_prob = np.array([
-        (r.hostile if w < 0 else r.cooperative if w > 0 else 0.0) for r, w in zip(replier, weight, strict=True)
-    ])
+    reply_prob = np.array(
+        [(r.hostile if w < 0 else r.cooperative if w > 0 else 0.0) for r, w in zip(replier, weight, strict=True)]
+    )
     reply_scale = np.array([r.scale for r in replier])
 
     k = len(moves)
     lo, hi = np.minimum(channels[:, 0], channels[:, 1]), np.maximum(channels[:, 0], channels[:, 1])
     return World(
-        actors=actors, moves=moves, params=scenario.parameters, l_init=l_init, baseline_fixed=fixed,
-        l_fixed=l_fixed, dependence=dep, sigma=sigma, channels=channels, weight=weight,
-        calming=calm[channels[:, 2]], mirror=mirror, reply_prob=reply_prob, reply_scale=reply_scale,
-        background=np.array(bg_ch, dtype=np.intp), background_prob=np.array(bg_p), policies=policies,
-        rules=rules, events=events,
+        actors=actors,
+        moves=moves,
+        params=scenario.parameters,
+        l_init=l_init,
+        baseline_fixed=fixed,
+        l_fixed=l_fixed,
+        dependence=dep,
+        sigma=sigma,
+        channels=channels,
+        weight=weight,
+        calming=calm[channels[:, 2]],
+        mirror=mirror,
+        reply_prob=reply_prob,
+        reply_scale=reply_scale,
+        background=np.array(bg_ch, dtype=np.intp),
+        background_prob=np.array(bg_p),
+        policies=policies,
+        rules=rules,
+        events=events,
         by_pair=Segments.of(channels[:, 0] * n + channels[:, 1], n * n),
         by_actor_move=Segments.of(channels[:, 0] * k + channels[:, 2], n * k),
         by_unordered_pair=Segments.of(lo * n + hi, n * n),

@@ -12,27 +12,51 @@ BASE = 'name = "case"\nworld = "world.toml"\n'
 BAD = {
     "unknown top-level key": (BASE + "stepz = 10\n", "stepz", "steps"),
     "unknown parameter": (BASE + "[parameters]\nalfa = 0.5\n", "parameters.alfa", "alpha"),
-    "unknown actor in policy": (BASE + '[[policies]]\nactor = "PAKK"\nmove = "dialogue"\ntarget = "USA"\n',
-                                "policies[0].actor", "PAK"),
-    "unknown move": (BASE + '[[policies]]\nactor = "PAK"\nmove = "dialog"\ntarget = "USA"\n',
-                     "policies[0].move", "dialogue"),
-    "probability above 1": (BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\n'
-                            "probability = 1.5\n", "policies[0].probability", None),
+    "unknown actor in policy": (
+        BASE + '[[policies]]\nactor = "PAKK"\nmove = "dialogue"\ntarget = "USA"\n',
+        "policies[0].actor",
+        "PAK",
+    ),
+    "unknown move": (
+        BASE + '[[policies]]\nactor = "PAK"\nmove = "dialog"\ntarget = "USA"\n',
+        "policies[0].move",
+        "dialogue",
+    ),
+    "probability above 1": (
+        BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\nprobability = 1.5\n',
+        "policies[0].probability",
+        None,
+    ),
     "NaN parameter": (BASE + "[parameters]\nalpha = nan\n", "parameters.alpha", None),
-    "end before start": (BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\n'
-                         "start = 10\nend = 5\n", "policies[0]", None),
-    "start after last step": (BASE + 'steps = 12\n[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\n'
-                              "start = 50\n", "policies[0].start", None),
-    "event after last step": (BASE + "steps = 12\n[events.terror_attack_india]\nat = [30]\n",
-                              "events.terror_attack_india.at[0]", None),
+    "end before start": (
+        BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\nstart = 10\nend = 5\n',
+        "policies[0]",
+        None,
+    ),
+    "start after last step": (
+        BASE + 'steps = 12\n[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "USA"\nstart = 50\n',
+        "policies[0].start",
+        None,
+    ),
+    "event after last step": (
+        BASE + "steps = 12\n[events.terror_attack_india]\nat = [30]\n",
+        "events.terror_attack_india.at[0]",
+        None,
+    ),
     "trust out of range": (BASE + "[trust.PAK.USA]\ninitial = 1.2\n", "world.trust.PAK.USA.initial", None),
     "initial outside its range": (BASE + "[trust.PAK.USA]\ninitial = 0.9\n", "world.trust.PAK.USA", None),
     "unknown evidence sentence": (BASE + 'evidence = ["P9.S9"]\n', "evidence", None),
     "wrong type": (BASE + 'steps = "ten"\n', "steps", None),
-    "policy toward itself": (BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "PAK"\n',
-                             "policies[0]", None),
-    "rule missing its condition": (BASE + '[[rules]]\nactor = "PAK"\non = "received"\n'
-                                   'respond = [{ move = "dialogue", target = "USA" }]\n', "rules[0]", None),
+    "policy toward itself": (
+        BASE + '[[policies]]\nactor = "PAK"\nmove = "dialogue"\ntarget = "PAK"\n',
+        "policies[0]",
+        None,
+    ),
+    "rule missing its condition": (
+        BASE + '[[rules]]\nactor = "PAK"\non = "received"\nrespond = [{ move = "dialogue", target = "USA" }]\n',
+        "rules[0]",
+        None,
+    ),
     "unknown move in bundle": (BASE + '[bundles]\nmix = ["dialogue", "hug"]\n', "world.bundles.mix[1]", None),
     "missing world file": ('name = "case"\nworld = "nowhere.toml"\n', "world", None),
     "TOML syntax error": (BASE + "steps = = 3\n", None, None),
@@ -70,8 +94,18 @@ def test_unknown_scenario_name_suggests_the_closest():
 
 def test_every_bundled_scenario_loads_and_cites_the_essay():
     names = list_scenarios()
-    required = {"baseline", "dialogue", "one_sided_dialogue", "us_pressure", "china_balancing", "balanced_hedging",
-                "us_india_tilt", "imf_support", "ct_cooperation", "crisis_shock"}
+    required = {
+        "baseline",
+        "dialogue",
+        "one_sided_dialogue",
+        "us_pressure",
+        "china_balancing",
+        "balanced_hedging",
+        "us_india_tilt",
+        "imf_support",
+        "ct_cooperation",
+        "crisis_shock",
+    }
     assert required <= set(names)
     for name, description in names.items():
         spec = load_scenario(name)

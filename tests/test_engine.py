@@ -45,8 +45,9 @@ def test_scenarios_share_random_numbers():
 
 
 def test_batch_run_sees_an_ordinary_mesa_model():
-    rows = mesa.batch_run(sim.DiplomacyModel, parameters={"scenario": "baseline"}, rng=[1, 2, 3], max_steps=24,
-                          display_progress=False)
+    rows = mesa.batch_run(
+        sim.DiplomacyModel, parameters={"scenario": "baseline"}, rng=[1, 2, 3], max_steps=24, display_progress=False
+    )
     assert len(rows) == 3
     assert {"trust_PAK_USA", "trust_USA_PAK", "trust_IND_CHN"} <= set(rows[0])
     values = [r["trust_PAK_USA"] for r in rows]
@@ -74,11 +75,19 @@ def test_keyword_parameters_override_the_scenario():
         sim.DiplomacyModel("baseline", alfa=0.1)
 
 
-PARAMS = st.fixed_dictionaries({
-    "alpha": st.floats(0, 5), "mu": st.floats(0, 5), "beta": st.floats(0, 5), "half_life": st.floats(0.5, 1e5),
-    "sigma": st.floats(0, 2), "l_max": st.floats(0.01, 10), "noise_reduction": st.floats(0, 1),
-    "calm_half_life": st.floats(0.5, 1e5), "reply_floor": st.floats(0, 10),
-})
+PARAMS = st.fixed_dictionaries(
+    {
+        "alpha": st.floats(0, 5),
+        "mu": st.floats(0, 5),
+        "beta": st.floats(0, 5),
+        "half_life": st.floats(0.5, 1e5),
+        "sigma": st.floats(0, 2),
+        "l_max": st.floats(0.01, 10),
+        "noise_reduction": st.floats(0, 1),
+        "calm_half_life": st.floats(0.5, 1e5),
+        "reply_floor": st.floats(0, 10),
+    }
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,7 +104,8 @@ def test_trust_stays_finite_and_inside_the_unit_interval(params, intensity, seed
 
 
 def test_any_number_of_actors(scenario_file):
-    path = scenario_file("""
+    path = scenario_file(
+        """
 name = "with_afghanistan"
 world = "world.toml"
 steps = 24
@@ -113,7 +123,9 @@ high = 0.4
 evidence = ["P2.S2"]
 [background.PAK.AFG]
 criticize = 0.3
-""" + "".join(f"""
+"""
+        + "".join(
+            f"""
 [trust.AFG.{c}]
 initial = 0.4
 low = 0.2
@@ -124,7 +136,10 @@ initial = 0.4
 low = 0.2
 high = 0.6
 inferred = "test"
-""" for c in ["USA", "CHN", "IND"]))
+"""
+            for c in ["USA", "CHN", "IND"]
+        )
+    )
     res = sim.run(path, replications=8)
     assert res.trust.sizes["observer"] == 5
     assert "AFG" in res.actors

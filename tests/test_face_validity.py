@@ -91,5 +91,6 @@ def test_pakistan_trusts_china_more_only_because_china_answers_in_kind():
         return sim.run(spec, replications=200, seed=3).final().sel(observer="PAK", target="CHN").mean().item()
 
     without = pak_trust(_without_cooperative_reciprocity("china_balancing")) - pak_trust(
-        _without_cooperative_reciprocity("baseline"))
+        _without_cooperative_reciprocity("baseline")
+    )
     assert without < 0.5 * effect("china_balancing", "PAK", "CHN")

@@ -14,7 +14,8 @@ def test_labelled_dimensions_and_initial_state():
     assert list(res.trust.replication.values) == [2, 4, 6]
     assert res.trust.sizes["step"] == 11
     assert res.trust.sel(step=0, observer="PAK", target="USA").values.tolist() == [0.35] * 3 or np.allclose(
-        res.trust.sel(step=0, observer="PAK", target="USA").values, 0.35)
+        res.trust.sel(step=0, observer="PAK", target="USA").values, 0.35
+    )
     assert np.isnan(res.trust.sel(observer="PAK", target="PAK")).all()
 
 
