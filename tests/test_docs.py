@@ -1,0 +1,30 @@
+"""The docs agree with the code: the calibration table with world.toml, README's test command with CI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import sim
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_calibration_table_matches_the_world_file():
+    text = (ROOT / "docs" / "MODEL.md").read_text()
+    rows = re.findall(r"^\| (\w+) → (\w+) \| ([\d.]+) \| ([\d.]+)–([\d.]+) \| ([\d.]+) \| [\d.]+ \| (.*) \|$", text, re.M)
+    world = sim.load_scenario("baseline").world
+    assert len(rows) == 12
+    for obs, tgt, initial, low, high, dep, evidence in rows:
+        dyad = world.trust[obs][tgt]
+        assert (float(initial), float(low), float(high), float(dep)) == (
+            dyad.initial, dyad.low, dyad.high, dyad.dependence)
+        assert re.findall(r"P\d+\.S\d+", evidence.split("*inferred:*")[0]) == dyad.evidence
+        assert ("*inferred:*" in evidence) == bool(dyad.inferred)
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = next(line for line in ci.splitlines() if "pytest" in line).strip()
+    assert command in readme
