@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_calibration_table_matches_the_world_file():
     text = (ROOT / "docs" / "MODEL.md").read_text()
-    rows = re.findall(r"^\| (\w+) → (\w+) \| ([\d.]+) \| ([\d.]+)–([\d.]+) \| ([\d.]+) \| [\d.]+ \| (.*) \|$", text, re.M)
+    row = r"^\| (\w+) → (\w+) \| ([\d.]+) \| ([\d.]+)–([\d.]+) \| ([\d.]+) \| [\d.]+ \| (.*) \|$"
+    rows = re.findall(row, text, re.M)
     world = sim.load_scenario("baseline").world
     assert len(rows) == 12
     for obs, tgt, initial, low, high, dep, evidence in rows:
