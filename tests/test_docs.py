@@ -29,3 +29,16 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     command = next(line for line in ci.splitlines() if "pytest" in line).strip()
     assert command in readme
+
+
+def test_readme_scenario_example_is_valid_and_runs(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"## Writing a scenario.*?```toml\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "world.toml").write_text((ROOT / "scenarios" / "world.toml").read_text())
+    path = tmp_path / "example.toml"
+    path.write_text(example)
+    res = sim.run(path, replications=4, steps=40)
+    assert res.events.sel(event="terror_attack_india", step=36).min() >= 1
+    threats = res.moves.sel(actor="USA", move="threaten_sanctions")
+    assert threats.sel(step=slice(1, 24)).sum() > 0
+    assert threats.sel(step=slice(36, None)).sum() == 0  # policy ended at 24; echoes of replies die out
