@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.special import ndtri
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -70,8 +71,6 @@ class Streams:
         return (self.bits(step, cols) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
     def normal(self, step: int, cols: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """Standard normal draws (Box-Muller on the two 32-bit halves of one draw)."""
-        b = self.bits(step, cols)
-        u1 = ((b >> np.uint64(32)).astype(np.float64) + 0.5) * 2.0**-32
-        u2 = ((b & np.uint64(0xFFFFFFFF)).astype(np.float64) + 0.5) * 2.0**-32
-        return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        """Standard normal draws by inverting the normal CDF at a uniform strictly inside (0, 1)."""
+        u = ((self.bits(step, cols) >> np.uint64(11)).astype(np.float64) + 0.5) * _TO_UNIT
+        return ndtri(u)
