@@ -214,6 +214,7 @@ class Scenario(Evidenced):
     steps: int = Field(120, ge=1, le=100_000)
     replications: int = Field(200, ge=1, le=10_000_000)
     seed: int = Field(20261128, ge=0, le=2**63 - 1)
+    initial_trust: Literal["essay", "sampled"] = "essay"
     parameters: Parameters = Parameters()
     world: WorldSpec
     policies: list[Policy] = []

@@ -19,7 +19,7 @@ from sim.calibrate import baseline_log_odds
 from sim.config import Parameters, Scenario, load_scenario
 from sim.errors import ConfigError, did_you_mean
 from sim.rng import Streams, replication_keys
-from sim.world import World, compile_world
+from sim.world import World, compile_world, logit
 
 
 def with_parameters(scenario: Scenario, parameters: dict[str, Any]) -> Scenario:
@@ -113,7 +113,7 @@ class DiplomacyModel(mesa.Model):
 
         self._setup_streams()
         r, n, c = self.n_replications, w.n, len(w.channels)
-        self.log_odds = np.broadcast_to(w.l_init, (r, n, n)).copy()
+        self.log_odds = self._initial_log_odds()
         self.trust = dynamics.trust(self.log_odds.copy())
         self.calm = np.zeros((r, n, n))
         self.moves = np.zeros((r, c))
@@ -161,7 +161,21 @@ class DiplomacyModel(mesa.Model):
         pairs = [(i, j) for i in range(w.n) for j in range(w.n) if i != j]
         block("noise", [f"{w.actors[i]}:{w.actors[j]}" for i, j in pairs])
         self._pairs = tuple(np.array(pairs, dtype=np.intp).reshape(-1, 2).T)
-        self.streams = Streams(replication_keys(self.seed, self.replication_index), names)
+        self._keys = replication_keys(self.seed, self.replication_index)
+        self.streams = Streams(self._keys, names)
+
+    def _initial_log_odds(self) -> np.ndarray:
+        """The essay's levels for every replication, or (initial_trust = "sampled") a uniform draw per
+        replication and dyad from the dyad's plausible range, from its own named stream."""
+        w, r = self.world, self.n_replications
+        if self.config.initial_trust == "essay" or self.frozen:
+            return np.broadcast_to(w.l_init, (r, w.n, w.n)).copy()
+        i, j = self._pairs
+        names = [f"initial:{w.actors[a]}:{w.actors[b]}" for a, b in zip(i, j, strict=True)]
+        u = Streams(self._keys, names).uniform(0)
+        out = np.zeros((r, w.n, w.n))
+        out[:, i, j] = logit(w.t_low[i, j] + u * (w.t_high[i, j] - w.t_low[i, j]))
+        return out
 
     def step(self) -> None:
         """One step (a month by default) for every replication."""

@@ -87,6 +87,8 @@ class World:
     moves: list[str]
     params: Parameters
     l_init: np.ndarray  # [N, N] log-odds, diagonal 0
+    t_low: np.ndarray  # [N, N] plausible range of initial trust (for sampled starts)
+    t_high: np.ndarray
     baseline_fixed: np.ndarray  # [N, N] bool: baseline stated in the calibration file
     l_fixed: np.ndarray  # [N, N] the stated baselines (log-odds) where fixed
     dependence: np.ndarray  # [N, N]
@@ -130,6 +132,7 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
     n = len(actors)
 
     l_init = np.zeros((n, n))
+    t_low, t_high = np.zeros((n, n)), np.zeros((n, n))
     fixed = np.zeros((n, n), bool)
     l_fixed = np.zeros((n, n))
     dep = np.zeros((n, n))
@@ -138,6 +141,7 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
         for t, d in row.items():
             i, j = ai[o], ai[t]
             l_init[i, j] = logit(d.initial)
+            t_low[i, j], t_high[i, j] = d.low, d.high
             dep[i, j] = d.dependence
             if d.baseline is not None:
                 fixed[i, j] = True
@@ -233,6 +237,8 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
         moves=moves,
         params=scenario.parameters,
         l_init=l_init,
+        t_low=t_low,
+        t_high=t_high,
         baseline_fixed=fixed,
         l_fixed=l_fixed,
         dependence=dep,

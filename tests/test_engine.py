@@ -156,3 +156,16 @@ def test_two_actor_world_runs(scenario_file):
     spec = validate_raw({"name": "pair", "world": world, "steps": 10})
     res = sim.run(spec, replications=3)
     assert res.polarization().shape == (3, 11)
+
+
+def test_sampled_initial_trust_covers_the_range_and_stays_batch_independent():
+    raw = sim.load_scenario("baseline").model_dump()
+    raw["initial_trust"] = "sampled"
+    spec = validate_raw(raw)
+    res = sim.run(spec, replications=200, steps=2, seed=8)
+    start = res.trust.sel(step=0, observer="PAK", target="USA").values
+    dyad = spec.world.trust["PAK"]["USA"]
+    assert start.min() >= dyad.low and start.max() <= dyad.high
+    assert start.max() - start.min() > 0.5 * (dyad.high - dyad.low)
+    alone = sim.run(spec, replications=[17], steps=2, seed=8)
+    assert np.array_equal(alone.trust.values[0], res.trust.sel(replication=17).values, equal_nan=True)
