@@ -275,12 +275,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     path = scenario_path(name_or_path)
     raw = _read_toml(path)
     raw.setdefault("name", path.stem)
-    world_ref = raw.pop("world", "world.toml")
+    world_ref = raw.pop("world", None)
     overrides = {k: raw.pop(k) for k in WORLD_KEYS if k in raw}
     if isinstance(world_ref, dict):
         world_raw, world_file = world_ref, path
-    elif isinstance(world_ref, str):
-        world_file = (path.parent / world_ref).resolve()
+    elif world_ref is None or isinstance(world_ref, str):  # default: the bundled essay world
+        world_file = (path.parent / world_ref).resolve() if world_ref else scenario_dir() / "world.toml"
         if not world_file.is_file():
             raise ConfigError(
                 f"world file '{world_ref}' not found",

@@ -127,3 +127,11 @@ def test_scenario_changes_the_world_event_it_names():
     assert spec.events["terror_attack_india"].at == [24]
     assert spec.events["terror_attack_india"].shocks == spec.world.events["terror_attack_india"].shocks
     assert spec.world.events["terror_attack_india"].at == []
+
+
+def test_scenario_anywhere_uses_the_bundled_world_by_default(tmp_path):
+    path = tmp_path / "elsewhere.toml"
+    path.write_text('description = "no world named"\n[parameters]\nalpha = 0.3\n')
+    spec = load_scenario(path)
+    assert spec.name == "elsewhere" and spec.parameters.alpha == 0.3
+    assert spec.world == load_scenario("baseline").world
