@@ -265,7 +265,7 @@ def list_scenarios() -> dict[str, str]:
     out = {}
     for path in sorted(scenario_dir().glob("*.toml")):
         raw = _read_toml(path)
-        if "world" in raw or "name" in raw:
+        if "name" in raw or "moves" not in raw:  # a world file has the move catalogue and no name
             out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
     return out
 
