@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import shlex
 import shutil
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,7 +24,11 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ConfigError
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
     from sim.config import Scenario
+    from sim.results import Results
 
 MANIFEST = "manifest.json"
 SCENARIO_FILE = "scenario.toml"
@@ -79,12 +83,12 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
     final = check_target(final_dir, force)
     created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
+    tmp = _fresh_sibling(final, "partial")
     try:
         yield tmp
         check_target(final, force)  # something may have appeared there meanwhile
         if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
+            old = _fresh_sibling(final, "old")
             os.replace(final, old)
             os.replace(tmp, final)
             shutil.rmtree(old, ignore_errors=True)
@@ -98,6 +102,17 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+def _fresh_sibling(final: Path, kind: str) -> Path:
+    """Create a new hidden folder next to `final` (permissions from the umask, unlike mkdtemp's 0700)."""
+    while True:
+        path = final.parent / f".{final.name}.{secrets.token_hex(4)}.{kind}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
 
 
 def versions(packages: Sequence[str] = DEPENDENCIES) -> dict[str, str]:
@@ -148,13 +163,165 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
 
 
 def scenario_toml(scenario: Scenario) -> str:
-    """The fully resolved scenario (world embedded as [world]) as TOML; `load_scenario` reads it back as is."""
+    """The fully resolved scenario (world embedded as [world]) as TOML; `load_scenario` reads it back as is.
+
+    Run settings come first so the file reads top-down: what, how long, how many, then the world.
+    """
     import tomli_w
 
-    return tomli_w.dumps(scenario.model_dump(exclude_none=True))
+    data = scenario.model_dump(exclude_none=True)
+    first = [k for k in ("name", "description", "evidence", "inferred", "steps", "replications", "seed") if k in data]
+    ordered = {k: data[k] for k in first} | {k: v for k, v in data.items() if k not in first}
+    header = (
+        "# Fully resolved scenario (world embedded). Reproduce with `diplosim run <this file>`\n"
+        "# or sim.run(sim.load_scenario('<this file>')).\n\n"
+    )
+    return header + tomli_w.dumps(ordered)
 
 
 def write_scenario(folder: str | Path, scenario: Scenario, name: str = SCENARIO_FILE) -> Path:
     path = Path(folder) / name
     path.write_text(scenario_toml(scenario), encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Result tables: what a run or a comparison writes besides the trajectories. The numerical stack is imported
+# inside these functions, so importing this module stays cheap.
+
+FINAL_WINDOW = 12  # "final trust" is the mean over the last 12 months of each replication
+TRAJECTORIES = "trajectories.nc"
+FLOAT_FORMAT = "%.6g"
+BANDS = ("p05", "p25", "p50", "p75", "p95")
+
+
+def final_window(steps: int) -> tuple[int, int]:
+    """First and last step of the window whose mean is "final trust" (the last 12 months, fewer if shorter)."""
+    return max(1, steps - FINAL_WINDOW + 1), steps
+
+
+def final_trust(results: Results) -> xr.DataArray:
+    """Per replication and directed dyad (self-trust dropped): mean trust over the final window."""
+    first, last = final_window(int(results.trust.step.max()))
+    return _dyads(results.trust.sel(step=slice(first, last)).mean("step"))
+
+
+def _dyads(trust: xr.DataArray) -> xr.DataArray:
+    """Trust with (observer, target) stacked into `dyad`, self-trust (NaN) dropped."""
+    stacked = trust.stack(dyad=("observer", "target"))
+    return stacked.isel(dyad=(stacked.observer != stacked.target).values)
+
+
+def _stats(values: xr.DataArray, quantiles: Sequence[str] = BANDS) -> xr.Dataset:
+    """Mean and quantiles (named p05 ... p95) over replications."""
+    import xarray as xr
+
+    q = values.quantile([int(name[1:]) / 100 for name in quantiles], dim="replication")
+    out = {"mean": values.mean("replication")}
+    out.update({name: q.isel(quantile=i, drop=True) for i, name in enumerate(quantiles)})
+    return xr.Dataset(out)
+
+
+def _paired(diff: xr.DataArray) -> xr.Dataset:
+    """Paired differences over replications (common random numbers): mean, its 95% CI, and their 90% range."""
+    import xarray as xr
+
+    n = diff.sizes["replication"]
+    mean = diff.mean("replication")
+    half = 1.96 * diff.std("replication", ddof=1) / n**0.5 if n > 1 else mean * float("nan")
+    q = diff.quantile([0.05, 0.95], dim="replication")
+    return xr.Dataset(
+        {
+            "diff": mean,
+            "diff_low": mean - half,
+            "diff_high": mean + half,
+            "diff_p05": q.isel(quantile=0, drop=True),
+            "diff_p95": q.isel(quantile=1, drop=True),
+        }
+    )
+
+
+def _table(ds: xr.Dataset, index: Sequence[str]) -> pd.DataFrame:
+    """A dataset over (..., dyad) as a tidy frame: the `index` columns, then the variables."""
+    return ds.to_dataframe().reset_index()[[*index, *ds.data_vars]]
+
+
+def final_table(results: Results) -> pd.DataFrame:
+    """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications."""
+    return _table(_stats(final_trust(results), ("p05", "p50", "p95")), ["observer", "target"])
+
+
+def alignment_table(results: Results) -> pd.DataFrame:
+    """Pakistan's alignment (0 = toward the US, 1 = toward China) per step: mean and quantiles."""
+    return _stats(results.alignment()).to_dataframe().reset_index()[["step", "mean", *BANDS]]
+
+
+def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
+    """Mean moves per step, actor and type, with the move's Goldstein weight; moves an actor never makes omitted."""
+    df = results.move_counts()
+    used = df.groupby(["actor", "move"])["mean_count"].transform("max") > 0
+    df = df[used].reset_index(drop=True)
+    df["goldstein"] = df["move"].map({k: m.goldstein for k, m in scenario.world.moves.items()})
+    return df[["step", "actor", "move", "goldstein", "mean_count"]]
+
+
+def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[Path]:
+    """Write a run's tables, trajectories and resolved scenario into `folder`; return the files written."""
+    folder = Path(folder)
+    tables = {
+        "summary.csv": results.summary(),
+        "alignment.csv": alignment_table(results),
+        "moves.csv": move_table(results, scenario),
+        "events.csv": results.event_counts(),
+    }
+    written = []
+    for name, table in tables.items():
+        table.to_csv(folder / name, index=False, float_format=FLOAT_FORMAT)
+        written.append(folder / name)
+    written.append(results.save(folder / TRAJECTORIES))
+    written.append(write_scenario(folder, scenario))
+    return written
+
+
+def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each scenario against the first, with paired differences per replication (common random numbers).
+
+    Returns (final, over_time): final trust per scenario and dyad (mean, p05, p50, p95, and the difference from
+    the first scenario: diff, its 95% CI diff_low..diff_high, and the 90% range of per-replication differences
+    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles.
+    """
+    import pandas as pd
+    import xarray as xr
+
+    names = list(runs)
+    ref = runs[names[0]]
+    ref_final = final_trust(ref)
+    finals, steps = [], []
+    for name, res in runs.items():
+        fin = _stats(final_trust(res), ("p05", "p50", "p95"))
+        over = _stats(_dyads(res.trust))
+        if name != names[0]:
+            fin = xr.merge([fin, _paired(final_trust(res) - ref_final)])
+            over = xr.merge([over, _paired(_dyads(res.trust - ref.trust))])
+        finals.append(_table(fin, ["observer", "target"]).assign(scenario=name))
+        steps.append(_table(over, ["step", "observer", "target"]).assign(scenario=name))
+    final = pd.concat(finals, ignore_index=True)
+    over_time = pd.concat(steps, ignore_index=True)
+    return (
+        final[["scenario", *(c for c in final.columns if c != "scenario")]],
+        over_time[["step", "scenario", *(c for c in over_time.columns if c not in ("step", "scenario"))]],
+    )
+
+
+def write_comparison(folder: str | Path, runs: Mapping[str, Results], specs: Mapping[str, Scenario]) -> list[Path]:
+    """Write comparison.csv, comparison_steps.csv, and per scenario <name>/scenario.toml and trajectories."""
+    folder = Path(folder)
+    final, over_time = comparison_tables(runs)
+    written = [folder / "comparison.csv", folder / "comparison_steps.csv"]
+    final.to_csv(written[0], index=False, float_format=FLOAT_FORMAT)
+    over_time.to_csv(written[1], index=False, float_format=FLOAT_FORMAT)
+    for name, res in runs.items():
+        (folder / name).mkdir()
+        written.append(res.save(folder / name / TRAJECTORIES))
+        written.append(write_scenario(folder / name, specs[name]))
+    return written

@@ -1,0 +1,534 @@
+"""Figures of a run or a comparison, drawn from the CSV tables in its result folder.
+
+Every figure is built from the small tables a run writes (summary.csv, alignment.csv, moves.csv, events.csv;
+comparison.csv and comparison_steps.csv for a comparison), so `diplosim plot` can redraw them from any result
+folder, including one whose trajectories file was not kept. Matplotlib's object API is used (no pyplot state),
+with the Okabe-Ito palette, which stays distinguishable under the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch, Patch
+from PIL import Image
+
+from sim.errors import ConfigError
+from sim.output import final_window
+
+mpl.use("Agg")
+
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+FAN = OKABE_ITO[0]
+# Distrust (vermillion) through grey to trust (blue): colour-blind safe, and visible on white at every value.
+TRUST_CMAP = LinearSegmentedColormap.from_list("trust", [OKABE_ITO[1], "#9a9a9a", OKABE_ITO[0]])
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e6e6e6",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "axes.axisbelow": True,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+}
+RUN_TABLES = ("summary.csv", "alignment.csv", "moves.csv", "events.csv")
+COMPARE_TABLES = ("comparison.csv", "comparison_steps.csv")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layout helpers
+
+
+def _actors(frame: pd.DataFrame) -> list[str]:
+    return list(pd.unique(frame["observer"]))
+
+
+def _dyad_grid(fig: Figure, actors: Sequence[str], names: Mapping[str, str]) -> dict[tuple[str, str], Any]:
+    """An N x N grid of axes, row = observer, column = target; the diagonal names the actor.
+
+    Tick labels appear once per row (left) and once per column (bottom), so the panels share scales visibly.
+    """
+    n = len(actors)
+    grid = fig.subplots(n, n, sharex=True, sharey=True, squeeze=False)
+    axes = {}
+    for i, obs in enumerate(actors):
+        for j, tgt in enumerate(actors):
+            ax = grid[i][j]
+            if i == j:
+                ax.set_axis_off()
+                ax.text(
+                    0.5,
+                    0.58,
+                    names.get(obs, obs),
+                    ha="center",
+                    va="center",
+                    weight="bold",
+                    fontsize=11,
+                    transform=ax.transAxes,
+                )
+                ax.text(
+                    0.5,
+                    0.36,
+                    f"row: {obs}'s trust in ...\ncolumn: trust in {obs}",
+                    ha="center",
+                    va="center",
+                    color="#555555",
+                    fontsize=7.5,
+                    transform=ax.transAxes,
+                )
+                continue
+            axes[(obs, tgt)] = ax
+            ax.set_title(f"{obs} → {tgt}", pad=3)
+            ax.tick_params(labelleft=j == (1 if i == 0 else 0), labelbottom=i == (n - 2 if j == n - 1 else n - 1))
+    return axes
+
+
+def _label_grid(fig: Figure, xlabel: str, ylabel: str) -> None:
+    fig.supxlabel(xlabel, fontsize=9)
+    fig.supylabel(ylabel, fontsize=9)
+
+
+def _header(fig: Figure, title: str, caption: str, legend: tuple[list[Any], list[str]] | None = None) -> None:
+    """A bold title, a smaller caption and optionally a one-row legend, in a strip added above the panels.
+
+    The figure grows by the strip's height and the constrained layout is confined below it (`rect`), so the
+    panels keep their size and nothing in the layout can overlap the header.
+    """
+    rows = [("title", 12.5 * 1.25), ("caption", (caption.count("\n") + 1) * 8.5 * 1.3)]
+    if legend:
+        rows.append(("legend", 18.0))
+    gap = 4.0
+    strip = (sum(h for _, h in rows) + gap * (len(rows) + 1)) / 72
+    height = fig.get_figheight() + strip
+    fig.set_figheight(height)
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - strip / height))
+    y = -gap
+    for kind, h in rows:
+        at = mpl.transforms.offset_copy(fig.transFigure, fig=fig, y=y, units="points")
+        if kind == "title":
+            fig.text(0.5, 1, title, ha="center", va="top", fontsize=12.5, weight="bold", transform=at)
+        elif kind == "caption":
+            fig.text(0.5, 1, caption, ha="center", va="top", fontsize=8.5, color="#333333", transform=at)
+        else:
+            handles, labels = legend
+            fig.legend(
+                handles,
+                labels,
+                loc="upper center",
+                bbox_to_anchor=(0.5, 1),
+                bbox_transform=at,
+                ncol=min(len(labels), 5),
+                borderaxespad=0,
+                fontsize=8.5,
+            )
+        y -= h + gap
+
+
+def _months(ax: Any, steps: Iterable[int]) -> None:
+    steps = list(steps)
+    span = max(1, max(steps) - min(steps))
+    ax.set_xlim(min(steps), min(steps) + span)
+    base = next((b for b in (1, 2, 3, 6, 12, 24, 48, 60, 120, 240, 600, 1200) if span <= 6 * b), max(1, span // 6))
+    ax.xaxis.set_major_locator(mpl.ticker.MultipleLocator(base))  # ticks on whole years where possible
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    """Save atomically (temporary name, then rename), so a redraw never leaves a half-written image.
+
+    PNGs are reduced to a 256-colour palette: these flat charts look the same and the files are 3x smaller.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    if path.suffix == ".png":
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", facecolor="white")
+        image = Image.open(buffer).convert("RGB")
+        image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, "PNG", optimize=True)
+    else:
+        fig.savefig(tmp, format=path.suffix[1:], facecolor="white")
+    os.replace(tmp, path)
+    return path
+
+
+def _band_handles(color: str) -> tuple[list[Any], list[str]]:
+    handles = [
+        Line2D([], [], color=color, lw=1.6),
+        Patch(color=color, alpha=0.4, lw=0),
+        Patch(color=color, alpha=0.15, lw=0),
+        Line2D([], [], color="#555555", lw=0.9, ls=":"),
+    ]
+    return handles, ["median", "middle 50% of replications", "middle 90%", "level at month 0 (the essay's)"]
+
+
+def _dyad(frame: pd.DataFrame, obs: str, tgt: str) -> pd.DataFrame:
+    return frame[(frame["observer"] == obs) & (frame["target"] == tgt)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Figures of one run
+
+
+def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str, replications: int) -> Figure:
+    """Trust over time for every directed dyad: median line with 50% and 90% bands, as an N x N grid."""
+    actors = _actors(summary)
+    n = len(actors)
+    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+        d = _dyad(summary, obs, tgt)
+        ax.fill_between(d["step"], d["p05"], d["p95"], color=FAN, alpha=0.15, lw=0)
+        ax.fill_between(d["step"], d["p25"], d["p75"], color=FAN, alpha=0.4, lw=0)
+        ax.plot(d["step"], d["p50"], color=FAN, lw=1.6)
+        ax.axhline(d["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+        ax.set_ylim(0, 1)
+        _months(ax, d["step"])
+    _label_grid(fig, "Month", "Trust (probability, 0–1)")
+    _header(
+        fig,
+        f"Trust over time: {scenario}",
+        f"Each panel: the row actor's trust in the column actor, month by month, over {replications} replications.",
+        _band_handles(FAN),
+    )
+    return fig
+
+
+def _layout(actors: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Node positions: with four or more actors the first sits in the centre (for four the drawing is then planar:
+    no arrows cross), the others on a circle starting top left; with fewer, all on the circle."""
+    centre = list(actors[:1]) if len(actors) >= 4 else []
+    ring = list(actors[len(centre) :])
+    angles = np.deg2rad(150 - 360 * np.arange(len(ring)) / len(ring))
+    pos = {a: (float(np.cos(t)), float(np.sin(t))) for a, t in zip(ring, angles, strict=True)}
+    pos.update({a: (0.0, 0.0) for a in centre})
+    return pos
+
+
+def _trust_arrow(ax: Any, p: tuple[float, float], q: tuple[float, float], nodes: tuple[Any, Any], value: float) -> None:
+    """A curved arrow p -> q (the reverse arrow curves the other way), coloured and sized by trust, labelled.
+
+    The curvature is scaled so that the two directions of every pair sit equally far apart, short or long.
+    """
+    (x1, y1), (x2, y2) = p, q
+    rad = 0.22 / float(np.hypot(x2 - x1, y2 - y1))
+    colour = TRUST_CMAP(value)
+    ax.add_patch(
+        FancyArrowPatch(
+            p,
+            q,
+            patchA=nodes[0],
+            patchB=nodes[1],
+            shrinkA=3,
+            shrinkB=3,
+            connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-|>",
+            mutation_scale=10 + 8 * value,
+            lw=0.8 + 5.5 * value,
+            color=colour,
+            zorder=2,
+        )
+    )
+    # the curve's midpoint (quadratic Bezier with matplotlib's arc3 control point), moved a little further out
+    mx, my = (x1 + x2) / 2 + 0.62 * rad * (y2 - y1), (y1 + y2) / 2 - 0.62 * rad * (x2 - x1)
+    ax.text(
+        mx,
+        my,
+        f"{value:.2f}",
+        ha="center",
+        va="center",
+        fontsize=7.5,
+        zorder=4,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "lw": 0.6, "alpha": 0.9},
+    )
+
+
+def network_chart(
+    summary: pd.DataFrame, steps: Sequence[int], *, names: Mapping[str, str], scenario: str, replications: int
+) -> Figure:
+    """The four actors as a directed trust network at chosen months: arrow colour and width = median trust."""
+    actors = _actors(summary)
+    pos = _layout(actors)
+    xs, ys = zip(*pos.values(), strict=True)
+    fig = Figure(figsize=(3.7 * len(steps) + 0.4, 4.2), layout="constrained")
+    axes = fig.subplots(1, len(steps), squeeze=False)[0]
+    for ax, step in zip(axes, steps, strict=True):
+        at = summary[summary["step"] == step].set_index(["observer", "target"])["p50"]
+        nodes = {a: Circle(pos[a], 0.18, fc="white", ec="#333333", lw=1.2, zorder=3) for a in actors}
+        for obs in actors:
+            for tgt in actors:
+                if obs != tgt:
+                    _trust_arrow(ax, pos[obs], pos[tgt], (nodes[obs], nodes[tgt]), float(at[(obs, tgt)]))
+        for a, node in nodes.items():
+            ax.add_patch(node)
+            ax.text(*pos[a], a, ha="center", va="center", weight="bold", fontsize=10, zorder=4)
+        ax.update_datalim([(min(xs) - 0.3, min(ys) - 0.3), (max(xs) + 0.3, max(ys) + 0.3)])
+        ax.autoscale_view(tight=True)
+        ax.set_aspect("equal", adjustable="datalim")  # "datalim" keeps the title inside the layout
+        ax.set_axis_off()
+        ax.set_title(f"Month {step}" + (" (the essay's levels)" if step == 0 else ""), fontsize=10)
+    bar = fig.colorbar(
+        ScalarMappable(Normalize(0, 1), TRUST_CMAP),
+        ax=list(axes),
+        orientation="horizontal",
+        fraction=0.05,
+        shrink=0.5,
+        aspect=35,
+    )
+    bar.set_label("Trust (median over replications; probability, 0–1)")
+    legend = ", ".join(f"{a} {names.get(a, a)}" for a in actors)
+    _header(
+        fig,
+        f"Trust network: {scenario}",
+        f"Arrow A → B: A's trust in B (median of {replications} replications); colour and width grow with trust."
+        f"\n{legend}",
+    )
+    return fig
+
+
+def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int) -> Figure:
+    """Pakistan's alignment between the US (0) and China (1) over time: median with 50% and 90% bands."""
+    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.fill_between(alignment["step"], alignment["p05"], alignment["p95"], color=FAN, alpha=0.15, lw=0)
+    ax.fill_between(alignment["step"], alignment["p25"], alignment["p75"], color=FAN, alpha=0.4, lw=0)
+    ax.plot(alignment["step"], alignment["p50"], color=FAN, lw=1.8)
+    ax.axhline(alignment["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+    ax.axhline(0.5, color="#333333", lw=0.8, ls="--")
+    ax.text(1.01, 0.5, "equidistant", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
+    ax.text(1.01, 0.97, "toward\nChina", transform=ax.get_yaxis_transform(), va="top", fontsize=8)
+    ax.text(1.01, 0.03, "toward\nthe US", transform=ax.get_yaxis_transform(), va="bottom", fontsize=8)
+    ax.set_ylim(0, 1)
+    _months(ax, alignment["step"])
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Alignment (0 = US, 1 = China)")
+    handles, labels = _band_handles(FAN)
+    ax.legend(handles, labels, loc="lower left", ncol=2, fontsize=8)
+    _header(
+        fig,
+        f"Pakistan between the US and China: {scenario}",
+        "Alignment = T(PAK→CHN) / (T(PAK→CHN) + T(PAK→USA)), from Pakistan's trust in each;"
+        f" {replications} replications.",
+    )
+    return fig
+
+
+def activity_chart(
+    moves: pd.DataFrame, events: pd.DataFrame, *, names: Mapping[str, str], scenario: str, replications: int
+) -> Figure:
+    """Cooperative and hostile moves per month by actor, and cumulative events by type (means over replications).
+
+    Events are shown cumulated: they are rare, so monthly means are spiky, while the slope of the cumulative
+    count is the event rate and a scheduled event shows as a step.
+    """
+    moves, events = moves[moves["step"] > 0], events[events["step"] > 0]
+    fig = Figure(figsize=(8.5, 7.2), layout="constrained")
+    axes = fig.subplots(3, 1, sharex=True)
+    kinds = (("cooperative", moves["goldstein"] > 0), ("hostile", moves["goldstein"] < 0))
+    actors = list(pd.unique(moves["actor"]))
+    for ax, (kind, mask) in zip(axes, kinds, strict=False):
+        per_actor = moves[mask].groupby(["actor", "step"])["mean_count"].sum()
+        for i, actor in enumerate(actors):
+            if actor in per_actor.index.get_level_values(0):
+                series = per_actor.loc[actor]
+                ax.plot(series.index, series.values, color=OKABE_ITO[i % 8], lw=1.3, label=names.get(actor, actor))
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(f"{kind.capitalize()} moves\nper month (mean)")
+        sign = "> 0" if kind == "cooperative" else "< 0"
+        ax.set_title(f"{kind.capitalize()} moves made by each actor (Goldstein weight {sign})", loc="left")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax = axes[2]
+    happened = events.groupby("event", sort=False)["mean_count"].sum()
+    for i, event in enumerate(happened[happened > 0].sort_values(ascending=False).index):  # legend order = lines
+        d = events[events["event"] == event]
+        label = str(event).replace("_", " ")
+        ax.plot(d["step"], d["mean_count"].cumsum(), color=OKABE_ITO[i % 8], lw=1.4, label=label)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("Events so far\n(mean)")
+    ax.set_title("Events (shocks) by type, cumulative; types that never occurred are omitted", loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_xlabel("Month")
+    _months(ax, moves["step"])
+    _header(
+        fig,
+        f"Moves and events over time: {scenario}",
+        f"Means over {replications} replications; a move counts once per target it is made to.",
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Figures of a comparison
+
+
+def _scenario_handles(scenarios: Sequence[str]) -> list[Any]:
+    return [Line2D([], [], color=OKABE_ITO[i % 8], lw=2) for i in range(len(scenarios))]
+
+
+def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replications: int) -> Figure:
+    """Trust over time per dyad, one colour per scenario: median line and middle-50% band."""
+    scenarios = list(pd.unique(over_time["scenario"]))
+    actors = _actors(over_time)
+    n = len(actors)
+    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+        d = _dyad(over_time, obs, tgt)
+        for i, name in enumerate(scenarios):
+            s = d[d["scenario"] == name]
+            ax.fill_between(s["step"], s["p25"], s["p75"], color=OKABE_ITO[i % 8], alpha=0.18, lw=0)
+            ax.plot(s["step"], s["p50"], color=OKABE_ITO[i % 8], lw=1.4)
+        ax.set_ylim(0, 1)
+        _months(ax, d["step"])
+    _label_grid(fig, "Month", "Trust (probability, 0–1)")
+    _header(
+        fig,
+        "Trust over time by scenario: " + " vs ".join(scenarios),
+        f"Line: median; band: middle 50% of {replications} replications. All scenarios share random numbers.",
+        (_scenario_handles(scenarios), scenarios),
+    )
+    return fig
+
+
+def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replications: int) -> Figure:
+    """Per dyad, each scenario's mean trust minus the first's, per month: 95% CI (dark) and 90% range (light)."""
+    scenarios = list(pd.unique(over_time["scenario"]))
+    ref, others = scenarios[0], scenarios[1:]
+    actors = _actors(over_time)
+    n = len(actors)
+    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+        d = _dyad(over_time, obs, tgt)
+        ax.axhline(0, color="#333333", lw=0.8)
+        for i, name in enumerate(others, start=1):
+            s = d[d["scenario"] == name]
+            colour = OKABE_ITO[i % 8]
+            ax.fill_between(s["step"], s["diff_p05"], s["diff_p95"], color=colour, alpha=0.12, lw=0)
+            ax.fill_between(s["step"], s["diff_low"], s["diff_high"], color=colour, alpha=0.45, lw=0)
+            ax.plot(s["step"], s["diff"], color=colour, lw=1.3)
+        _months(ax, d["step"])
+    bands = [Patch(color="#777777", alpha=0.55, lw=0), Patch(color="#777777", alpha=0.15, lw=0)]
+    handles = [*_scenario_handles(scenarios)[1:], *bands]
+    labels = [*(f"{name} − {ref}" for name in others), "95% CI of the mean", "90% of replications"]
+    _label_grid(fig, "Month", f"Trust minus trust under {ref} (difference of probabilities)")
+    _header(
+        fig,
+        f"Effect on trust relative to {ref}",
+        f"Mean paired difference per replication (same random numbers in every scenario), {replications} replications;"
+        "\nabove zero: more trust than under " + ref + ".",
+        (handles, labels),
+    )
+    return fig
+
+
+def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> Figure:
+    """Dot-and-whisker chart of the difference in final trust from the first scenario, per dyad."""
+    scenarios = list(pd.unique(final["scenario"]))
+    ref, others = scenarios[0], scenarios[1:]
+    dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
+    fig = Figure(figsize=(7.5, 0.32 * len(dyads) * max(1, len(others)) ** 0.5 + 1.6), layout="constrained")
+    ax = fig.subplots()
+    ax.axvline(0, color="#333333", lw=0.8)
+    width = 0.7 / max(1, len(others))
+    for i, name in enumerate(others, start=1):
+        rows = final[final["scenario"] == name].set_index(["observer", "target"]).loc[dyads]
+        y = np.arange(len(dyads)) - 0.35 + width * (i - 0.5)
+        colour = OKABE_ITO[i % 8]
+        ax.hlines(y, rows["diff_p05"], rows["diff_p95"], color=colour, alpha=0.35, lw=4)
+        ax.hlines(y, rows["diff_low"], rows["diff_high"], color=colour, lw=2)
+        ax.plot(rows["diff"], y, "o", color=colour, ms=5, label=f"{name} − {ref}")
+    ax.set_yticks(np.arange(len(dyads)), [f"{o} → {t}" for o, t in dyads])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Final trust minus final trust under {ref} (difference of probabilities)")
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color="#777777", lw=2), Line2D([], [], color="#777777", alpha=0.35, lw=4)]
+    labels += ["95% CI of the mean", "90% of replications"]
+    _header(
+        fig,
+        f"Final trust relative to {ref}",
+        f"Final trust = mean over months {window[0]}–{window[1]}; paired differences over {replications} replications.",
+        (handles, labels),
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Result folders
+
+
+def default_network_steps(last: int) -> list[int]:
+    """Month 0, the middle, and the last month."""
+    return sorted({0, last // 2, last})
+
+
+def _read(folder: Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        raise ConfigError(
+            f"not a complete result folder (missing {', '.join(missing)})",
+            file=folder,
+            hint="give a folder written by `diplosim run` or `diplosim compare`",
+        )
+    return {n: pd.read_csv(folder / n) for n in names}
+
+
+def _draw(folder: Path, figures: Mapping[str, Figure], fmt: str) -> list[Path]:
+    out = folder / "plots"
+    out.mkdir(exist_ok=True)
+    return [_save(fig, out / f"{name}.{fmt}") for name, fig in figures.items()]
+
+
+def plot_run(
+    folder: str | Path, meta: Mapping[str, Any], fmt: str = "png", network_steps: Sequence[int] | None = None
+) -> list[Path]:
+    """Draw a run's figures into folder/plots/ from its tables; `meta` is its manifest (scenario, actors, ...)."""
+    folder = Path(folder)
+    t = _read(folder, RUN_TABLES)
+    summary = t["summary.csv"]
+    last = int(summary["step"].max())
+    steps = list(network_steps) if network_steps else default_network_steps(last)
+    bad = [s for s in steps if not 0 <= s <= last]
+    if bad:
+        raise ConfigError(f"month {bad[0]} is outside this run (0 to {last})", key="--network-steps")
+    common = {"scenario": meta["scenario"], "replications": meta["replications"]}
+    names = meta.get("actors", {})
+    with mpl.rc_context(STYLE):
+        figures = {
+            "trust_fan": fan_chart(summary, names=names, **common),
+            "trust_network": network_chart(summary, steps, names=names, **common),
+            "alignment": alignment_chart(t["alignment.csv"], **common),
+            "activity": activity_chart(t["moves.csv"], t["events.csv"], names=names, **common),
+        }
+        return _draw(folder, figures, fmt)
+
+
+def plot_comparison(folder: str | Path, meta: Mapping[str, Any], fmt: str = "png") -> list[Path]:
+    """Draw a comparison's figures into folder/plots/ from comparison.csv and comparison_steps.csv."""
+    folder = Path(folder)
+    t = _read(folder, COMPARE_TABLES)
+    over_time = t["comparison_steps.csv"]
+    window = final_window(int(over_time["step"].max()))
+    common = {"names": meta.get("actors", {}), "replications": meta["replications"]}
+    with mpl.rc_context(STYLE):
+        figures = {
+            "compare_trust": compare_chart(over_time, **common),
+            "compare_difference": difference_chart(over_time, **common),
+            "compare_final": effects_chart(t["comparison.csv"], window=window, replications=meta["replications"]),
+        }
+        return _draw(folder, figures, fmt)
+
+
+def is_comparison(folder: str | Path) -> bool:
+    return (Path(folder) / COMPARE_TABLES[0]).is_file()
