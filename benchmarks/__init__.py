@@ -1,0 +1,1 @@
+"""Benchmarks for diplosim: run `python -m benchmarks.run` (see benchmarks/run.py)."""

@@ -1,0 +1,53 @@
+"""Smoke test of the benchmark script: `python -m benchmarks.run --quick` runs and prints its tables.
+
+No timing assertions: the numbers of a quick run mean nothing; the real figures are in README.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "bench.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for title in (
+        "**Machine**",
+        "**Targets (issue 5)**",
+        "**1. Throughput",
+        "**1b. Baseline",
+        "**2a. Scaling with replications",
+        "**2b. Scaling with actors",
+        "**3. Sweep",
+        "**4. Start-up",
+    ):
+        assert title in proc.stdout
+    assert "mesa.batch_run" in proc.stdout
+    assert "bit-identical" in proc.stdout  # batch_run's run and the batched replication 0 agree
+    written = out.read_text()
+    assert "| target" in written and "python -m benchmarks.run --quick" in written
+
+
+def test_generated_actors_validate() -> None:
+    from benchmarks.actors import with_extra_actors
+
+    spec = with_extra_actors(7)
+    assert spec.actors[-3:] == ["XA1", "XA2", "XA3"]
+    assert all(len(row) == 6 for row in spec.world.trust.values())  # every directed dyad has a trust entry
+    assert set(spec.world.background["XA3"]) and "XA3" not in spec.world.background["XA3"]
+    with pytest.raises(ValueError):
+        with_extra_actors(2)
