@@ -1,0 +1,295 @@
+"""Sweep files -> a validated `Sweep`: the schema, the base scenario, the addresses varied and the design's points.
+
+A sweep file names a base scenario, the numbers to vary (dotted paths, see sim.sweep.paths) and how (a grid of
+values or ranges; distributions for Latin hypercube, Monte Carlo, Sobol and Morris designs), the replications
+per point, one seed for the whole sweep (common random numbers across points) and the outcomes. Errors name the
+file, the key and a hint, like scenario errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError
+
+from sim.config import Scenario, Strict, load_scenario
+from sim.errors import ConfigError, did_you_mean
+from sim.sweep import design as designs
+from sim.sweep import outcomes
+from sim.sweep.paths import Address, prepare, resolve
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Vary(Strict):
+    """One number to vary: grid `values`, or a range (`low`, `high` with `num` or `step`); for sampled designs a
+    distribution (uniform or loguniform on [low, high], normal with mean and sd, triangular low-mode-high)."""
+
+    path: str
+    values: list[Finite] | None = Field(None, min_length=1)
+    low: Finite | None = None
+    high: Finite | None = None
+    num: int | None = Field(None, ge=1, le=100_000)
+    step: Finite | None = Field(None, gt=0)
+    distribution: Literal["uniform", "loguniform", "normal", "triangular"] | None = None
+    mean: Finite | None = None
+    sd: Finite | None = Field(None, gt=0)
+    mode: Finite | None = None
+
+
+class SweepFile(Strict):
+    """The sweep file's schema (see scenarios/sweeps/ and the README for examples)."""
+
+    name: str | None = None
+    description: str = ""
+    scenario: str
+    design: designs.Design = "grid"
+    samples: int | None = Field(None, ge=1, le=10_000_000)
+    levels: int = Field(4, ge=2, le=1000)
+    second_order: bool = False
+    replications: int = Field(100, ge=1, le=10_000_000)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
+    steps: int | None = Field(None, ge=1, le=100_000)
+    last: int = Field(12, ge=1, le=100_000)
+    outcomes: list[str] = Field(list(outcomes.DEFAULT), min_length=1)
+    chunk: int | None = Field(None, ge=1, le=10_000_000)
+    trajectories: bool = False
+    vary: list[Vary] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: its settings, the base scenario, what varies and every point's values."""
+
+    file: Path | None
+    config: SweepFile
+    scenario: Scenario
+    base: dict[str, Any]
+    addresses: list[Address]
+    outcomes: list[str]
+    unit: np.ndarray | None
+    points: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.config.name or (self.file.stem if self.file else "sweep")
+
+    @property
+    def parameters(self) -> list[str]:
+        return [a.path for a in self.addresses]
+
+    @property
+    def seed(self) -> int:
+        return self.scenario.seed if self.config.seed is None else self.config.seed
+
+    @property
+    def replications(self) -> int:
+        return self.config.replications
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides the numbers (not how they are computed), to guard --resume."""
+        from sim import __version__
+
+        text = json.dumps(
+            [__version__, self.config.model_dump(exclude={"description", "name", "scenario"}), self.base, self.seed],
+            sort_keys=True,
+        )
+        digest = hashlib.sha256(text.encode())
+        digest.update(np.ascontiguousarray(self.points).tobytes())
+        return digest.hexdigest()
+
+
+def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None = None) -> Sweep:
+    """Read and validate a sweep from a TOML file or a mapping (relative scenario paths from `base_dir`)."""
+    if isinstance(source, dict):
+        file, raw, folder = None, source, Path(base_dir or ".")
+    else:
+        file = Path(source)
+        if not file.is_file():
+            raise ConfigError("no such sweep file", file=file, hint="check the path, e.g. scenarios/sweeps/*.toml")
+        raw, folder = _read(file), file.parent
+    label = str(file) if file else "<sweep>"
+    try:
+        config = SweepFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _from_pydantic(exc, label) from None
+    if config.name is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", config.name):
+        raise ConfigError(
+            f"'{config.name}' is not a usable name", file=label, key="name", hint="use letters, digits, _-."
+        )
+    scenario = _base_scenario(config, folder, label)
+    keys = [f"vary[{i}].path" for i in range(len(config.vary))]
+    addresses = resolve(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)
+    names = _outcomes(config.outcomes, scenario.actors, label)
+    seed = scenario.seed if config.seed is None else config.seed
+    unit, points = _points(config, label, seed)
+    base = prepare(scenario.model_dump(), addresses)
+    return Sweep(file, config, scenario, base, addresses, names, unit, points)
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        with open(file, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=file, hint="check quotes, brackets and '=' signs") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=file) from None
+
+
+def _base_scenario(config: SweepFile, folder: Path, label: str) -> Scenario:
+    """The base scenario (a name, or a path relative to the sweep file) with the sweep's steps."""
+    ref = config.scenario
+    is_path = ref.endswith(".toml") or "/" in ref
+    try:
+        scenario = load_scenario(folder / ref if is_path else ref)
+    except ConfigError as exc:
+        if exc.file is None or not Path(exc.file).is_file():
+            raise ConfigError(exc.message, file=label, key="scenario", hint=exc.hint) from None
+        raise
+    if config.steps is not None:
+        scenario = scenario.model_copy(update={"steps": config.steps})
+    return scenario
+
+
+def _outcomes(requested: list[str], actors: list[str], label: str) -> list[str]:
+    known = outcomes.catalogue(actors)
+    out: list[str] = []
+    for i, name in enumerate(requested):
+        if name not in known:
+            raise ConfigError(
+                f"unknown outcome '{name}'",
+                file=label,
+                key=f"outcomes[{i}]",
+                hint=did_you_mean(name, known) or "e.g. trust, trust_PAK_USA, mutual_PAK_USA, alignment, polarization",
+            )
+        out.extend(n for n in known[name] if n not in out)
+    return out
+
+
+def _points(config: SweepFile, label: str, seed: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """The design's points [P, k] (and, for sampled designs, the unit-cube points they came from)."""
+    if config.design == "grid":
+        if config.samples is not None:
+            raise ConfigError("a grid takes no samples", file=label, key="samples", hint="remove it, or pick lhs/mc")
+        axes = [_axis(v, i, label) for i, v in enumerate(config.vary)]
+        return None, designs.grid(axes)
+    if config.samples is None:
+        raise ConfigError(
+            f"design '{config.design}' needs samples", file=label, key="samples", hint=_samples_hint(config)
+        )
+    if config.design == "sobol" and config.samples & (config.samples - 1):
+        below = 2 ** int(math.log2(config.samples))
+        raise ConfigError(
+            f"Sobol samples must be a power of 2 (got {config.samples})",
+            file=label,
+            key="samples",
+            hint=f"use {below} or {2 * below}",
+        )
+    if config.design in ("sobol", "morris") and len(config.vary) < 2:
+        raise ConfigError("sensitivity analysis needs at least two numbers to vary", file=label, key="vary")
+    marginals = [_marginal(v, i, label, config.design) for i, v in enumerate(config.vary)]
+    unit = designs.unit_points(
+        config.design,
+        len(marginals),
+        config.samples,
+        seed,
+        levels=config.levels,
+        second_order=config.second_order,
+    )
+    return unit, designs.values(unit, marginals)
+
+
+def _samples_hint(config: SweepFile) -> str:
+    return {
+        "lhs": "samples = number of points, e.g. 64",
+        "mc": "samples = number of points, e.g. 64",
+        "sobol": "samples = N, a power of 2; the design has N * (k + 2) points",
+        "morris": "samples = number of trajectories, e.g. 20; the design has samples * (k + 1) points",
+    }[config.design]
+
+
+def _axis(v: Vary, i: int, label: str) -> list[float]:
+    key = f"vary[{i}]"
+    if v.distribution is not None or v.mean is not None or v.sd is not None or v.mode is not None:
+        raise ConfigError(
+            "a grid takes values or a range, not a distribution",
+            file=label,
+            key=key,
+            hint="give values = [...] or low, high and num (or step); or a sampled design (lhs, mc, sobol, morris)",
+        )
+    if v.values is not None:
+        if any(x is not None for x in (v.low, v.high, v.num, v.step)):
+            raise ConfigError("give values or a range, not both", file=label, key=key)
+        return list(v.values)
+    if v.low is None or v.high is None or (v.num is None) == (v.step is None):
+        raise ConfigError(
+            "a grid needs values = [...], or low and high with either num or step",
+            file=label,
+            key=key,
+            hint="e.g. low = 0.0, high = 1.0, num = 11",
+        )
+    if v.high < v.low:
+        raise ConfigError(f"high ({v.high}) is below low ({v.low})", file=label, key=f"{key}.high")
+    return designs.axis(v.low, v.high, v.num, v.step)
+
+
+def _marginal(v: Vary, i: int, label: str, kind: str) -> designs.Marginal:
+    key = f"vary[{i}]"
+    if v.values is not None or v.num is not None or v.step is not None:
+        raise ConfigError(
+            f"design '{kind}' samples from a distribution; values, num and step are for grids",
+            file=label,
+            key=key,
+            hint="give low and high (uniform), or distribution = 'normal' with mean and sd",
+        )
+    dist = v.distribution or "uniform"
+    needs = {"uniform": ("low", "high"), "loguniform": ("low", "high"), "normal": ("mean", "sd")}
+    needs["triangular"] = ("low", "mode", "high")
+    missing = [n for n in needs[dist] if getattr(v, n) is None]
+    if missing:
+        raise ConfigError(f"a {dist} distribution needs {' and '.join(missing)}", file=label, key=key)
+    if v.low is not None and v.high is not None and not v.low < v.high:
+        raise ConfigError(f"need low < high, got {v.low} and {v.high}", file=label, key=key)
+    if dist == "loguniform" and v.low <= 0:
+        raise ConfigError("a loguniform distribution needs low > 0", file=label, key=f"{key}.low")
+    if dist == "triangular" and not v.low <= v.mode <= v.high:
+        raise ConfigError("need low <= mode <= high", file=label, key=f"{key}.mode")
+    m = designs.Marginal(dist, v.low, v.high, v.mean, v.sd, v.mode)
+    if kind == "morris" and not m.bounded:
+        raise ConfigError(
+            "Morris levels include the ends of each range, so a normal distribution needs low and high",
+            file=label,
+            key=key,
+            hint="add low and high (truncation), or use a uniform distribution",
+        )
+    return m
+
+
+def _from_pydantic(exc: ValidationError, label: str) -> ConfigError:
+    err = exc.errors()[0]
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and "[" in p)]
+    key = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
+    kind, hint = err["type"], None
+    if kind == "extra_forbidden":
+        message = "unknown key"
+        owner: type[BaseModel] = Vary if "vary" in loc[:-1] else SweepFile
+        hint = did_you_mean(str(loc[-1]), owner.model_fields)
+    elif kind == "missing":
+        message = "required key is missing"
+        hint = "see scenarios/sweeps/ for examples"
+    elif kind == "finite_number":
+        message = "must be a finite number (NaN and inf are not allowed)"
+    else:
+        given = err.get("input")
+        message = err["msg"].removeprefix("Value error, ")
+        message += "" if isinstance(given, dict | list) else f" (got {given!r})"
+    return ConfigError(message, file=label, key=key or None, hint=hint)

@@ -1,0 +1,123 @@
+"""The resumable on-disk store of an unfinished sweep: one small file per finished chunk, written atomically.
+
+The store is a folder next to the sweep's output folder (`.<name>.unfinished`). `store.json` holds the sweep's
+fingerprint, so `--resume` only continues the same sweep. A chunk file (`chunks/chunk-000012.npz`) holds the
+chunk's per-replication outcomes and the errors of its failed points; it appears only once complete (written
+to a temporary name, then renamed), so an interrupted or killed run leaves whole chunks or none.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ConfigError
+from sim.sweep.tasks import ChunkResult
+
+INFO = "store.json"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def store_dir(final: Path) -> Path:
+    """Where the unfinished sweep for output folder `final` keeps its chunks."""
+    return final.parent / f".{final.name}.unfinished"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that `path` is either absent or complete."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; results are ordinary files
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    """Finished chunks of one sweep, on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.chunks = self.root / "chunks"
+        self.trajectories = self.root / "trajectories"
+
+    @classmethod
+    def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Store:
+        store = cls(root)
+        store.chunks.mkdir(parents=True)
+        write_atomic(store.root / INFO, json.dumps({"fingerprint": fingerprint, **info}, indent=2).encode())
+        return store
+
+    @classmethod
+    def open(cls, root: Path, fingerprint: str) -> Store:
+        """An existing store of the same sweep; a ConfigError if it is missing or belongs to another sweep."""
+        try:
+            info = json.loads((Path(root) / INFO).read_text())
+        except (OSError, json.JSONDecodeError):
+            raise ConfigError(
+                "nothing to resume here", file=root, hint="run without --resume to start the sweep"
+            ) from None
+        if info.get("fingerprint") != fingerprint:
+            raise ConfigError(
+                "the unfinished sweep stored here was started from a different sweep file or scenario",
+                file=root,
+                hint="resume with the same files, or start over with --force",
+            )
+        return cls(root)
+
+    def path(self, index: int) -> Path:
+        return self.chunks / f"chunk-{index:06d}.npz"
+
+    def finished(self) -> set[int]:
+        """Chunks stored without failed points (chunks with failures run again on --resume)."""
+        done = set()
+        for path in self.chunks.glob("chunk-*.npz"):
+            with np.load(path) as data:
+                if not json.loads(str(data["errors"])):
+                    done.add(int(path.stem.split("-")[1]))
+        return done
+
+    def write(self, result: ChunkResult, points: tuple[int, ...], start: int) -> None:
+        """Store a chunk's outcomes and errors (and trajectories, one netCDF file per point)."""
+        for point, res in result.trajectories.items():
+            self.trajectories.mkdir(exist_ok=True)
+            res.save(self.trajectories / f"point-{point:06d}-replications-{start:07d}.nc")
+        buffer = io.BytesIO()
+        errors = json.dumps({str(k): v for k, v in result.errors.items()})
+        np.savez(buffer, values=result.values, points=np.asarray(points), start=start, errors=errors)
+        write_atomic(self.path(result.index), buffer.getvalue())
+
+    def read(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, str]]]:
+        """A chunk's outcomes [point, replication, outcome] and its errors by point."""
+        with np.load(self.path(index)) as data:
+            return data["values"], {int(k): v for k, v in json.loads(str(data["errors"])).items()}
+
+    def link_into(self, folder: Path) -> None:
+        """Hard-link (or copy) the chunk and trajectory files into `folder`, keeping the store intact."""
+        for sub in (self.chunks, self.trajectories):
+            if sub.is_dir():
+                (folder / sub.name).mkdir()
+                for path in sorted(sub.iterdir()):
+                    if path.suffix in (".npz", ".nc"):
+                        _link(path, folder / sub.name / path.name)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
