@@ -23,6 +23,7 @@ import sim.sweep
 from sim.cli import main
 from sim.config import load_scenario, validate_raw
 from sim.errors import ConfigError
+from sim.sweep import design as designs
 from sim.sweep import paths, tasks
 from sim.sweep.store import store_dir
 
@@ -143,6 +144,15 @@ def test_designs_have_the_expected_points():
         assert (s.points[:, 0] >= 0.2).all() and (s.points[:, 0] <= 0.8).all()
         assert (s.points[:, 1] >= 6.0).all() and (s.points[:, 1] <= 48.0).all()
         assert np.array_equal(s.points, sim.sweep.load(small(design=design, samples=samples, vary=vary)).points)
+
+
+def test_sampled_values_stay_within_their_bounds():
+    # 0.15 + 1.0 * (0.45 - 0.15) is 0.45000000000000007 in floating point: past a dyad's `high`, so invalid
+    for kind in ("uniform", "loguniform", "triangular", "normal"):
+        m = designs.Marginal(kind, 0.15, 0.45, mean=0.3, sd=0.1, mode=0.3)
+        ends = m.ppf(np.array([0.0, 1.0]))
+        assert 0.15 <= ends[0] <= ends[1] <= 0.45 and ends == pytest.approx([0.15, 0.45], abs=1e-12)
+    assert designs.axis(0.15, 0.45, step=0.1)[-1] == 0.45
 
 
 @pytest.mark.parametrize(
@@ -346,3 +356,19 @@ def test_readme_sweep_example_is_the_pressure_sweep(tmp_path):
     assert shown.config == bundled.config and np.array_equal(shown.points, bundled.points)
     for name in ("beta_blocs", "beta_pressure_grid", "calibration_sobol", "initial_trust_morris"):
         sim.sweep.load(ROOT / "scenarios" / "sweeps" / f"{name}.toml")
+
+
+def test_scheduler_without_dask_installed_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    import tomli_w
+
+    file = tmp_path / "sweep.toml"
+    file.write_text(tomli_w.dumps(small()))
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the `dask` extra were not installed
+    assert main(["sweep", str(file), "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "out")]) == 2
+    assert "Dask distributed is not installed (hint: pip install 'diplosim[dask]'" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.toml"]
+
+
+def test_command_module_does_not_load_the_numerical_stack():
+    code = "import sys, sim.sweep.command; print(sorted({'numpy', 'pandas', 'mesa'} & set(sys.modules)))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"

@@ -33,19 +33,22 @@ class Marginal:
     mode: float | None = None
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Quantile function: unit-interval values to parameter values."""
+        """Quantile function: unit-interval values to parameter values, never outside [low, high] (rounding
+        could otherwise put an end point just past a bound the scenario's schema enforces)."""
         from scipy import stats
 
         if self.kind == "uniform":
-            return self.low + u * (self.high - self.low)
-        if self.kind == "loguniform":
-            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        if self.kind == "triangular":
+            x = self.low + u * (self.high - self.low)
+        elif self.kind == "loguniform":
+            x = np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        elif self.kind == "triangular":
             scale = self.high - self.low
-            return stats.triang.ppf(u, (self.mode - self.low) / scale, loc=self.low, scale=scale)
-        lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
-        hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
-        return stats.truncnorm.ppf(u, lo, hi, loc=self.mean, scale=self.sd)
+            x = stats.triang.ppf(u, (self.mode - self.low) / scale, loc=self.low, scale=scale)
+        else:
+            lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
+            hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
+            x = stats.truncnorm.ppf(u, lo, hi, loc=self.mean, scale=self.sd)
+        return np.clip(x, self.low if self.low is not None else -np.inf, self.high if self.high is not None else np.inf)
 
     @property
     def bounded(self) -> bool:
@@ -62,7 +65,7 @@ def axis(low: float, high: float, num: int | None = None, step: float | None = N
     if num is not None:
         return [float(v) for v in np.linspace(low, high, num)]
     count = math.floor((high - low) / step * (1 + 1e-12)) + 1
-    return [float(low + i * step) for i in range(count)]
+    return [min(float(low + i * step), high) for i in range(count)]
 
 
 def problem(names: Sequence[str]) -> dict:
