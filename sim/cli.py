@@ -253,7 +253,8 @@ def build_parser() -> Parser:
               diplosim compare baseline dialogue  # effect of dialogue, with confidence intervals
               diplosim <command> --help           # options and examples of a command
 
-            exit codes: 0 ok, 1 a file could not be read or written, 2 bad input, 130 interrupted.
+            exit codes: 0 ok, 1 a file could not be read or written, 2 bad input, 130 interrupted,
+            143 terminated.
         """),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -268,8 +269,13 @@ def build_parser() -> Parser:
 # Handlers
 
 
-def _resolve(ref: str, steps: int | None, replications: int | None, seed: int | None) -> Scenario:
-    """Load a scenario and apply command-line run settings, re-checking it (e.g. events after the last step)."""
+def _resolve(
+    ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
+) -> Scenario:
+    """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
+
+    `settings_from` names where the settings came from, for the error message (default: the flags given).
+    """
     from sim.config import load_scenario, scenario_path, validate_raw
 
     spec = load_scenario(ref)
@@ -280,8 +286,8 @@ def _resolve(ref: str, steps: int | None, replications: int | None, seed: int | 
     try:
         return validate_raw(spec.model_dump() | overrides, file=scenario_path(ref))
     except ConfigError as exc:
-        flags = " ".join(f"--{k} {v}" for k, v in overrides.items())
-        raise ConfigError(f"{exc.message} (with {flags})", file=exc.file, key=exc.key, hint=exc.hint) from None
+        source = settings_from or " ".join(f"--{k} {v}" for k, v in overrides.items())
+        raise ConfigError(f"{exc.message} (with {source})", file=exc.file, key=exc.key, hint=exc.hint) from None
 
 
 def _output_dir(args: argparse.Namespace, name: str) -> Path:
@@ -345,7 +351,7 @@ def _compare(args: argparse.Namespace) -> int:
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
     specs = {first.name: first}
     for ref in args.scenarios[1:]:
-        spec = _resolve(ref, *settings)
+        spec = _resolve(ref, *settings, settings_from=f"the run settings of {first.name}")
         if spec.name in specs:
             raise ConfigError(f"scenario '{spec.name}' is given twice", hint="compare different scenarios")
         specs[spec.name] = spec

@@ -108,36 +108,34 @@ def _header(fig: Figure, title: str, caption: str, legend: tuple[list[Any], list
     """A bold title, a smaller caption and optionally a one-row legend, in a strip added above the panels.
 
     The figure grows by the strip's height and the constrained layout is confined below it (`rect`), so the
-    panels keep their size and nothing in the layout can overlap the header.
+    panels keep their size and nothing in the layout can overlap the header. Heights are in points.
     """
-    rows = [("title", 12.5 * 1.25), ("caption", (caption.count("\n") + 1) * 8.5 * 1.3)]
-    if legend:
-        rows.append(("legend", 18.0))
-    gap = 4.0
-    strip = (sum(h for _, h in rows) + gap * (len(rows) + 1)) / 72
+    gap, title_h, caption_h = 4.0, 12.5 * 1.25, (caption.count("\n") + 1) * 8.5 * 1.3
+    legend_h = 18.0 + gap if legend else 0.0
+    strip = (3 * gap + title_h + caption_h + legend_h) / 72
     height = fig.get_figheight() + strip
     fig.set_figheight(height)
     fig.get_layout_engine().set(rect=(0, 0, 1, 1 - strip / height))
-    y = -gap
-    for kind, h in rows:
-        at = mpl.transforms.offset_copy(fig.transFigure, fig=fig, y=y, units="points")
-        if kind == "title":
-            fig.text(0.5, 1, title, ha="center", va="top", fontsize=12.5, weight="bold", transform=at)
-        elif kind == "caption":
-            fig.text(0.5, 1, caption, ha="center", va="top", fontsize=8.5, color="#333333", transform=at)
-        else:
-            handles, labels = legend
-            fig.legend(
-                handles,
-                labels,
-                loc="upper center",
-                bbox_to_anchor=(0.5, 1),
-                bbox_transform=at,
-                ncol=min(len(labels), 5),
-                borderaxespad=0,
-                fontsize=8.5,
-            )
-        y -= h + gap
+
+    def below_top(points: float) -> mpl.transforms.Transform:
+        return mpl.transforms.offset_copy(fig.transFigure, fig=fig, y=-points, units="points")
+
+    fig.text(0.5, 1, title, ha="center", va="top", fontsize=12.5, weight="bold", transform=below_top(gap))
+    fig.text(
+        0.5, 1, caption, ha="center", va="top", fontsize=8.5, color="#333333", transform=below_top(2 * gap + title_h)
+    )
+    if legend:
+        handles, labels = legend
+        fig.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1),
+            ncol=min(len(labels), 5),
+            bbox_transform=below_top(3 * gap + title_h + caption_h),
+            borderaxespad=0,
+            fontsize=8.5,
+        )
 
 
 def _months(ax: Any, steps: Iterable[int]) -> None:
@@ -154,14 +152,18 @@ def _save(fig: Figure, path: Path) -> Path:
     PNGs are reduced to a 256-colour palette: these flat charts look the same and the files are 3x smaller.
     """
     tmp = path.with_name(f".{path.name}.tmp")
-    if path.suffix == ".png":
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", facecolor="white")
-        image = Image.open(buffer).convert("RGB")
-        image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(tmp, "PNG", optimize=True)
-    else:
-        fig.savefig(tmp, format=path.suffix[1:], facecolor="white")
-    os.replace(tmp, path)
+    try:
+        if path.suffix == ".png":
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", facecolor="white")
+            image = Image.open(buffer).convert("RGB").quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            image.save(tmp, "PNG", optimize=True)
+        else:
+            fig.savefig(tmp, format=path.suffix[1:], facecolor="white")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
