@@ -54,11 +54,31 @@ def tree_rss(pid: int) -> int:
         return _tree_rss_proc(pid)
 
 
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) so far of `pid` and each descendant, by pid (empty without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return {}
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return {}
+    out = {}
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = proc.cpu_times()
+            out[proc.pid] = times.user + times.system
+    return out
+
+
 class PeakRSS:
-    """Context manager sampling the RSS of a process tree every `interval` seconds; `.peak` in bytes.
+    """Context manager sampling a process tree every `interval` seconds: `.peak` RSS in bytes, `.cpu` seconds.
 
     Sampling can miss a short spike between samples; RSS counts pages shared after fork once per process,
-    so the sum over a tree is an upper bound on the memory really in use.
+    so the sum over a tree is an upper bound on the memory really in use. `.cpu` sums each process's CPU time
+    as last seen (it misses at most one interval per process; 0 without psutil).
     """
 
     def __init__(self, pid: int, interval: float = 0.02) -> None:
@@ -66,12 +86,18 @@ class PeakRSS:
         self.interval = interval
         self.peak = 0
         self.samples = 0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def cpu(self) -> float:
+        return sum(self._cpu.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, tree_rss(self.pid))
+            self._cpu.update(tree_cpu(self.pid))
             self.samples += 1
             self._stop.wait(self.interval)
 
