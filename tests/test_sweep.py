@@ -245,6 +245,11 @@ def test_output_folder_is_complete_and_reproducible(tmp_path):
     assert (table["trust_PAK_USA_p05"] <= table["trust_PAK_USA_mean"]).all()
     again = sim.sweep.load(out / "sweep.toml")
     assert again.fingerprint() == sweep.fingerprint()
+    each = sim.sweep.replications(out)
+    assert each.dims == ("point", "replication", "outcome") and each.shape == (3, 12, 2)
+    np.testing.assert_allclose(
+        each.sel(outcome="alignment").mean("replication"), result.table["alignment_mean"], rtol=1e-14
+    )
     traj = sim.Results.load(out / "trajectories" / "point-000001-replications-0000000.nc")
     assert traj.trust.sizes["replication"] == 12
     np.testing.assert_allclose(

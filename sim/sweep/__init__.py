@@ -4,6 +4,7 @@
     result = sim.sweep.run("scenarios/sweeps/pressure_intensity.toml", out="results/pressure", workers=2)
     result.table          # one row per point: its parameters, each outcome's mean, p05, p95
     result.sensitivity    # Sobol S1/ST or Morris mu*/sigma per outcome and parameter (or None)
+    sim.sweep.replications("results/pressure")   # xarray: every replication's outcomes [point, replication, outcome]
 
 Imported lazily, so `diplosim sweep --help` does not load the numerical stack.
 """
@@ -19,11 +20,13 @@ _EXPORTS = {
     "run": ("sim.sweep.api", "run"),
     "SweepResult": ("sim.sweep.api", "SweepResult"),
     "Interrupted": ("sim.sweep.api", "Interrupted"),
+    "replications": ("sim.sweep.analyze", "replications"),
 }
 
-__all__ = ["Interrupted", "Sweep", "SweepResult", "load", "run"]
+__all__ = ["Interrupted", "Sweep", "SweepResult", "load", "replications", "run"]
 
 if TYPE_CHECKING:
+    from sim.sweep.analyze import replications
     from sim.sweep.api import Interrupted, SweepResult, run
     from sim.sweep.spec import Sweep
     from sim.sweep.spec import load_sweep as load

@@ -10,9 +10,11 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from sim.sweep import design, outcomes
 from sim.sweep.spec import Sweep
@@ -48,6 +50,23 @@ def tables(sweep: Sweep, store: Store, chunks: Sequence[Chunk]) -> tuple[pd.Data
         table.insert(1 + j, name, sweep.points[:, j])
     failed = pd.DataFrame(failures, columns=["point", *sweep.parameters, "error", "detail"])
     return table, failed
+
+
+def replications(folder: str | Path) -> xr.DataArray:
+    """Every replication's outcomes [point, replication, outcome] from a sweep's output folder (its chunks/),
+    for analyses beyond mean and band (say, the share of replications in which trust collapses)."""
+    blocks: dict[tuple[int, int], np.ndarray] = {}
+    names: list[str] = []
+    for path in sorted(Path(folder, "chunks").glob("chunk-*.npz")):
+        with np.load(path) as data:
+            start, names = int(data["start"]), [str(n) for n in data["outcomes"]]
+            for point, values in zip(data["points"].tolist(), data["values"], strict=True):
+                blocks[point, start] = values
+    points = sorted({p for p, _ in blocks})
+    rows = [np.concatenate([blocks[k] for k in sorted(k for k in blocks if k[0] == p)]) for p in points]
+    values = np.stack(rows)
+    coords = {"point": points, "replication": np.arange(values.shape[1]), "outcome": names}
+    return xr.DataArray(values, dims=("point", "replication", "outcome"), coords=coords, name="outcome")
 
 
 def failure_lines(failed: pd.DataFrame, limit: int = 10) -> list[str]:

@@ -194,7 +194,7 @@ def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], 
     try:
         for result in executor.map(plan(sweep), todo):
             chunk = by_index[result.index]
-            store.write(result, chunk.points, chunk.start)
+            store.write(result, chunk.points, chunk.start, tuple(sweep.outcomes))
             finished += 1
             bar.update(chunk.runs)
     except KeyboardInterrupt:

@@ -98,10 +98,9 @@ class Sweep:
         """A digest of everything that decides the numbers (not how they are computed), to guard --resume."""
         from sim import __version__
 
-        text = json.dumps(
-            [__version__, self.config.model_dump(exclude={"description", "name", "scenario"}), self.base, self.seed],
-            sort_keys=True,
-        )
+        settings = self.config.model_dump(exclude={"description", "name", "scenario"})
+        settings.update(seed=self.seed, steps=self.scenario.steps)  # as resolved, so sweep.toml matches its source
+        text = json.dumps([__version__, settings, self.base], sort_keys=True)
         digest = hashlib.sha256(text.encode())
         digest.update(np.ascontiguousarray(self.points).tobytes())
         return digest.hexdigest()

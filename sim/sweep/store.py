@@ -88,14 +88,16 @@ class Store:
                     done.add(int(path.stem.split("-")[1]))
         return done
 
-    def write(self, result: ChunkResult, points: tuple[int, ...], start: int) -> None:
+    def write(self, result: ChunkResult, points: tuple[int, ...], start: int, outcomes: tuple[str, ...]) -> None:
         """Store a chunk's outcomes and errors (and trajectories, one netCDF file per point)."""
         for point, res in result.trajectories.items():
             self.trajectories.mkdir(exist_ok=True)
             res.save(self.trajectories / f"point-{point:06d}-replications-{start:07d}.nc")
         buffer = io.BytesIO()
         errors = json.dumps({str(k): v for k, v in result.errors.items()})
-        np.savez(buffer, values=result.values, points=np.asarray(points), start=start, errors=errors)
+        np.savez(
+            buffer, values=result.values, points=np.asarray(points), start=start, outcomes=list(outcomes), errors=errors
+        )
         write_atomic(self.path(result.index), buffer.getvalue())
 
     def read(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, str]]]:
