@@ -170,9 +170,10 @@ class Results:
     # -- files ------------------------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Write a netCDF-4 file (h5netcdf); `Results.load` reads it back identically."""
+        """Write a compressed netCDF-4 file (h5netcdf, zlib); `Results.load` reads it back identically."""
         path = Path(path)
-        self.dataset.to_netcdf(path, engine="h5netcdf")
+        encoding = {name: {"zlib": True, "complevel": 4} for name in self.dataset.data_vars}
+        self.dataset.to_netcdf(path, engine="h5netcdf", encoding=encoding)
         return path
 
     @classmethod

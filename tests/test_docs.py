@@ -5,18 +5,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 import sim
+from sim.calibrate import baseline_log_odds
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_calibration_table_matches_the_world_file():
     text = (ROOT / "docs" / "MODEL.md").read_text()
-    row = r"^\| (\w+) → (\w+) \| ([\d.]+) \| ([\d.]+)–([\d.]+) \| ([\d.]+) \| [\d.]+ \| (.*) \|$"
+    row = r"^\| (\w+) → (\w+) \| ([\d.]+) \| ([\d.]+)–([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (.*) \|$"
     rows = re.findall(row, text, re.M)
-    world = sim.load_scenario("baseline").world
+    spec = sim.load_scenario("baseline")
+    world = spec.world
+    baseline = 1 / (1 + np.exp(-baseline_log_odds(spec)))
+    index = {code: i for i, code in enumerate(world.actors)}
     assert len(rows) == 12
-    for obs, tgt, initial, low, high, dep, evidence in rows:
+    for obs, tgt, initial, low, high, dep, base, evidence in rows:
+        assert abs(float(base) - baseline[index[obs], index[tgt]]) < 0.011
         dyad = world.trust[obs][tgt]
         assert (float(initial), float(low), float(high), float(dep)) == (
             dyad.initial, dyad.low, dyad.high, dyad.dependence)
