@@ -92,7 +92,7 @@ def sensitivity(sweep: Sweep, table: pd.DataFrame) -> pd.DataFrame | None:
             if kind == "sobol":
                 from SALib.analyze import sobol
 
-                res = sobol.analyze(problem, y, calc_second_order=sweep.config.second_order, seed=sweep.seed)
+                res = sobol.analyze(problem, y, calc_second_order=False, seed=sweep.seed)
                 cols = {"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]}
             else:
                 from SALib.analyze import morris

@@ -73,11 +73,9 @@ def problem(names: Sequence[str]) -> dict:
     return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
 
 
-def unit_points(
-    design: Design, k: int, samples: int, seed: int, *, levels: int = 4, second_order: bool = False
-) -> np.ndarray:
+def unit_points(design: Design, k: int, samples: int, seed: int, *, levels: int = 4) -> np.ndarray:
     """Points [P, k] in the unit cube for a sampled design (P = samples for lhs and mc; Saltelli's
-    samples * (k + 2), or (2k + 2) with second order, for sobol; samples * (k + 1) for morris)."""
+    samples * (k + 2) for sobol; samples * (k + 1) for morris)."""
     if design == "lhs":
         from scipy.stats import qmc
 
@@ -88,7 +86,7 @@ def unit_points(
     if design == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem(names), samples, calc_second_order=second_order, seed=seed)
+        return sobol.sample(problem(names), samples, calc_second_order=False, seed=seed)
     if design == "morris":
         from SALib.sample import morris
 

@@ -54,7 +54,6 @@ class SweepFile(Strict):
     design: designs.Design = "grid"
     samples: int | None = Field(None, ge=1, le=10_000_000)
     levels: int = Field(4, ge=2, le=1000)
-    second_order: bool = False
     replications: int = Field(100, ge=1, le=10_000_000)
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
     steps: int | None = Field(None, ge=1, le=100_000)
@@ -202,7 +201,6 @@ def _points(config: SweepFile, label: str, seed: int) -> tuple[np.ndarray | None
         config.samples,
         seed,
         levels=config.levels,
-        second_order=config.second_order,
     )
     return unit, designs.values(unit, marginals)
 
