@@ -47,4 +47,6 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
+    if name == "sweep":  # the subpackage, on first use: `import sim; sim.sweep.run(...)`
+        return import_module("sim.sweep")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -12,7 +12,9 @@ states keep it.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -31,13 +33,37 @@ def baseline_log_odds(scenario: Scenario) -> np.ndarray:
 
     world = compile_world(scenario, interventions=False)
     p = scenario.parameters
-    first, second = expected_flows(scenario.world.model_dump_json(), p.reply_floor)
+    first, second = expected_flows(status_quo_key(scenario.world), p.reply_floor)
     l0 = dynamics.calibrated_baseline(
         world.l_init, first, second, world.sigma, p.alpha, p.mu, p.beta, dynamics.decay_rate(p.half_life)
     )
     l0 = np.where(world.baseline_fixed, world.l_fixed, l0)
     np.fill_diagonal(l0, 0.0)
     return l0
+
+
+def status_quo_key(world: WorldSpec) -> str:
+    """The world as canonical JSON, without what the frozen-trust flows cannot depend on.
+
+    Prose (descriptions, evidence), stated baselines, ranges and noise levels do not change which moves are
+    made at the initial trust, so sweeping them reuses one calibration. The result is still a valid world.
+    """
+
+    def scrub(node: Any) -> Any:
+        if isinstance(node, list):
+            return [scrub(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: scrub(v) for k, v in node.items()}
+        if "evidence" in out:
+            out.update(evidence=[], inferred="calibration key")
+        if "description" in out:
+            out["description"] = ""
+        if "initial" in out:  # a dyad
+            out.update(baseline=None, sigma=None, low=out["initial"], high=out["initial"])
+        return out
+
+    return json.dumps(scrub(world.model_dump()), sort_keys=True)
 
 
 @lru_cache(maxsize=32)

@@ -169,3 +169,20 @@ def test_sampled_initial_trust_covers_the_range_and_stays_batch_independent():
     assert start.max() - start.min() > 0.5 * (dyad.high - dyad.low)
     alone = sim.run(spec, replications=[17], steps=2, seed=8)
     assert np.array_equal(alone.trust.values[0], res.trust.sel(replication=17).values, equal_nan=True)
+
+
+def test_calibration_is_shared_by_worlds_that_differ_only_in_prose_ranges_or_stated_baselines():
+    from sim.calibrate import status_quo_key
+
+    world = sim.load_scenario("baseline").world
+    raw = world.model_dump()
+    raw["trust"]["PAK"]["USA"].update(baseline=0.5, low=0.3, evidence=["P2.S1"])
+    raw["description"] = "another text"
+    other = type(world).model_validate(raw)
+    assert status_quo_key(other) == status_quo_key(world)
+    raw["trust"]["PAK"]["USA"]["initial"] = 0.4
+    assert status_quo_key(type(world).model_validate(raw)) != status_quo_key(world)
+
+
+def test_sweep_subpackage_is_reachable_from_the_package():
+    assert callable(sim.sweep.run)
