@@ -51,3 +51,12 @@ def test_generated_actors_validate() -> None:
     assert set(spec.world.background["XA3"]) and "XA3" not in spec.world.background["XA3"]
     with pytest.raises(ValueError):
         with_extra_actors(2)
+
+
+def test_readme_performance_section_names_the_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    if "<!-- PERFORMANCE-SECTION -->" in readme:
+        pytest.skip("the Performance section has not been written yet")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    assert "python -m benchmarks.run" in section and "--quick" in section
+    assert (ROOT / "benchmarks" / "RESULTS.md").is_file()
