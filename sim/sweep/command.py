@@ -31,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run a parameter sweep or sensitivity analysis",
         description="Run a sweep file (scenarios/sweeps/*.toml): every point of its design over its replications,\n"
         "locally or on a Dask cluster. Writes sweep.csv (one row per point: its parameters, each outcome's mean\n"
-        "and 5-95%% band), sensitivity.csv (Sobol/Morris), figures, sweep.toml and scenario.toml (resolved),\n"
+        "and 5-95% band), sensitivity.csv (Sobol/Morris), figures, sweep.toml and scenario.toml (resolved),\n"
         "manifest.json and chunks/ (per-replication outcomes). The folder appears only when complete.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
