@@ -63,7 +63,7 @@ def status_quo_key(world: WorldSpec) -> str:
             out.update(baseline=None, sigma=None, low=out["initial"], high=out["initial"])
         return out
 
-    return json.dumps(scrub(world.model_dump()), sort_keys=True)
+    return json.dumps(scrub(world.model_dump()))  # key order kept: it is the actor order
 
 
 @lru_cache(maxsize=32)

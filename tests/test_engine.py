@@ -186,3 +186,10 @@ def test_calibration_is_shared_by_worlds_that_differ_only_in_prose_ranges_or_sta
 
 def test_sweep_subpackage_is_reachable_from_the_package():
     assert callable(sim.sweep.run)
+
+
+def test_calibration_key_keeps_the_actor_order():
+    from sim.calibrate import status_quo_key
+
+    world = sim.load_scenario("baseline").world
+    assert list(type(world).model_validate_json(status_quo_key(world)).actors) == list(world.actors)
