@@ -44,6 +44,10 @@ def fire(
     ti = si = 0
     for e, event in enumerate(events):
         n = poisson_count(u_count[:, e], event.rate) + (step in event.at)
+        if not n.any():  # nothing happened in any replication: skip its shocks and triggers
+            si += len(event.shocks)
+            ti += len(event.triggers)
+            continue
         counts[:, e] = n
         for observer, target, delta, sd in event.shocks:
             shock[:, observer, target] += n * (delta + sd * z_shock[:, si])

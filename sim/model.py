@@ -130,6 +130,7 @@ class DiplomacyModel(mesa.Model):
         for code, i in self.index.items():
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
+        self.mean_trust = self.trust.mean(axis=0)  # what the DataCollector reports, once per step
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 f"trust_{o}_{t}": _mean_trust(i, j)
@@ -217,6 +218,7 @@ class DiplomacyModel(mesa.Model):
             made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
             self._move_history[t] = made.reshape(-1, n, len(w.moves))
             self._event_history[t] = event_counts
+        self.mean_trust = self.trust.mean(axis=0)
         self.datacollector.collect(self)
         if self.steps >= self.n_steps:
             self.running = False
@@ -255,6 +257,6 @@ def _mean_trust(i: int, j: int):
     """A DataCollector reporter: trust of actor i in j (mean over replications when R > 1)."""
 
     def report(model: DiplomacyModel) -> float:
-        return float(model.trust[:, i, j].mean())
+        return float(model.mean_trust[i, j])
 
     return report
