@@ -33,9 +33,9 @@ def direct(w: np.ndarray) -> np.ndarray:
 def audience(w: np.ndarray, s: np.ndarray) -> np.ndarray:
     """What a did to those I like or fear: A[o, a] = sum_k W[a, k] s[o, k], k not in {o, a}.
 
-    The zero diagonals of W and s exclude k = a and k = o without masking.
+    The zero diagonals of W and s exclude k = a and k = o without masking. As a matrix product: s W'.
     """
-    return np.einsum("...ak,...ok->...oa", w, s)
+    return s @ np.swapaxes(w, -1, -2)
 
 
 def balance(s: np.ndarray) -> np.ndarray:

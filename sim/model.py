@@ -183,7 +183,9 @@ class DiplomacyModel(mesa.Model):
         w, p, t = self.world, self.config.parameters, self.steps
         self.previous_moves, self.moves = self.moves, np.zeros_like(self.moves)
         self.draws = self.streams.uniform(t, slice(0, self._n_uniform))
-        normals = self.streams.normal(t, slice(self._n_uniform, None))
+        # frozen (calibration) runs have no misperception noise: draw only the event shocks' normals
+        last = self.columns["noise"] if self.frozen else None
+        normals = self.streams.normal(t, slice(self._n_uniform, last))
         self.agents.do("step")
 
         c = self.columns
@@ -218,8 +220,9 @@ class DiplomacyModel(mesa.Model):
             made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
             self._move_history[t] = made.reshape(-1, n, len(w.moves))
             self._event_history[t] = event_counts
-        self.mean_trust = self.trust.mean(axis=0)
-        self.datacollector.collect(self)
+        if not self.frozen:
+            self.mean_trust = self.trust.mean(axis=0)
+            self.datacollector.collect(self)
         if self.steps >= self.n_steps:
             self.running = False
 
