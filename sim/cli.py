@@ -317,25 +317,43 @@ def _progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _write_folder(
+    args: argparse.Namespace,
+    out: Path,
+    fields: dict[str, Any],
+    produce: Callable[[Path], tuple[Any, list[str]]],
+    figures: str,
+) -> Any:
+    """Run `produce(folder)` in a folder that appears only when complete, add figures and the manifest.
+
+    `produce` returns what it computed and the files it wrote; `figures` names the sim.plots function to draw.
+    """
     from sim import output
 
-    spec = _resolve(args.scenario, args.steps, args.replications, args.seed)
-    out = _output_dir(args, spec.name)
     started = datetime.now(UTC)
     with output.atomic_output(out, args.force) as tmp:
+        computed, files = produce(tmp)
+        if not args.no_plots:
+            from sim import plots
+
+            files += getattr(plots, figures)(tmp, fields)
+        listing = _listing(tmp, files)
+        output.write_manifest(tmp, output.manifest(args.command_line, started=started, **fields, files=listing))
+    return computed
+
+
+def _run(args: argparse.Namespace) -> int:
+    spec = _resolve(args.scenario, args.steps, args.replications, args.seed)
+    out = _output_dir(args, spec.name)
+
+    def produce(tmp: Path) -> tuple[Any, list[str]]:
         import sim
+        from sim import output
 
         results = sim.run(spec, progress=_progress(args))
-        files = output.write_run(tmp, results, spec)
-        fields = {"scenario": spec.name, **_run_fields(spec)}
-        if not args.no_plots:
-            from sim.plots import plot_run
+        return results, output.write_run(tmp, results, spec)
 
-            files += plot_run(tmp, fields)
-        output.write_manifest(
-            tmp, output.manifest(args.command_line, started=started, **fields, files=_listing(tmp, files))
-        )
+    results = _write_folder(args, out, {"scenario": spec.name, **_run_fields(spec)}, produce, "plot_run")
     if not args.quiet:
         print(_final_text(results, spec))
     print(out if args.quiet else f"\nWrote {out}/")
@@ -343,8 +361,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim import output
-
     if len(args.scenarios) < 2:
         raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
     first = _resolve(args.scenarios[0], args.steps, args.replications, args.seed)
@@ -356,20 +372,16 @@ def _compare(args: argparse.Namespace) -> int:
             raise ConfigError(f"scenario '{spec.name}' is given twice", hint="compare different scenarios")
         specs[spec.name] = spec
     out = _output_dir(args, "_vs_".join(specs))
-    started = datetime.now(UTC)
-    with output.atomic_output(out, args.force) as tmp:
+
+    def produce(tmp: Path) -> tuple[Any, list[str]]:
         import sim
+        from sim import output
 
         runs = sim.compare(list(specs.values()), progress=_progress(args))
-        files = output.write_comparison(tmp, runs, specs)
-        fields = {"scenarios": list(specs), **_run_fields(first)}
-        if not args.no_plots:
-            from sim.plots import plot_comparison
+        return runs, output.write_comparison(tmp, runs, specs)
 
-            files += plot_comparison(tmp, fields)
-        output.write_manifest(
-            tmp, output.manifest(args.command_line, started=started, **fields, files=_listing(tmp, files))
-        )
+    fields = {"scenarios": list(specs), **_run_fields(first)}
+    runs = _write_folder(args, out, fields, produce, "plot_comparison")
     if not args.quiet:
         print(_comparison_text(runs, first))
     print(out if args.quiet else f"\nWrote {out}/")

@@ -264,7 +264,7 @@ def list_scenarios() -> dict[str, str]:
     """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario)."""
     out = {}
     for path in sorted(scenario_dir().glob("*.toml")):
-        raw = _read_toml(path)
+        raw = read_toml(path)
         if "name" in raw or "moves" not in raw:  # a world file has the move catalogue and no name
             out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
     return out
@@ -273,7 +273,7 @@ def list_scenarios() -> dict[str, str]:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
     path = scenario_path(name_or_path)
-    raw = _read_toml(path)
+    raw = read_toml(path)
     raw.setdefault("name", path.stem)
     world_ref = raw.pop("world", None)
     overrides = {k: raw.pop(k) for k in WORLD_KEYS if k in raw}
@@ -288,7 +288,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                 key="world",
                 hint='name a file next to the scenario, e.g. world = "world.toml"',
             )
-        world_raw = _read_toml(world_file)
+        world_raw = read_toml(world_file)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
     merged = _deep_merge(world_raw, overrides)
@@ -324,7 +324,8 @@ def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenar
     return scenario
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; unreadable or malformed files become one ConfigError naming the file."""
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

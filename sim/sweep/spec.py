@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,7 +19,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from sim.config import Scenario, Strict, load_scenario
+from sim.config import Scenario, Strict, load_scenario, read_toml
 from sim.errors import ConfigError, did_you_mean
 from sim.sweep import design as designs
 from sim.sweep import outcomes
@@ -113,7 +112,7 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
         file = Path(source)
         if not file.is_file():
             raise ConfigError("no such sweep file", file=file, hint="check the path, e.g. scenarios/sweeps/*.toml")
-        raw, folder = _read(file), file.parent
+        raw, folder = read_toml(file), file.parent
     label = str(file) if file else "<sweep>"
     try:
         config = SweepFile.model_validate(raw)
@@ -131,16 +130,6 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
     unit, points = _points(config, label, seed)
     base = prepare(scenario.model_dump(), addresses)
     return Sweep(file, config, scenario, base, addresses, names, unit, points)
-
-
-def _read(file: Path) -> dict[str, Any]:
-    try:
-        with open(file, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=file, hint="check quotes, brackets and '=' signs") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", file=file) from None
 
 
 def _base_scenario(config: SweepFile, folder: Path, label: str) -> Scenario:
