@@ -6,9 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.config import Scenario, load_scenario
 from sim.model import DiplomacyModel
 from sim.results import Results
+
+CHUNK = 8192  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
 
 
 def run(
@@ -27,15 +31,17 @@ def run(
     override the scenario's model parameters.
     """
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    model = DiplomacyModel(
-        spec,
-        spec.replications if replications is None else replications,
-        rng=spec.seed if seed is None else seed,
-        steps=steps,
-        **parameters,
-    )
-    model.run(progress=progress)
-    return model.results()
+    replications = spec.replications if replications is None else replications
+    reps = np.arange(replications) if isinstance(replications, int | np.integer) else np.asarray(replications)
+    # Large runs go in chunks of replications: the numbers are the same (replications are batch-independent),
+    # and the cost per replication-step stays flat instead of growing once arrays outgrow the cache.
+    batches = [reps[i : i + CHUNK] for i in range(0, len(reps), CHUNK)] if len(reps) > CHUNK else [replications]
+    parts = []
+    for batch in batches:
+        model = DiplomacyModel(spec, batch, rng=spec.seed if seed is None else seed, steps=steps, **parameters)
+        model.run(progress=progress)
+        parts.append(model.results())
+    return parts[0] if len(parts) == 1 else Results.concat(parts)
 
 
 def compare(

@@ -77,6 +77,15 @@ class Results:
         )
         return cls(ds)
 
+    @classmethod
+    def concat(cls, parts: Sequence[Results]) -> Results:
+        """Join runs of the same scenario and seed over disjoint replications, in the order given."""
+        first = parts[0].dataset.attrs
+        for part in parts[1:]:
+            if (part.dataset.attrs["config"], part.seed) != (first["config"], int(first["seed"])):
+                raise ValueError("only runs of the same scenario and seed can be joined")
+        return cls(xr.concat([p.dataset for p in parts], dim="replication", combine_attrs="override"))
+
     # -- basic views -------------------------------------------------------------------------------------------
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,3 +194,12 @@ def test_calibration_key_keeps_the_actor_order():
 
     world = sim.load_scenario("baseline").world
     assert list(type(world).model_validate_json(status_quo_key(world)).actors) == list(world.actors)
+
+
+def test_large_runs_are_chunked_without_changing_a_number(monkeypatch):
+    import sim.api
+
+    whole = sim.run("dialogue", replications=[3, 9, 4, 12, 0], steps=12, seed=6)
+    monkeypatch.setattr(sim.api, "CHUNK", 2)
+    chunked = sim.run("dialogue", replications=[3, 9, 4, 12, 0], steps=12, seed=6)
+    xr.testing.assert_identical(whole.dataset, chunked.dataset)
