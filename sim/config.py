@@ -12,6 +12,7 @@ import copy
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -309,7 +310,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise _from_pydantic(exc, origin) from None
+        raise error_from_pydantic(exc, origin) from None
     check_references(scenario, origin)
     return scenario
 
@@ -319,7 +320,7 @@ def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenar
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise _from_pydantic(exc, lambda loc: Path(file)) from None
+        raise error_from_pydantic(exc, lambda loc: Path(file)) from None
     check_references(scenario, lambda loc: Path(file))
     return scenario
 
@@ -361,9 +362,9 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The schema class that owns the last key of `loc` (for 'did you mean' on unknown keys)."""
-    model: Any = Scenario
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class under `root` that owns the last key of `loc` (for 'did you mean' on unknown keys)."""
+    model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -380,20 +381,26 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _from_pydantic(exc: ValidationError, origin: Any) -> ConfigError:
+def error_from_pydantic(
+    exc: ValidationError,
+    origin: Callable[[tuple[Any, ...]], str | Path],
+    root: type[BaseModel] = Scenario,
+    missing_hint: str = "add it; see docs/MODEL.md or an example in scenarios/",
+) -> ConfigError:
+    """Pydantic's first error as one ConfigError: the file (from `origin(loc)`), the dotted key, a hint."""
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))  # drop union branch tags
     key = _dotted(loc)
     kind = err["type"]
     hint = None
     if kind == "extra_forbidden":
-        owner = _model_at(loc)
+        owner = _model_at(root, loc)
         message = "unknown key"
         if owner is not None:
             hint = did_you_mean(str(loc[-1]), owner.model_fields)
     elif kind == "missing":
         message = "required key is missing"
-        hint = "add it; see docs/MODEL.md or an example in scenarios/"
+        hint = missing_hint
     elif kind == "finite_number":
         message = "must be a finite number (NaN and inf are not allowed)"
     else:

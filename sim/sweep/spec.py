@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from sim.config import Scenario, Strict, load_scenario, read_toml
+from sim.config import Scenario, Strict, error_from_pydantic, load_scenario, read_toml
 from sim.errors import ConfigError, did_you_mean
 from sim.sweep import design as designs
 from sim.sweep import outcomes
@@ -117,7 +117,9 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
     try:
         config = SweepFile.model_validate(raw)
     except ValidationError as exc:
-        raise _from_pydantic(exc, label) from None
+        raise error_from_pydantic(
+            exc, lambda loc: label, root=SweepFile, missing_hint="see scenarios/sweeps/ for examples"
+        ) from None
     if config.name is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", config.name):
         raise ConfigError(
             f"'{config.name}' is not a usable name", file=label, key="name", hint="use letters, digits, _-."
@@ -258,24 +260,3 @@ def _marginal(v: Vary, i: int, label: str, kind: str) -> designs.Marginal:
             hint="add low and high (truncation), or use a uniform distribution",
         )
     return m
-
-
-def _from_pydantic(exc: ValidationError, label: str) -> ConfigError:
-    err = exc.errors()[0]
-    loc = [p for p in err["loc"] if not (isinstance(p, str) and "[" in p)]
-    key = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
-    kind, hint = err["type"], None
-    if kind == "extra_forbidden":
-        message = "unknown key"
-        owner: type[BaseModel] = Vary if "vary" in loc[:-1] else SweepFile
-        hint = did_you_mean(str(loc[-1]), owner.model_fields)
-    elif kind == "missing":
-        message = "required key is missing"
-        hint = "see scenarios/sweeps/ for examples"
-    elif kind == "finite_number":
-        message = "must be a finite number (NaN and inf are not allowed)"
-    else:
-        given = err.get("input")
-        message = err["msg"].removeprefix("Value error, ")
-        message += "" if isinstance(given, dict | list) else f" (got {given!r})"
-    return ConfigError(message, file=label, key=key or None, hint=hint)
