@@ -388,7 +388,7 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count(n: int, one: str, many: str) -> str:
+def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
@@ -404,7 +404,7 @@ def _validate(args: argparse.Namespace) -> int:
             _error(f"diplosim: error: {exc}")
             continue
         print(
-            f"ok  {ref}  ({spec.name}: {len(spec.actors)} actors, {_count(len(spec.policies), 'policy', 'policies')}, "
+            f"ok  {ref}  ({spec.name}: {len(spec.actors)} actors, {_plural(len(spec.policies), 'policy', 'policies')}, "
             f"{spec.steps} months, {spec.replications} replications)"
         )
     return EXIT_BAD_INPUT if failed else 0
