@@ -124,11 +124,11 @@ def _at_most(name: str, value: float, limit: float, unit: str, digits: int = 3) 
     return Target(name, f"{fmt(value, digits)} {unit}", f"< {fmt(limit, digits)} {unit}", met, short)
 
 
-def _without_calibration(config: Any) -> np.ndarray:
+def _without_calibration(config: Any, world: Any = None) -> np.ndarray:
     """Stand-in for sim.model.baseline_log_odds in step timings: L0 = initial log-odds (cost-neutral)."""
     from sim.world import compile_world
 
-    return compile_world(config).l_init.copy()
+    return (world if world is not None else compile_world(config)).l_init.copy()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 
 from sim import dynamics
 from sim.config import Parameters, Scenario, WorldSpec
+from sim.world import World, compile_world
 
 REPLICATIONS = 2000
 STEPS = 72
@@ -27,11 +28,14 @@ BURN_IN = 12
 SEED = 0
 
 
-def baseline_log_odds(scenario: Scenario) -> np.ndarray:
-    """L0 [N, N] for a scenario: calibrated from its status quo, or as stated in its world file."""
-    from sim.world import compile_world
+def baseline_log_odds(scenario: Scenario, world: World | None = None) -> np.ndarray:
+    """L0 [N, N] for a scenario: calibrated from its status quo, or as stated in its world file.
 
-    world = compile_world(scenario, interventions=False)
+    `world` is the scenario's compiled world when the caller already has it (its trust arrays are the same
+    with or without interventions); otherwise it is compiled here.
+    """
+    if world is None:
+        world = compile_world(scenario, interventions=False)
     p = scenario.parameters
     first, second = expected_flows(status_quo_key(scenario.world), p.reply_floor)
     l0 = dynamics.calibrated_baseline(

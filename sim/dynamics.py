@@ -10,7 +10,7 @@ import numpy as np
 
 
 def trust(log_odds: np.ndarray) -> np.ndarray:
-    """Log-odds -> probability, with a zero diagonal (nobody rates itself)."""
+    """Log-odds -> probability (a new array), with a zero diagonal (nobody rates itself)."""
     t = 1.0 / (1.0 + np.exp(-log_odds))
     n = t.shape[-1]
     t[..., np.arange(n), np.arange(n)] = 0.0
@@ -18,7 +18,7 @@ def trust(log_odds: np.ndarray) -> np.ndarray:
 
 
 def stance(t: np.ndarray) -> np.ndarray:
-    """s = 2T - 1 in (-1, 1): friend (+) or foe (-); zero on the diagonal."""
+    """s = 2T - 1 in (-1, 1) (a new array): friend (+) or foe (-); zero on the diagonal."""
     s = 2.0 * t - 1.0
     n = s.shape[-1]
     s[..., np.arange(n), np.arange(n)] = 0.0
@@ -93,7 +93,7 @@ def calibrated_baseline(
     logistic-normal mean), and E[dL] = 0 at m gives L0 = m - E[X] / lam.
     """
     c = np.array([alpha, mu, 1.0])
-    s0 = stance(trust(l_init.copy()))
+    s0 = stance(trust(l_init))
     mean = np.einsum("i,ixy->xy", c, first) + beta * balance(s0)
     cov = second - np.einsum("ixy,jxy->ijxy", first, first)
     var = np.einsum("i,ijxy,j->xy", c, cov, c) + sigma**2

@@ -16,7 +16,7 @@ import numpy as np
 from sim import dynamics, events
 from sim.agents import Country
 from sim.calibrate import baseline_log_odds
-from sim.config import Parameters, Scenario, load_scenario
+from sim.config import Parameters, Scenario, load_scenario, validate_raw
 from sim.errors import ConfigError, did_you_mean
 from sim.rng import Streams, replication_keys
 from sim.world import World, compile_world, logit
@@ -31,8 +31,6 @@ def with_parameters(scenario: Scenario, parameters: dict[str, Any]) -> Scenario:
             raise ConfigError(
                 f"unknown parameter '{key}'", key=f"parameters.{key}", hint=did_you_mean(key, Parameters.model_fields)
             )
-    from sim.config import validate_raw
-
     raw = scenario.model_dump()
     raw["parameters"].update(parameters)
     return validate_raw(raw, file=f"<{scenario.name} with {parameters}>")
@@ -107,14 +105,14 @@ class DiplomacyModel(mesa.Model):
         self.world: World = compile_world(self.config)
         w, p = self.world, self.config.parameters
         self.index = {code: i for i, code in enumerate(w.actors)}
-        self.baseline = w.l_init.copy() if frozen else baseline_log_odds(self.config)
+        self.baseline = w.l_init.copy() if frozen else baseline_log_odds(self.config, w)
         self._lam = dynamics.decay_rate(p.half_life)
         self._calm_decay = dynamics.decay_rate(p.calm_half_life)
 
         self._setup_streams()
         r, n, c = self.n_replications, w.n, len(w.channels)
         self.log_odds = self._initial_log_odds()
-        self.trust = dynamics.trust(self.log_odds.copy())
+        self.trust = dynamics.trust(self.log_odds)
         self.calm = np.zeros((r, n, n))
         self.moves = np.zeros((r, c))
         self.previous_moves = np.zeros((r, c))
@@ -205,15 +203,15 @@ class DiplomacyModel(mesa.Model):
         self.calm = np.minimum(1.0, self.calm * (1.0 - self._calm_decay) + calm_in + np.swapaxes(calm_in, 1, 2))
 
         if self.frozen:
-            stance = dynamics.stance(self.trust.copy())
+            stance = dynamics.stance(self.trust)
             self.moments.add(dynamics.direct(flows), dynamics.audience(flows, stance), shock)
         else:
             eps = np.zeros_like(self.log_odds)
             eps[:, self._pairs[0], self._pairs[1]] = normals[:, c["noise"] - c["shock"] :]
-            push = dynamics.drive(flows, dynamics.stance(self.trust.copy()), p.alpha, p.mu, p.beta) + shock
+            push = dynamics.drive(flows, dynamics.stance(self.trust), p.alpha, p.mu, p.beta) + shock
             sd = dynamics.noise_scale(w.sigma, self.calm, p.noise_reduction)
             self.log_odds = dynamics.update(self.log_odds, self.baseline, push, sd, eps, self._lam, p.l_max)
-            self.trust = dynamics.trust(self.log_odds.copy())
+            self.trust = dynamics.trust(self.log_odds)
 
         if self.record and t <= self.n_steps:
             self._trust_history[t] = self.trust
