@@ -57,31 +57,29 @@ def _help(text: str) -> dict[str, Any]:
 # Argument types: each raises ArgumentTypeError, which Parser.error turns into one line
 
 
-def _count(text: str) -> int:
+def _whole(text: str, unit: str = "") -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number{unit}, got '{text}'") from None
+
+
+def _count(text: str) -> int:
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
+    value = _whole(text)
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
     return value
 
 
 def _month(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of months, got '{text}'") from None
+    value = _whole(text, " of months")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or later, got {value}")
     return value
