@@ -282,52 +282,35 @@ def test_sensitivity_ranks_a_driver_above_a_parameter_that_cannot_matter(scenari
 # -- the command: executors and resume --------------------------------------------------------------------------
 
 
+def sweep_csv(file: Path, out: Path, *where: str) -> bytes:
+    """Run `diplosim sweep FILE <where> --no-plots --out OUT` and return the sweep.csv bytes it wrote."""
+    done = subprocess.run(
+        [*DIPLOSIM, "sweep", str(file), *where, "--no-plots", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return (out / "sweep.csv").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def cli_sweep(tmp_path_factory):
     """The CLI sweep file and its uninterrupted one-worker run's sweep.csv bytes."""
     folder = tmp_path_factory.mktemp("cli")
     file = folder / "beta.toml"
     file.write_text(CLI_SWEEP)
-    done = subprocess.run(
-        [*DIPLOSIM, "sweep", str(file), "--workers", "1", "--no-plots", "--out", str(folder / "w1")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return file, (folder / "w1" / "sweep.csv").read_bytes()
+    return file, sweep_csv(file, folder / "w1", "--workers", "1")
 
 
 def test_same_numbers_with_two_workers_and_on_dask(cli_sweep, tmp_path):
     distributed = pytest.importorskip("distributed")
     file, reference = cli_sweep
-    two = subprocess.run(
-        [*DIPLOSIM, "sweep", str(file), "--workers", "2", "--no-plots", "--out", str(tmp_path / "w2")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert two.returncode == 0, two.stderr
-    assert (tmp_path / "w2" / "sweep.csv").read_bytes() == reference
+    assert sweep_csv(file, tmp_path / "w2", "--workers", "2") == reference
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_dask = subprocess.run(
-            [
-                *DIPLOSIM,
-                "sweep",
-                str(file),
-                "--scheduler",
-                cluster.scheduler_address,
-                "--no-plots",
-                "--out",
-                str(tmp_path / "dask"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    assert on_dask.returncode == 0, on_dask.stderr
+        on_dask = sweep_csv(file, tmp_path / "dask", "--scheduler", cluster.scheduler_address)
     assert "dask" in json.loads((tmp_path / "dask" / "manifest.json").read_text())["executor"]
-    assert (tmp_path / "dask" / "sweep.csv").read_bytes() == reference
+    assert on_dask == reference
 
 
 def test_resume_after_ctrl_c_gives_the_same_file(cli_sweep, tmp_path):
