@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim import calendar
 from sim.errors import ConfigError, did_you_mean
 from sim.essay import SENTENCES
 
@@ -137,8 +138,20 @@ class Event(Evidenced):
     triggers: list[Trigger] = []
 
 
+class ProfilePoint(Strict):
+    """One point of an intensity profile: from step (or date, resolved to a step on loading) `at`, `value`."""
+
+    at: int = Field(ge=1)
+    value: float = Field(ge=0.0, le=10.0)
+
+
 class Policy(Evidenced):
-    """A deliberate move (or bundle) from actor to target on a schedule, each time with some probability."""
+    """A deliberate move (or bundle) from actor to target on a schedule, each time with some probability.
+
+    With a `profile` the intensity follows its points over time (held from point to point, or interpolated);
+    before the first point it is the first point's value. Dates (`from`/`until`, or dates in `start`/`end` and a
+    profile's `at`) are resolved to steps when the scenario is loaded.
+    """
 
     name: str = ""
     description: str = ""
@@ -150,6 +163,8 @@ class Policy(Evidenced):
     every: int = Field(1, ge=1)
     probability: Prob = 1.0
     intensity: Intensity = 1.0
+    profile: list[ProfilePoint] = []
+    interpolate: Literal["step", "linear"] = "step"
 
     @model_validator(mode="after")
     def _schedule(self) -> Policy:
@@ -157,6 +172,9 @@ class Policy(Evidenced):
             raise ValueError(f"end ({self.end}) is before start ({self.start}): the policy would never act")
         if self.actor == self.target:
             raise ValueError("actor and target are the same")
+        steps = [p.at for p in self.profile]
+        if steps != sorted(set(steps)):
+            raise ValueError("profile points must be in increasing order of `at`, each once")
         return self
 
 
@@ -193,6 +211,24 @@ class Rule(Evidenced):
         return self
 
 
+class Disable(Strict):
+    """World behaviour a scenario switches off, by actor ("USA") or directed pair ("USA->PAK").
+
+    These are interventions: the calibration of baselines still sees the world's full status quo.
+    """
+
+    background: list[str] = []
+    reciprocity: list[str] = []
+
+    @field_validator("background", "reciprocity")
+    @classmethod
+    def _selectors(cls, items: list[str]) -> list[str]:
+        for item in items:
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{1,11}(->[A-Z][A-Z0-9_]{1,11})?", item):
+                raise ValueError(f"'{item}' is not an actor code or a pair like \"USA->PAK\"")
+        return items
+
+
 class WorldSpec(Strict):
     """The status quo: who, how much they trust each other, what they do unprompted, what can happen."""
 
@@ -215,12 +251,20 @@ class Scenario(Evidenced):
     steps: int = Field(120, ge=1, le=100_000)
     replications: int = Field(200, ge=1, le=10_000_000)
     seed: int = Field(20261128, ge=0, le=2**63 - 1)
+    start: str | None = Field(None, description="calendar month of step 1, YYYY-MM; dates then map to steps")
     initial_trust: Literal["essay", "sampled"] = "essay"
+    initial_state: dict[ActorCode, dict[ActorCode, OpenUnit]] = {}
     parameters: Parameters = Parameters()
     world: WorldSpec
+    disable: Disable = Disable()
     policies: list[Policy] = []
     rules: list[Rule] = []
     events: dict[str, Event] = {}
+
+    @field_validator("start")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        return None if value is None else calendar.month_label(calendar.month_index(value))
 
     @property
     def actors(self) -> list[str]:
@@ -235,6 +279,23 @@ class Scenario(Evidenced):
     def moves_of(self, name: str) -> list[str]:
         """A move name, or the moves of a bundle."""
         return list(self.world.bundles.get(name, [name]))
+
+    def dates(self) -> list[str] | None:
+        """The month ("YYYY-MM") of every step 0..steps when the scenario has a calendar, else None."""
+        if self.start is None:
+            return None
+        return [calendar.date_of(t, self.start) for t in range(self.steps + 1)]
+
+
+def no_moves(scenario: Scenario) -> Scenario:
+    """The scenario without its interventions (policies, its own rules, its events): the reference run.
+
+    Calendar, initial state, run settings and switched-off world behaviour are kept, so the difference between
+    a scenario and its no-moves run is what its moves and events did.
+    """
+    raw = scenario.model_dump()
+    raw.update(policies=[], rules=[], events={}, name=f"{scenario.name}-no-moves")
+    return validate_raw(raw, file=f"<{scenario.name} without moves>")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -292,6 +353,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         world_raw = read_toml(world_file)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
+    resolve_dates(raw, lambda loc: path)
     merged = _deep_merge(world_raw, overrides)
     raw_events = raw.get("events", {})
     if isinstance(raw_events, dict):  # a scenario's event table changes the world's event of that name
@@ -317,12 +379,80 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenario:
     """Validate an already-resolved scenario mapping (as `Scenario.model_dump()` gives) with the same checks."""
+    raw = copy.deepcopy(raw)
+    resolve_dates(raw, lambda loc: Path(file))
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise error_from_pydantic(exc, lambda loc: Path(file)) from None
     check_references(scenario, lambda loc: Path(file))
     return scenario
+
+
+def resolve_dates(raw: dict[str, Any], origin: Callable[[tuple[Any, ...]], str | Path]) -> None:
+    """In place: the calendar as "YYYY-MM", `end` as a run length, and every date in policies, profiles and
+    events as the step it falls on (`from`/`until` become `start`/`end`). Steps given as numbers stay."""
+
+    def fail(loc: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        raise ConfigError(message, file=origin(loc), key=_dotted(loc), hint=hint)
+
+    start = raw.get("start")
+    if start is not None:
+        try:
+            raw["start"] = start = calendar.month_label(calendar.month_index(start))
+        except ValueError as exc:
+            fail(("start",), str(exc))
+    if "end" in raw:
+        end = raw.pop("end")
+        if start is None:
+            fail(("end",), "`end` needs a calendar", 'add start = "YYYY-MM", or give steps instead')
+        try:
+            length = calendar.months_between(start, end)
+        except ValueError as exc:
+            fail(("end",), str(exc))
+        if length < 1:
+            fail(("end",), f"end {end} is before start {start}")
+        if "steps" in raw and raw["steps"] != length:
+            fail(("steps",), f"steps = {raw['steps']} disagrees with start {start} and end {end} ({length} months)")
+        raw["steps"] = length
+
+    def step(loc: tuple[Any, ...], value: Any) -> Any:
+        if not calendar.is_date(value):
+            return value
+        if start is None:
+            fail(loc, f"{value!r} is a date but the scenario has no calendar", 'add start = "YYYY-MM" at the top')
+        try:
+            at = calendar.step_of(value, start)
+        except ValueError as exc:
+            fail(loc, str(exc))
+        if at < 1:
+            fail(loc, f"{value} is before the calendar starts ({start})", "move it later or start earlier")
+        return at
+
+    policies = raw.get("policies")
+    for i, pol in enumerate(policies if isinstance(policies, list) else []):
+        if not isinstance(pol, dict):
+            continue
+        for date_key, step_key in (("from", "start"), ("until", "end")):
+            if date_key in pol:
+                if step_key in pol:
+                    fail(("policies", i, date_key), f"give `{date_key}` or `{step_key}`, not both")
+                value = pol.pop(date_key)
+                if not calendar.is_date(value):
+                    fail(("policies", i, date_key), f"`{date_key}` takes a month like \"2002-01\"", f"use {step_key} for steps")
+                pol[step_key] = value
+        for key in ("start", "end"):
+            if key in pol:
+                pol[key] = step((("policies", i, key)), pol[key])
+        profile = pol.get("profile")
+        for j, point in enumerate(profile if isinstance(profile, list) else []):
+            if isinstance(point, dict) and "at" in point:
+                point["at"] = step(("policies", i, "profile", j, "at"), point["at"])
+    events = raw.get("events")
+    for name, event in (events if isinstance(events, dict) else {}).items():
+        at = event.get("at") if isinstance(event, dict) else None
+        if isinstance(at, list):
+            event["at"] = [step(("events", name, "at", k), v) for k, v in enumerate(at)]
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -508,6 +638,16 @@ def check_references(scenario: Scenario, origin: Any) -> None:
                 f"start {pol.start} is after the last step ({scenario.steps})",
                 "the policy would never act; lower start or raise steps",
             )
+    for obs, row in scenario.initial_state.items():
+        actor(("initial_state", obs), obs)
+        for tgt in row:
+            actor(("initial_state", obs, tgt), tgt)
+            if tgt == obs:
+                fail(("initial_state", obs, tgt), "an actor has no trust in itself", "remove this entry")
+    for kind in ("background", "reciprocity"):
+        for i, selector in enumerate(getattr(scenario.disable, kind)):
+            for code in selector.split("->"):
+                actor(("disable", kind, i), code)
     names = [p.name for p in scenario.policies if p.name]
     for name in names:
         if names.count(name) > 1:
