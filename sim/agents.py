@@ -64,7 +64,7 @@ class Country(mesa.Agent):
         for i, policy in self._policies:
             if policy.active(model.steps):
                 fired = draws[:, cols["policy"] + i] < policy.probability
-                moves[:, policy.channels] += (fired * policy.intensity)[:, None]
+                moves[:, policy.channels] += (fired * policy.intensity_at(model.steps))[:, None]
 
     def _apply_rule(self, rule: CompiledRule, u_fire: np.ndarray, u_choice: np.ndarray) -> None:
         model = self.model

@@ -167,8 +167,14 @@ class DiplomacyModel(mesa.Model):
         """The essay's levels for every replication, or (initial_trust = "sampled") a uniform draw per
         replication and dyad from the dyad's plausible range, from its own named stream."""
         w, r = self.world, self.n_replications
-        if self.config.initial_trust == "essay" or self.frozen:
+        if self.frozen:
             return np.broadcast_to(w.l_init, (r, w.n, w.n)).copy()
+        if self.config.initial_trust == "essay":
+            start = w.l_init.copy()
+            for o, row in self.config.initial_state.items():
+                for t, value in row.items():
+                    start[self.index[o], self.index[t]] = logit(value)
+            return np.broadcast_to(start, (r, w.n, w.n)).copy()
         i, j = self._pairs
         names = [f"initial:{w.actors[a]}:{w.actors[b]}" for a, b in zip(i, j, strict=True)]
         u = Streams(self._keys, names).uniform(0)

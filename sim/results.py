@@ -75,6 +75,9 @@ class Results:
                 "format_version": FORMAT_VERSION,
             },
         )
+        dates = scenario.dates()
+        if dates is not None:  # a calendar: label every step with the month it ends
+            ds = ds.assign_coords(date=("step", np.array(dates[: len(steps)], dtype="datetime64[M]").astype("datetime64[ns]")))
         return cls(ds)
 
     @classmethod

@@ -51,9 +51,21 @@ class Schedule:
     every: int
     probability: float
     intensity: float
+    profile_steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # steps of the intensity profile
+    profile_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    interpolate: str = "step"
 
     def active(self, step: int) -> bool:
         return self.start <= step and (self.end is None or step <= self.end) and (step - self.start) % self.every == 0
+
+    def intensity_at(self, step: int) -> float:
+        """The intensity at a step: constant, or following the profile (held or interpolated between points)."""
+        if not len(self.profile_steps):
+            return self.intensity
+        if self.interpolate == "linear":
+            return float(np.interp(step, self.profile_steps, self.profile_values))
+        i = max(int(np.searchsorted(self.profile_steps, step, side="right")) - 1, 0)
+        return float(self.profile_values[i])
 
 
 @dataclass(frozen=True)
@@ -159,9 +171,12 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
             out.append(triples.setdefault(key, len(triples)))
         return np.array(out, dtype=np.intp)
 
+    silenced = set(scenario.disable.background) if interventions else set()
     bg_ch, bg_p = [], []
     for a, row in spec.background.items():
         for t, probs in row.items():
+            if a in silenced or f"{a}->{t}" in silenced:
+                continue
             for m, p in probs.items():
                 if p > 0:
                     bg_ch.append(channels_for(a, m, t)[0])
@@ -210,6 +225,9 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
                 every=p.every,
                 probability=p.probability,
                 intensity=p.intensity,
+                profile_steps=np.array([x.at for x in p.profile], dtype=np.float64),
+                profile_values=np.array([x.value for x in p.profile], dtype=np.float64),
+                interpolate=p.interpolate,
             )
         )
 
@@ -229,6 +247,11 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
         [(r.hostile if w < 0 else r.cooperative if w > 0 else 0.0) for r, w in zip(replier, weight, strict=True)]
     )
     reply_scale = np.array([r.scale for r in replier])
+    if interventions:  # a scenario may switch off replies by an actor, or by an actor to one sender
+        mute = set(scenario.disable.reciprocity)
+        for c, (a, t, _) in enumerate(channels):
+            if actors[t] in mute or f"{actors[t]}->{actors[a]}" in mute:
+                reply_prob[c] = 0.0
 
     k = len(moves)
     lo, hi = np.minimum(channels[:, 0], channels[:, 1]), np.maximum(channels[:, 0], channels[:, 1])
