@@ -56,15 +56,15 @@ class Evidenced(Strict):
 class Parameters(Strict):
     """Model parameters of the trust update (docs/MODEL.md, section 'Trust update')."""
 
-    alpha: float = Field(0.6, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to me")
-    mu: float = Field(0.05, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to others")
+    alpha: float = Field(0.15, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to me")
+    mu: float = Field(0.06, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to others")
     beta: float = Field(0.02, ge=0.0, le=5.0, description="structural balance (shared friends and enemies)")
     half_life: float = Field(24.0, ge=0.5, le=1e5, description="steps for a departure from baseline to halve")
-    habituation: float = Field(6.0, ge=0.5, le=1e5, description="half-life of expectations, steps")
-    negativity: float = Field(2.0, ge=1.0, le=10.0, description="weight of hostile surprises against friendly")
-    level_gain: float = Field(6.0, ge=0.0, le=240.0, description="steps of habituated flow that shift the level")
-    level_range: float = Field(1.0, gt=0.0, le=10.0, description="most the level can shift, log-odds")
-    saturation: float = Field(0.5, ge=0.01, le=100.0, description="monthly weight where response halves its slope")
+    habituation: float = Field(4.0, ge=0.5, le=1e5, description="half-life of expectations, steps")
+    negativity: float = Field(1.5, ge=1.0, le=10.0, description="weight of hostile surprises against friendly")
+    level_gain: float = Field(30.0, ge=0.0, le=240.0, description="steps of habituated flow that shift the level")
+    level_range: float = Field(0.75, gt=0.0, le=10.0, description="most the level can shift, log-odds")
+    saturation: float = Field(0.15, ge=0.01, le=100.0, description="monthly weight where response halves its slope")
     sigma: float = Field(0.05, ge=0.0, le=2.0, description="misperception noise per step, log-odds")
     l_max: float = Field(4.6, gt=0.0, le=10.0, description="log-odds bound: trust stays in [1/(1+e^l), ...]")
     calm_half_life: float = Field(6.0, ge=0.5, le=1e5, description="how long dialogue keeps noise lowered")
@@ -465,7 +465,8 @@ def resolve_dates(raw: dict[str, Any], origin: Callable[[tuple[Any, ...]], str |
                     fail(("policies", i, date_key), f"give `{date_key}` or `{step_key}`, not both")
                 value = pol.pop(date_key)
                 if not calendar.is_date(value):
-                    fail(("policies", i, date_key), f"`{date_key}` takes a month like \"2002-01\"", f"use {step_key} for steps")
+                    hint = f"use {step_key} for steps"
+                    fail(("policies", i, date_key), f'`{date_key}` takes a month like "2002-01"', hint)
                 pol[step_key] = value
         for key in ("start", "end"):
             if key in pol:

@@ -22,6 +22,8 @@ from sim.draws import Draws, StreamLayout
 from sim.errors import ConfigError
 from sim.world import World, compile_world, logit
 
+AUDIENCE_SHARE = 0.5  # the audience's habits move the level at most this share of `level_range`
+
 
 class Engine(mesa.Model):
     """Directed trust among countries, batched over replications, from given anchors.
@@ -81,27 +83,21 @@ class Engine(mesa.Model):
         template = anchors.expected if anchors is not None else signals.Expectations(zeros, zeros, zeros)
         self.expected = template.broadcast(r)
         if anchors is not None:
-            self._level_reference = self._level_term(anchors.expected)
+            self._reference = self._habits(anchors.expected)
         self.calm = np.zeros((r, n, n))
         self.moves = np.zeros((r, c))
         self.previous_moves = np.zeros((r, c))
         self.draws: Draws | None = None
         k, e = len(w.moves), len(w.events)
         if record:  # step-major buffers, filled in place; step 0 is the initial state
-            self._trust_history = np.empty((self.n_steps + 1, r, n, n), np.float32)
+            self._trust_history = np.empty((self.n_steps + 1, r, n, n))
             self._trust_history[0] = self.trust
-            count = np.uint8 if self._max_count() < 255 else np.int32
-            self._move_history = np.zeros((self.n_steps + 1, r, n, k), count)
-            self._event_history = np.zeros((self.n_steps + 1, r, e), count)
+            self._move_history = np.zeros((self.n_steps + 1, r, n, k), np.int32)
+            self._event_history = np.zeros((self.n_steps + 1, r, e), np.int32)
 
         for code, i in self.index.items():
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
-
-    def _max_count(self) -> int:
-        """An upper bound on a step's count of one move by one actor, or of one event (for the storage type)."""
-        w = self.world
-        return max(len(w.channels), 1) * 4 + 100 * max(len(w.events), 1)
 
     def _initial_log_odds(self) -> np.ndarray:
         """The essay's levels (or the scenario's `initial_state`) for every replication, or, with
@@ -120,11 +116,27 @@ class Engine(mesa.Model):
         out[:, i, j] = logit(w.t_low[i, j] + u * (w.t_high[i, j] - w.t_low[i, j]))
         return out
 
-    def _level_term(self, expected: signals.Expectations) -> np.ndarray:
-        """G * (alpha * habituated direct flow + mu * expected audience flow): how far habits move the level."""
+    def _habits(self, expected: signals.Expectations) -> tuple[np.ndarray, np.ndarray]:
+        """How far habituated flows would move the level, direct and audience: G * alpha * E_direct, G * mu * E_aud."""
         p = self.config.parameters
-        return p.level_gain * (
-            p.alpha * signals.habituated(expected, p.negativity) + p.mu * expected.audience
+        return (
+            p.level_gain * p.alpha * signals.habituated(expected, p.negativity),
+            p.level_gain * p.mu * expected.audience,
+        )
+
+    def level(self) -> np.ndarray:
+        """The level trust returns to: the baseline, shifted by habits formed since the status quo, within bounds.
+
+        The direct shift is at most `level_range` log-odds; the audience shift at most AUDIENCE_SHARE of that, so
+        a third party's verdict stays second-order however large the flow it watches.
+        """
+        p = self.config.parameters
+        direct, audience = self._habits(self.expected)
+        k_direct, k_audience = p.level_range, AUDIENCE_SHARE * p.level_range
+        return (
+            self.anchors.baseline
+            + k_direct * np.tanh((direct - self._reference[0]) / k_direct)
+            + k_audience * np.tanh((audience - self._reference[1]) / k_audience)
         )
 
     def step(self) -> None:
@@ -164,8 +176,7 @@ class Engine(mesa.Model):
             + p.beta * dynamics.balance(stance)
             + shock
         )
-        shift = self._level_term(self.expected) - self._level_reference
-        level = self.anchors.baseline + p.level_range * np.tanh(shift / p.level_range)
+        level = self.level()
         eps = np.zeros_like(self.log_odds)
         eps[:, self._pairs[0], self._pairs[1]] = self.draws["noise"]
         sd = dynamics.noise_scale(w.sigma, self.calm, p.noise_reduction)
