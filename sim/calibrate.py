@@ -62,7 +62,7 @@ class Probe(Engine):
                 signals.direct_surprise(seen, self.expected, p.negativity),
                 dynamics.surprise(seen.audience, self.expected.audience),
                 shock,
-                signals.habituated(self.expected, p.negativity),
+                signals.habituated(self.expected),
                 self.expected.audience,
             ]
         )  # [K, R, N, N]

@@ -61,7 +61,7 @@ class Parameters(Strict):
     beta: float = Field(0.02, ge=0.0, le=5.0, description="structural balance (shared friends and enemies)")
     half_life: float = Field(24.0, ge=0.5, le=1e5, description="steps for a departure from baseline to halve")
     habituation: float = Field(4.0, ge=0.5, le=1e5, description="half-life of expectations, steps")
-    negativity: float = Field(1.5, ge=1.0, le=10.0, description="weight of hostile surprises against friendly")
+    negativity: float = Field(2.0, ge=1.0, le=10.0, description="weight of hostile surprises against friendly")
     level_gain: float = Field(30.0, ge=0.0, le=240.0, description="steps of habituated flow that shift the level")
     level_range: float = Field(0.75, gt=0.0, le=10.0, description="most the level can shift, log-odds")
     saturation: float = Field(0.15, ge=0.01, le=100.0, description="monthly weight where response halves its slope")

@@ -120,7 +120,7 @@ class Engine(mesa.Model):
         """How far habituated flows would move the level, direct and audience: G * alpha * E_direct, G * mu * E_aud."""
         p = self.config.parameters
         return (
-            p.level_gain * p.alpha * signals.habituated(expected, p.negativity),
+            p.level_gain * p.alpha * signals.habituated(expected),
             p.level_gain * p.mu * expected.audience,
         )
 

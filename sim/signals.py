@@ -72,6 +72,10 @@ def direct_surprise(seen: Signals, expected: Expectations, negativity: float) ->
     return dynamics.surprise(seen.coop, expected.coop) + dynamics.surprise(seen.host, expected.host, negativity)
 
 
-def habituated(expected: Expectations, negativity: float) -> np.ndarray:
-    """The expected direct flow, hostile part weighed by `negativity`: what shifts the level trust returns to."""
-    return expected.coop + negativity * expected.host
+def habituated(expected: Expectations) -> np.ndarray:
+    """The expected direct flow, friendly plus hostile: what shifts the level trust returns to.
+
+    Negativity weighs surprises, not habits: a hostility that has become routine (a drone campaign in its third
+    year) lowers the level by its size, and its end is not read as a windfall.
+    """
+    return expected.coop + expected.host
