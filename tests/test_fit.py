@@ -511,7 +511,8 @@ def test_calibrate_bad_input_is_one_line_exit_2_and_writes_nothing(world, truth,
 def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
     world, truth, calibrated, tmp_path, capsys, monkeypatch
 ):
-    """Ctrl-C during the search (raised by the 5th evaluation): exit 130, the journal and the resume command kept."""
+    """Ctrl-C during the search (raised by the 5th evaluation): exit 130, the journal and the resume command kept;
+    --resume without --out finds it under results/<scenario>-calibration/."""
     from sim.fit import optimise
 
     evaluate, calls = optimise.evaluate, []
@@ -523,7 +524,7 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
         return evaluate(problem, x)
 
     monkeypatch.setattr(optimise, "evaluate", interrupted)
-    out = tmp_path / "stopped"
+    monkeypatch.chdir(tmp_path)
     args = [
         "calibrate",
         str(world / "replay.toml"),
@@ -531,14 +532,17 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
         "--param",
         "initial_state.PAK.USA=0.1:0.7",
     ]
-    assert main([*args, *FAST, "--out", str(out)]) == 130
+    assert main([*args, *FAST]) == 130
     err = capsys.readouterr().err.strip().splitlines()
+    (staging,) = Path("results", "replay-calibration").glob(".*.unfinished")  # relative, as the command prints
+    out = staging.parent / staging.name[1 : -len(".unfinished")]
     assert "interrupted after 4 evaluations" in err[0] and err[1].endswith(f"--out {out} --resume")
-    journal = tmp_path / ".stopped.unfinished" / "journal.jsonl"
-    assert len(journal.read_text().splitlines()) == 1 + 4 and not out.exists()
+    assert len((staging / "journal.jsonl").read_text().splitlines()) == 1 + 4 and not out.exists()
     monkeypatch.setattr(optimise, "evaluate", evaluate)
-    assert main([*args, *FAST, "--out", str(out), "--resume"]) == 0
+    assert main([*args, *FAST, "--resume"]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
     assert (out / "fitted.toml").read_bytes() == (calibrated / "fitted.toml").read_bytes()
+    assert not staging.exists()
 
 
 @pytest.mark.parametrize("command", ["calibrate", "score"])
@@ -555,3 +559,33 @@ def test_help_shows_examples_without_the_numerical_stack(command):
     assert done.returncode == 0 and "examples:" in done.stdout and f"diplosim {command}" in done.stdout
     imported = {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s+(\S+)\s*$", done.stderr, re.M)}
     assert imported and not imported & {"numpy", "pandas", "xarray", "matplotlib", "mesa", "scipy"}
+
+
+def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, capsys):
+    """The commands of README's fitting section, on the dated scenario of this module (history.toml), its own
+    output as series.csv and README's ranges.toml, with small settings appended (the last option wins)."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Fitting to history", 1)[1].split("\n## ", 1)[0]
+    commands = [
+        shlex.split(line, comments=True) for line in re.search(r"```bash\n(.*?)```", section, re.S)[1].splitlines()
+    ]
+    ranges = re.search(r"```toml\n(# ranges.toml\n.*?)```", section, re.S)[1]
+    for name in ("world.toml", "replay.toml"):
+        shutil.copy(world / name, tmp_path / ("history.toml" if name == "replay.toml" else name))
+    shutil.copy(world / "own.csv", tmp_path / "series.csv")
+    (tmp_path / "ranges.toml").write_text(ranges)
+    shutil.copytree(run_folder, tmp_path / "results" / "history")
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for words in filter(None, commands):
+        if "--resume" in words:  # needs an interrupted calibration: covered by the resume tests above
+            continue
+        small = (
+            ["--replications", "4", "--maxiter", "1", "--popsize", "5", "--no-plots"] if words[1] == "calibrate" else []
+        )
+        assert main([*words[1:], *small]) == 0, f"{shlex.join(words)}: {capsys.readouterr().err}"
+        ran += 1
+    assert ran >= 4 and (tmp_path / "results" / "fit" / "fitted.toml").is_file()
