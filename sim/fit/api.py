@@ -7,7 +7,7 @@ do) until the output folder is complete; the output folder appears whole or not 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -178,7 +178,7 @@ def open_journal(final: Path, problem: Problem, resume: bool, force: bool) -> Jo
             )
         shutil.rmtree(store)
     store.mkdir(parents=True)
-    info = {"scenario": problem.scenario.name, "parameters": problem.paths, "settings": problem.settings.__dict__}
+    info = {"scenario": problem.scenario.name, "parameters": problem.paths, "settings": asdict(problem.settings)}
     return Journal.create(store / JOURNAL, fingerprint, info)
 
 

@@ -131,6 +131,7 @@ def _score(args: argparse.Namespace) -> int:
         print("(from summary.csv: no 90% band for yearly values; keep trajectories.nc for exact bands)")
     print()
     print(report.metrics_text(result.metrics))
+    print(report.headline(result.metrics))
     note = _outside_note(result.outside)
     if note:
         print(note)
@@ -194,6 +195,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(report.values_text(problem.paths, list(result.values.values()), problem.initial, problem.bounds))
     print()
     print(report.metrics_text(result.metrics))
+    print(report.headline(result.metrics))
     note = _outside_note(problem.outside)
     if note:
         print(note)

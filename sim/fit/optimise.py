@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -169,7 +169,7 @@ class Problem:
                 self.base,
                 [(r.path, r.low, r.high) for r in self.ranges],
                 obs.where(obs.notna(), None).to_numpy().tolist(),
-                self.settings.__dict__,
+                asdict(self.settings),
             ],
             sort_keys=True,
             default=str,

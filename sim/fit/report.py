@@ -40,6 +40,15 @@ def metrics_text(metrics: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def headline(metrics: pd.DataFrame) -> str:
+    """Each run's mean RMSE over series, train and test: the one line to read first."""
+    parts = []
+    for run in pd.unique(metrics["run"]):
+        train, test = (score.mean_rmse(metrics, run, w) for w in score.WINDOWS)
+        parts.append(f"{RUN_LABELS.get(run, run)} {_num(train, '.3f')} / {_num(test, '.3f')}")
+    return "Mean RMSE over series, train / test: " + ", ".join(parts)
+
+
 def _num(value: float, fmt: str) -> str:
     return "-" if value is None or np.isnan(value) else format(value, fmt)
 
