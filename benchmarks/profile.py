@@ -40,7 +40,7 @@ def _actors(n: int, steps: int = 4) -> Callable[[], None]:
         import sim.model
         from benchmarks.run import _without_calibration
 
-        with mock.patch.object(sim.model, "baseline_log_odds", _without_calibration):
+        with mock.patch.object(sim.model, "anchors_for", _without_calibration):
             sim.DiplomacyModel(spec, replications=1000, rng=1, steps=steps, record=False).run()
 
     return case
@@ -50,10 +50,10 @@ def _calibration(n: int) -> Callable[[], None]:
     spec = with_extra_actors(n)
 
     def case() -> None:
-        from sim.calibrate import baseline_log_odds, expected_flows
+        from sim.calibrate import anchors_for, status_quo_moments
 
-        expected_flows.cache_clear()
-        baseline_log_odds(spec)
+        status_quo_moments.cache_clear()
+        anchors_for(spec)
 
     return case
 

@@ -124,11 +124,15 @@ def _at_most(name: str, value: float, limit: float, unit: str, digits: int = 3) 
     return Target(name, f"{fmt(value, digits)} {unit}", f"< {fmt(limit, digits)} {unit}", met, short)
 
 
-def _without_calibration(config: Any, world: Any = None) -> np.ndarray:
-    """Stand-in for sim.model.baseline_log_odds in step timings: L0 = initial log-odds (cost-neutral)."""
+def _without_calibration(config: Any, world: Any = None) -> Any:
+    """Stand-in for sim.model.anchors_for in step timings: L0 = initial log-odds, no expected flows (cost-neutral)."""
+    from sim.anchors import Anchors
+    from sim.signals import Expectations
     from sim.world import compile_world
 
-    return (world if world is not None else compile_world(config)).l_init.copy()
+    l_init = (world if world is not None else compile_world(config)).l_init
+    zeros = np.zeros_like(l_init)
+    return Anchors(baseline=l_init.copy(), expected=Expectations(zeros, zeros, zeros))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -194,15 +198,15 @@ def load_average() -> str:
 def calibration_cost() -> tuple[float, float]:
     """One-off cost of the baseline's calibration (cold) and of the cached call (warm), in seconds."""
     import sim.model  # noqa: F401  (the calibration imports the engine lazily; keep that import out of the timing)
-    from sim.calibrate import baseline_log_odds, expected_flows
+    from sim.calibrate import anchors_for, status_quo_moments
     from sim.config import load_scenario
 
     spec = load_scenario("baseline")
-    expected_flows.cache_clear()
+    status_quo_moments.cache_clear()
     with Clock() as cold:
-        baseline_log_odds(spec)
+        anchors_for(spec)
     with Clock() as warm:
-        baseline_log_odds(spec)
+        anchors_for(spec)
     return cold.wall, warm.wall
 
 
@@ -289,7 +293,7 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
         f"Same work: batch_run's run with rng={SEED} and the batched model's replication 0 end at the same "
         f"T[PAK,USA] at step {sz.steps}: {'bit-identical' if same else 'DIFFERENT (check the engine!)'} "
         f"({last['trust_PAK_USA']:.6f}).",
-        f"Calibration cache (sim.calibrate.expected_flows, once per world per process) warmed before both: "
+        f"Calibration cache (sim.calibrate.status_quo_moments, once per world per process) warmed before both: "
         f"one-off {fmt(cold)} s cold, {fmt(warm * 1e3)} ms when cached. The first results() of the process "
         f"(xarray's lazy set-up, {fmt(first_results.wall)} s) is also done before timing.",
         "The target is judged on CPU time (time.process_time: the engine is single-threaded), which other work on "
@@ -431,7 +435,7 @@ def scale_replications(sz: Sizes, targets: list[Target]) -> Table:
 def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
     import sim
     import sim.model
-    from sim.calibrate import baseline_log_odds, expected_flows
+    from sim.calibrate import anchors_for, status_quo_moments
 
     r = sz.actor_replications
     t = Table(
@@ -453,11 +457,11 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
         spec = with_extra_actors(n)
         calib = "not run"
         if n <= sz.calibration_max_actors:
-            expected_flows.cache_clear()
+            status_quo_moments.cache_clear()
             with Clock() as c:
-                baseline_log_odds(spec)
+                anchors_for(spec)
             calib = fmt(c.cpu)
-        with mock.patch.object(sim.model, "baseline_log_odds", _without_calibration):
+        with mock.patch.object(sim.model, "anchors_for", _without_calibration):
             model = sim.DiplomacyModel(
                 spec, replications=r, rng=SEED, steps=sz.actor_warmup + sz.actor_steps, record=False
             )

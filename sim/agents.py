@@ -1,9 +1,10 @@
 """Country (mesa.Agent): one actor deciding its moves for all R replications at once.
 
 An actor's moves in a step come from four sources, each drawn from its own named random stream:
-background behaviour (the status quo), reciprocity (generous tit-for-tat: answer each move received last step
-in kind, hostility with probability `hostile`, cooperation with probability `cooperative`), rules (structured
-reactions to moves received or to trust crossing a threshold) and the scenario's scheduled policies.
+background behaviour (the status quo), reciprocity (generous tit-for-tat by class: answer each move received last
+step with the world's answer to it, hostility with probability `hostile`, cooperation with probability
+`cooperative`), rules (structured reactions to moves received or to trust crossing a threshold) and the scenario's
+scheduled policies.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ import numpy as np
 from sim.world import CompiledRule
 
 if TYPE_CHECKING:
-    from sim.model import DiplomacyModel
+    from sim.engine import Engine
 
 
 class Country(mesa.Agent):
     """One actor (ISO 3166 alpha-3 code) of the diplomacy model."""
 
-    model: DiplomacyModel
+    model: Engine
 
-    def __init__(self, model: DiplomacyModel, code: str, index: int) -> None:
+    def __init__(self, model: Engine, code: str, index: int) -> None:
         super().__init__(model)
         world = model.world
         self.code = code
@@ -46,24 +47,25 @@ class Country(mesa.Agent):
         """Decide this step's moves for every replication, writing intensities into the model's move array."""
         model, world = self.model, self.model.world
         moves, draws = model.moves, model.draws
-        cols = model.columns
 
         channels = world.background[self._background]
-        fired = draws[:, cols["background"] + self._background] < world.background_prob[self._background]
+        fired = draws["background"][:, self._background] < world.background_prob[self._background]
         moves[:, channels] += fired
 
         inbox = self._inbox
         received = model.previous_moves[:, inbox]
-        answer = draws[:, cols["reply"] + inbox] < world.reply_prob[inbox]
+        answer = draws["reply"][:, inbox] < world.reply_prob[inbox]
         strength = received * world.reply_scale[inbox]
-        moves[:, world.mirror[inbox]] += np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
+        moves[:, world.answer[inbox]] += np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
 
+        rule_draws = draws["rule"]
         for i, rule in self._rules:
-            self._apply_rule(rule, draws[:, cols["rule"] + 2 * i], draws[:, cols["rule"] + 2 * i + 1])
+            self._apply_rule(rule, rule_draws[:, 2 * i], rule_draws[:, 2 * i + 1])
 
+        policy_draws = draws["policy"]
         for i, policy in self._policies:
             if policy.active(model.steps):
-                fired = draws[:, cols["policy"] + i] < policy.probability
+                fired = policy_draws[:, i] < policy.probability
                 moves[:, policy.channels] += (fired * policy.intensity_at(model.steps))[:, None]
 
     def _apply_rule(self, rule: CompiledRule, u_fire: np.ndarray, u_choice: np.ndarray) -> None:

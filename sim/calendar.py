@@ -25,7 +25,7 @@ def month_index(value: object) -> int:
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12 and 1000 <= year <= 9999:
             return year * 12 + month - 1
-    raise ValueError(f"{value!r} is not a month; write it as \"YYYY-MM\", e.g. \"2001-09\"")
+    raise ValueError(f'{value!r} is not a month; write it as "YYYY-MM", e.g. "2001-09"')
 
 
 def month_label(index: int) -> str:

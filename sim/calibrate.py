@@ -1,13 +1,13 @@
-"""Baseline log-odds L0 from the status quo, so the baseline scenario is stationary at the essay's levels.
+"""Anchors from the status quo, so the baseline scenario is stationary at the essay's levels.
 
-The essay gives levels, not dynamics. For every dyad we choose L0 so that, under the status quo (background
-moves, reciprocity, standing rules and rate events of the world; no policies, no fixed-step events), the
-expected change of trust at the essay's initial values is zero. Moves do not depend on alpha, mu or beta, so
-we estimate the expected flows once per world by running the model with trust frozen at its initial values,
-then solve E[dL] = 0 in closed form (sim.dynamics.calibrated_baseline), aiming the mean log-odds where the
-*mean trust* equals the essay's level: trust is a nonlinear function of log-odds, so with the spread the
-status quo generates, E[T] would otherwise drift away from T(E[L]). Dyads whose baseline the world file
-states keep it.
+The essay gives levels, not dynamics. For every dyad we choose the baseline L0 so that, under the status quo
+(background moves, reciprocity, standing rules and rate events of the world; no policies, no fixed-step events),
+mean trust stays at the essay's level, and we start every observer habituated to the status quo's flows.
+
+Moves do not depend on trust when it is held at the essay's levels, nor on alpha, mu, beta or the half-life, so a
+probe (the engine with trust frozen) runs the status quo once per world and habituation setting, and records the
+moments of every part of the push on trust; L0 then follows in closed form for any alpha, mu, beta and half-life
+(sim.dynamics.calibrated_baseline). Dyads whose baseline the world file states keep it.
 """
 
 from __future__ import annotations
@@ -18,18 +18,64 @@ from typing import Any
 
 import numpy as np
 
-from sim import dynamics
+from sim import dynamics, signals
+from sim.anchors import Anchors
 from sim.config import Parameters, Scenario, WorldSpec
+from sim.engine import Engine
 from sim.world import World, compile_world
 
-REPLICATIONS = 2000
-STEPS = 72
-BURN_IN = 12
+REPLICATIONS = 1000
+LEARN = 24  # steps whose mean flows start the probe's expectations
+SETTLE = 24  # steps for the expectations to reach their stationary spread
+MEASURE = 72
 SEED = 0
+PARTS = ("direct surprise", "audience surprise", "shock", "habituated direct", "expected audience")
 
 
-def baseline_log_odds(scenario: Scenario, world: World | None = None) -> np.ndarray:
-    """L0 [N, N] for a scenario: calibrated from its status quo, or as stated in its world file.
+class Probe(Engine):
+    """The engine with trust held at the essay's levels, recording the parts of the push it would get."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__(scenario, REPLICATIONS, seed=SEED, anchors=None, steps=LEARN + SETTLE + MEASURE, record=False)
+        n = self.world.n
+        self.seen_sum = signals.Expectations(np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)))
+        self.expected_sum = signals.Expectations(np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)))
+        self.count = 0
+        self.first = np.zeros((len(PARTS), n, n))
+        self.second = np.zeros((len(PARTS), len(PARTS), n, n))
+
+    def respond(self, seen: signals.Signals, stance: np.ndarray, shock: np.ndarray) -> None:
+        p, t = self.config.parameters, self.steps
+        if t <= LEARN:
+            for name in ("coop", "host", "audience"):
+                total = getattr(self.seen_sum, name) + getattr(seen, name).mean(axis=0)
+                setattr(self.seen_sum, name, total)
+            if t == LEARN:  # start habituated to the mean flows, so settling takes a few half-lives at most
+                self.expected = signals.Expectations(
+                    *(getattr(self.seen_sum, x) / LEARN for x in ("coop", "host", "audience"))
+                ).broadcast(self.n_replications)
+            return
+        if t <= LEARN + SETTLE:
+            return
+        parts = np.stack(
+            [
+                signals.direct_surprise(seen, self.expected, p.negativity),
+                dynamics.surprise(seen.audience, self.expected.audience),
+                shock,
+                signals.habituated(self.expected, p.negativity),
+                self.expected.audience,
+            ]
+        )  # [K, R, N, N]
+        self.count += parts.shape[1]
+        self.first += parts.sum(axis=1)
+        self.second += np.einsum("irxy,jrxy->ijxy", parts, parts)
+        for name in ("coop", "host", "audience"):
+            total = getattr(self.expected_sum, name) + getattr(self.expected, name).sum(axis=0)
+            setattr(self.expected_sum, name, total)
+
+
+def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
+    """Baseline L0 [N, N] and status-quo expectations for a scenario's parameters and world.
 
     `world` is the scenario's compiled world when the caller already has it (its trust arrays are the same
     with or without interventions); otherwise it is compiled here.
@@ -37,13 +83,17 @@ def baseline_log_odds(scenario: Scenario, world: World | None = None) -> np.ndar
     if world is None:
         world = compile_world(scenario, interventions=False)
     p = scenario.parameters
-    first, second = expected_flows(status_quo_key(scenario.world), p.reply_floor)
-    l0 = dynamics.calibrated_baseline(
-        world.l_init, first, second, world.sigma, p.alpha, p.mu, p.beta, dynamics.decay_rate(p.half_life)
+    first, second, expected = status_quo_moments(
+        status_quo_key(scenario.world), p.reply_floor, p.habituation, p.negativity, p.saturation
     )
+    lam = dynamics.decay_rate(p.half_life)
+    c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
+    s0 = dynamics.stance(dynamics.trust(world.l_init))
+    steady = p.beta * dynamics.balance(s0) - np.einsum("i,ixy->xy", c[3:], first[3:])
+    l0 = dynamics.calibrated_baseline(world.l_init, first, second, world.sigma, c, lam, steady)
     l0 = np.where(world.baseline_fixed, world.l_fixed, l0)
     np.fill_diagonal(l0, 0.0)
-    return l0
+    return Anchors(baseline=l0, expected=signals.Expectations(*expected))
 
 
 def status_quo_key(world: WorldSpec) -> str:
@@ -71,23 +121,21 @@ def status_quo_key(world: WorldSpec) -> str:
 
 
 @lru_cache(maxsize=32)
-def expected_flows(world_json: str, reply_floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Moments of the drive's parts per step under the status quo, with trust frozen at its initial values.
-
-    Returns the means [3, N, N] and raw second moments [3, 3, N, N] of (direct, audience, shock).
-    """
-    from sim.model import DiplomacyModel
-
+def status_quo_moments(
+    world_json: str, reply_floor: float, habituation: float, negativity: float, saturation: float
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per-step means [K, N, N] and raw second moments [K, K, N, N] of the parts of the push (PARTS) under the
+    status quo with trust frozen at the essay's levels, and the mean expectations (coop, host, audience)."""
     status_quo = Scenario(
         name="status_quo",
         world=WorldSpec.model_validate_json(world_json),
-        steps=STEPS,
-        parameters=Parameters(reply_floor=reply_floor),
+        steps=LEARN + SETTLE + MEASURE,
+        parameters=Parameters(
+            reply_floor=reply_floor, habituation=habituation, negativity=negativity, saturation=saturation
+        ),
     )
-    model = DiplomacyModel(status_quo, REPLICATIONS, rng=SEED, frozen=True, record=False)
-    for _ in range(BURN_IN):
-        model.step()
-    model.moments.reset()
-    model.run()
-    m = model.moments
-    return m.first / m.count, m.second / m.count
+    probe = Probe(status_quo)
+    probe.run()
+    e = probe.expected_sum
+    expected = (e.coop / probe.count, e.host / probe.count, e.audience / probe.count)
+    return probe.first / probe.count, probe.second / probe.count, expected

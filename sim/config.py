@@ -56,15 +56,34 @@ class Evidenced(Strict):
 class Parameters(Strict):
     """Model parameters of the trust update (docs/MODEL.md, section 'Trust update')."""
 
-    alpha: float = Field(0.6, ge=0.0, le=5.0, description="weight of what the actor did to me")
-    mu: float = Field(0.25, ge=0.0, le=5.0, description="weight of what the actor did to those I like or fear")
+    alpha: float = Field(0.15, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to me")
+    mu: float = Field(0.06, ge=0.0, le=5.0, description="weight of a surprise in what the actor did to others")
     beta: float = Field(0.02, ge=0.0, le=5.0, description="structural balance (shared friends and enemies)")
     half_life: float = Field(24.0, ge=0.5, le=1e5, description="steps for a departure from baseline to halve")
+    habituation: float = Field(4.0, ge=0.5, le=1e5, description="half-life of expectations, steps")
+    negativity: float = Field(1.5, ge=1.0, le=10.0, description="weight of hostile surprises against friendly")
+    level_gain: float = Field(30.0, ge=0.0, le=240.0, description="steps of habituated flow that shift the level")
+    level_range: float = Field(0.75, gt=0.0, le=10.0, description="most the level can shift, log-odds")
+    saturation: float = Field(0.15, ge=0.01, le=100.0, description="monthly weight where response halves its slope")
     sigma: float = Field(0.05, ge=0.0, le=2.0, description="misperception noise per step, log-odds")
     l_max: float = Field(4.6, gt=0.0, le=10.0, description="log-odds bound: trust stays in [1/(1+e^l), ...]")
     calm_half_life: float = Field(6.0, ge=0.5, le=1e5, description="how long dialogue keeps noise lowered")
     noise_reduction: float = Field(0.5, ge=0.0, le=1.0, description="share of noise that full dialogue removes")
     reply_floor: float = Field(0.2, ge=0.0, le=10.0, description="replies weaker than this intensity are dropped")
+
+
+def with_parameters(scenario: Scenario, parameters: dict[str, Any]) -> Scenario:
+    """The scenario with some model parameters replaced, validated like a config file."""
+    if not parameters:
+        return scenario
+    for key in parameters:
+        if key not in Parameters.model_fields:
+            raise ConfigError(
+                f"unknown parameter '{key}'", key=f"parameters.{key}", hint=did_you_mean(key, Parameters.model_fields)
+            )
+    raw = scenario.model_dump()
+    raw["parameters"].update(parameters)
+    return validate_raw(raw, file=f"<{scenario.name} with {parameters}>")
 
 
 class Actor(Strict):
@@ -110,7 +129,14 @@ class Reciprocity(Strict):
 
 
 class ReciprocityTable(Reciprocity):
+    """Reciprocity for every actor, per-actor changes, and the answer to each move (by class, not in kind).
+
+    `answers` maps a move to the move that answers it (`military_strike = "reduce_relations"`); a move not in the
+    table is answered in kind.
+    """
+
     actors: dict[ActorCode, Reciprocity] = {}
+    answers: dict[str, str] = {}
 
 
 class Shock(Strict):
@@ -439,7 +465,8 @@ def resolve_dates(raw: dict[str, Any], origin: Callable[[tuple[Any, ...]], str |
                     fail(("policies", i, date_key), f"give `{date_key}` or `{step_key}`, not both")
                 value = pol.pop(date_key)
                 if not calendar.is_date(value):
-                    fail(("policies", i, date_key), f"`{date_key}` takes a month like \"2002-01\"", f"use {step_key} for steps")
+                    hint = f"use {step_key} for steps"
+                    fail(("policies", i, date_key), f'`{date_key}` takes a month like "2002-01"', hint)
                 pol[step_key] = value
         for key in ("start", "end"):
             if key in pol:
@@ -594,6 +621,15 @@ def check_references(scenario: Scenario, origin: Any) -> None:
                 move(("world", "background", a, t, m), m, bundles=False)
     for a in world.reciprocity.actors:
         actor(("world", "reciprocity", "actors", a), a)
+    for received, reply in world.reciprocity.answers.items():
+        move(("world", "reciprocity", "answers", received), received, bundles=False)
+        move(("world", "reciprocity", "answers", received), reply, bundles=False)
+        if (world.moves[received].goldstein > 0) != (world.moves[reply].goldstein > 0):
+            fail(
+                ("world", "reciprocity", "answers", received),
+                f"'{reply}' does not answer '{received}' in the same spirit (one is cooperative, the other hostile)",
+                "answer cooperation with cooperation and hostility with hostility",
+            )
     for prefix, rules in ((("world", "rules"), world.rules), (("rules",), scenario.rules)):
         for i, rule in enumerate(rules):
             loc = (*prefix, i)

@@ -46,27 +46,43 @@ def balance(s: np.ndarray) -> np.ndarray:
     return (s @ np.swapaxes(s, -1, -2)) / (n - 2)
 
 
-def drive(w: np.ndarray, s: np.ndarray, alpha: float, mu: float, beta: float) -> np.ndarray:
-    """The systematic push on trust from this step's moves and the current stance of everyone."""
-    return alpha * direct(w) + mu * audience(w, s) + beta * balance(s)
+def concave(x: np.ndarray, scale: float) -> np.ndarray:
+    """Diminishing response to size: sign(x) * scale * log(1 + |x| / scale).
+
+    Slope 1 for small flows, halved at |x| = scale: doubling a large aid flow is not twice the signal.
+    """
+    return np.sign(x) * scale * np.log1p(np.abs(x) / scale)
 
 
 def decay_rate(half_life: float) -> float:
-    """lam such that a departure from baseline halves in `half_life` steps."""
+    """The per-step weight of an exponential decay (or average) whose memory halves in `half_life` steps."""
     return 1.0 - 2.0 ** (-1.0 / half_life)
+
+
+def surprise(seen: np.ndarray, expected: np.ndarray, negativity: float = 1.0) -> np.ndarray:
+    """Prediction error seen - expected, with the negative part (more hostility than expected) times `negativity`."""
+    error = seen - expected
+    if negativity == 1.0:
+        return error
+    return np.where(error < 0.0, negativity * error, error)
+
+
+def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> np.ndarray:
+    """Habituation: the expectation moves a share eta of the way to what was seen (Rescorla-Wagner)."""
+    return expected + eta * (seen - expected)
 
 
 def update(
     log_odds: np.ndarray,
-    baseline: np.ndarray,
+    level: np.ndarray,
     push: np.ndarray,
     noise_sd: np.ndarray,
     eps: np.ndarray,
     lam: float,
     l_max: float,
 ) -> np.ndarray:
-    """One step: L + push - lam (L - L0) + sd * eps, clipped to [-l_max, l_max], diagonal kept at 0."""
-    new = log_odds + push - lam * (log_odds - baseline) + noise_sd * eps
+    """One step: L + push - lam (L - level) + sd * eps, clipped to [-l_max, l_max], diagonal kept at 0."""
+    new = log_odds + push - lam * (log_odds - level) + noise_sd * eps
     np.clip(new, -l_max, l_max, out=new)
     n = new.shape[-1]
     new[..., np.arange(n), np.arange(n)] = 0.0
@@ -78,23 +94,21 @@ def calibrated_baseline(
     first: np.ndarray,
     second: np.ndarray,
     sigma: np.ndarray,
-    alpha: float,
-    mu: float,
-    beta: float,
+    coefficients: np.ndarray,
     lam: float,
+    steady: np.ndarray,
 ) -> np.ndarray:
     """L0 such that the status quo keeps mean trust at its initial value T0 = trust(l_init).
 
-    `first` [3, N, N] and `second` [3, 3, N, N] are the per-step means and raw second moments of the drive's
-    parts (direct, audience, shock) with trust held at T0. The drive X is linear in them, so
-    E[X] = c . first + beta * balance(s0) and Var[X] = c' (second - first first') c with c = (alpha, mu, 1).
-    The log-odds then settle around m with variance v = (Var[X] + sigma^2) / (1 - (1 - lam)^2) (an AR(1));
-    mean trust is T0 when m = logit(T0) * sqrt(1 + pi v / 8) (the probit approximation of the
-    logistic-normal mean), and E[dL] = 0 at m gives L0 = m - E[X] / lam.
+    `first` [K, N, N] and `second` [K, K, N, N] are the per-step means and raw second moments of the parts of the
+    push on trust, measured with trust held at T0; the push is `coefficients . parts` (K coefficients), and
+    `steady` [N, N] is the part of its mean that does not vary (structural balance). The log-odds then settle
+    around m with variance v = (Var[push] + sigma^2) / (1 - (1 - lam)^2) (an AR(1)); mean trust is T0 when
+    m = logit(T0) * sqrt(1 + pi v / 8) (the probit approximation of the logistic-normal mean), and E[dL] = 0 at m
+    gives L0 = m - E[push] / lam.
     """
-    c = np.array([alpha, mu, 1.0])
-    s0 = stance(trust(l_init))
-    mean = np.einsum("i,ixy->xy", c, first) + beta * balance(s0)
+    c = np.asarray(coefficients, dtype=np.float64)
+    mean = np.einsum("i,ixy->xy", c, first) + steady
     cov = second - np.einsum("ixy,jxy->ijxy", first, first)
     var = np.einsum("i,ijxy,j->xy", c, cov, c) + sigma**2
     v = var / (1.0 - (1.0 - lam) ** 2)

@@ -77,7 +77,8 @@ class Results:
         )
         dates = scenario.dates()
         if dates is not None:  # a calendar: label every step with the month it ends
-            ds = ds.assign_coords(date=("step", np.array(dates[: len(steps)], dtype="datetime64[M]").astype("datetime64[ns]")))
+            months = np.array(dates[: len(steps)], dtype="datetime64[M]")
+            ds = ds.assign_coords(date=("step", months.astype("datetime64[ns]")))
         return cls(ds)
 
     @classmethod

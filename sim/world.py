@@ -1,8 +1,9 @@
 """Scenario -> World: the validated config compiled into index arrays the engine works on.
 
 Every move an actor can make toward a target is a *channel* (actor, target, move). The channel set is the
-closure of what background behaviour, policies, rules and event triggers can emit, plus the mirror image of
-each (the reply in kind that reciprocity may send). A step's moves are then one array X[replication, channel]
+closure of what background behaviour, policies, rules and event triggers can emit, plus the answer to each (the
+reply that reciprocity may send back, by the world's table of answers: a strike is answered by reduced relations,
+aid by cooperation). A step's moves are then one array X[replication, channel]
 of intensities, and everything downstream (weights, counts, replies) is a vectorised segment sum over it.
 """
 
@@ -107,8 +108,9 @@ class World:
     sigma: np.ndarray  # [N, N]
     channels: np.ndarray  # [C, 3] actor, target, move
     weight: np.ndarray  # [C] w = credibility * goldstein / 10
+    audience_weight: np.ndarray  # [C] w * credibility: what the act says to third parties (costly acts say more)
     calming: np.ndarray  # [C]
-    mirror: np.ndarray  # [C] the reply-in-kind channel
+    answer: np.ndarray  # [C] the channel a reply to this one goes on (receiver -> sender, the answering move)
     reply_prob: np.ndarray  # [C] probability the receiver replies in kind
     reply_scale: np.ndarray  # [C]
     background: np.ndarray  # [E] channel of each background entry
@@ -231,16 +233,23 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
             )
         )
 
-    for a, t, m in list(triples):  # close under mirroring: every move can be answered in kind
-        triples.setdefault((t, a, m), len(triples))
+    answers = spec.reciprocity.answers
+    pending = list(triples)
+    while pending:  # close under answering: every move can be answered, and so can every answer
+        a, t, m = pending.pop()
+        reply = (t, a, mi[answers.get(moves[m], moves[m])])
+        if reply not in triples:
+            triples[reply] = len(triples)
+            pending.append(reply)
     channels = np.array(sorted(triples, key=triples.get), dtype=np.intp).reshape(-1, 3)
     index = {tuple(int(v) for v in row): c for c, row in enumerate(channels)}
-    mirror = np.array([index[(t, a, m)] for a, t, m in channels], dtype=np.intp)
+    answer = np.array([index[(t, a, mi[answers.get(moves[m], moves[m])])] for a, t, m in channels], dtype=np.intp)
 
     g = np.array([spec.moves[m].goldstein for m in moves])
     cred = np.array([spec.moves[m].credibility for m in moves])
     calm = np.array([spec.moves[m].calming for m in moves])
     weight = (cred * g / 10.0)[channels[:, 2]]
+    audience_weight = weight * cred[channels[:, 2]]
     recip = spec.reciprocity
     replier = [recip.actors.get(actors[t], recip) for t in channels[:, 1]]
     reply_prob = np.array(
@@ -268,8 +277,9 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
         sigma=sigma,
         channels=channels,
         weight=weight,
+        audience_weight=audience_weight,
         calming=calm[channels[:, 2]],
-        mirror=mirror,
+        answer=answer,
         reply_prob=reply_prob,
         reply_scale=reply_scale,
         background=np.array(bg_ch, dtype=np.intp),

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim.calibrate import baseline_log_odds
+from sim.calibrate import anchors_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +19,7 @@ def test_calibration_table_matches_the_world_file():
     rows = re.findall(row, text, re.M)
     spec = sim.load_scenario("baseline")
     world = spec.world
-    baseline = 1 / (1 + np.exp(-baseline_log_odds(spec)))
+    baseline = 1 / (1 + np.exp(-anchors_for(spec).baseline))
     index = {code: i for i, code in enumerate(world.actors)}
     assert len(rows) == 12
     for obs, tgt, initial, low, high, dep, base, evidence in rows:

@@ -1,0 +1,213 @@
+"""Engine (mesa.Model): R replications of a world, stepped together, from given anchors.
+
+Each step: every Country decides its moves (background, reciprocity, rules, policies) -> events fire -> each
+observer compares what it saw with what it expected and trust moves on the surprise (sim.dynamics, sim.signals)
+-> the state is recorded. The anchors (baseline trust and status-quo expectations) come from outside:
+sim.model.DiplomacyModel calibrates them; sim.calibrate's probe subclasses the engine to measure them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import dynamics, events, signals
+from sim.agents import Country
+from sim.anchors import Anchors
+from sim.config import Scenario
+from sim.draws import Draws, StreamLayout
+from sim.errors import ConfigError
+from sim.world import World, compile_world, logit
+
+AUDIENCE_SHARE = 0.5  # the audience's habits move the level at most this share of `level_range`
+
+
+class Engine(mesa.Model):
+    """Directed trust among countries, batched over replications, from given anchors.
+
+    Args:
+        config: the validated scenario (parameters already applied).
+        replications: how many replications (indices 0..R-1), or the replication indices themselves.
+        seed: the seed keying every replication's random streams.
+        anchors: baseline log-odds and status-quo expectations (sim.calibrate); None for a run that never
+            updates trust (the calibration probe).
+        steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
+        record: keep the whole trajectory (needed for `results()`); False keeps only the current state.
+        world: the compiled world, when the caller already has it.
+    """
+
+    def __init__(
+        self,
+        config: Scenario,
+        replications: int | Sequence[int],
+        *,
+        seed: int,
+        anchors: Anchors | None,
+        steps: int | None = None,
+        record: bool = True,
+        world: World | None = None,
+        rng: Any = None,
+    ) -> None:
+        super().__init__(rng=seed if rng is None else rng)
+        self.config = config
+        self.seed = seed
+        reps = np.arange(replications) if isinstance(replications, int | np.integer) else np.asarray(replications)
+        if reps.ndim != 1 or len(reps) == 0 or (reps < 0).any():
+            raise ConfigError(
+                "replications must be a positive count or a list of indices >= 0",
+                key="replications",
+                hint="e.g. 500, or [0, 1, 7]",
+            )
+        self.replication_index = reps.astype(np.int64)
+        self.n_replications = len(reps)
+        self.n_steps = int(steps if steps is not None else config.steps)
+        self.record = record
+
+        self.world: World = world if world is not None else compile_world(config)
+        w, p = self.world, config.parameters
+        self.index = {code: i for i, code in enumerate(w.actors)}
+        self.layout = StreamLayout(w, seed, self.replication_index)
+        self._lam = dynamics.decay_rate(p.half_life)
+        self._eta = dynamics.decay_rate(p.habituation)
+        self._calm_decay = dynamics.decay_rate(p.calm_half_life)
+        self._pairs = tuple(np.array([(i, j) for i in range(w.n) for j in range(w.n) if i != j]).reshape(-1, 2).T)
+
+        r, n, c = self.n_replications, w.n, len(w.channels)
+        self.anchors = anchors
+        self.log_odds = self._initial_log_odds()
+        self.trust = dynamics.trust(self.log_odds)
+        zeros = np.zeros((n, n))
+        template = anchors.expected if anchors is not None else signals.Expectations(zeros, zeros, zeros)
+        self.expected = template.broadcast(r)
+        if anchors is not None:
+            self._reference = self._habits(anchors.expected)
+        self.calm = np.zeros((r, n, n))
+        self.moves = np.zeros((r, c))
+        self.previous_moves = np.zeros((r, c))
+        self.draws: Draws | None = None
+        k, e = len(w.moves), len(w.events)
+        if record:  # step-major buffers, filled in place; step 0 is the initial state
+            self._trust_history = np.empty((self.n_steps + 1, r, n, n))
+            self._trust_history[0] = self.trust
+            self._move_history = np.zeros((self.n_steps + 1, r, n, k), np.int32)
+            self._event_history = np.zeros((self.n_steps + 1, r, e), np.int32)
+
+        for code, i in self.index.items():
+            Country(self, code, i)
+        self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
+
+    def _initial_log_odds(self) -> np.ndarray:
+        """The essay's levels (or the scenario's `initial_state`) for every replication, or, with
+        initial_trust = "sampled", a uniform draw per replication and dyad from the dyad's plausible range."""
+        w, r = self.world, self.n_replications
+        if self.config.initial_trust == "essay":
+            start = w.l_init.copy()
+            for o, row in self.config.initial_state.items():
+                for t, value in row.items():
+                    start[self.index[o], self.index[t]] = logit(value)
+            return np.broadcast_to(start, (r, w.n, w.n)).copy()
+        i, j = self._pairs
+        names = [f"initial:{w.actors[a]}:{w.actors[b]}" for a, b in zip(i, j, strict=True)]
+        u = self.layout.extra(names).uniform(0)
+        out = np.zeros((r, w.n, w.n))
+        out[:, i, j] = logit(w.t_low[i, j] + u * (w.t_high[i, j] - w.t_low[i, j]))
+        return out
+
+    def _habits(self, expected: signals.Expectations) -> tuple[np.ndarray, np.ndarray]:
+        """How far habituated flows would move the level, direct and audience: G * alpha * E_direct, G * mu * E_aud."""
+        p = self.config.parameters
+        return (
+            p.level_gain * p.alpha * signals.habituated(expected, p.negativity),
+            p.level_gain * p.mu * expected.audience,
+        )
+
+    def level(self) -> np.ndarray:
+        """The level trust returns to: the baseline, shifted by habits formed since the status quo, within bounds.
+
+        The direct shift is at most `level_range` log-odds; the audience shift at most AUDIENCE_SHARE of that, so
+        a third party's verdict stays second-order however large the flow it watches.
+        """
+        p = self.config.parameters
+        direct, audience = self._habits(self.expected)
+        k_direct, k_audience = p.level_range, AUDIENCE_SHARE * p.level_range
+        return (
+            self.anchors.baseline
+            + k_direct * np.tanh((direct - self._reference[0]) / k_direct)
+            + k_audience * np.tanh((audience - self._reference[1]) / k_audience)
+        )
+
+    def step(self) -> None:
+        """One step (a month by default) for every replication."""
+        w, t = self.world, self.steps
+        self.previous_moves, self.moves = self.moves, np.zeros_like(self.moves)
+        self.draws = self.layout.draw(t, noise=self.anchors is not None)
+        self.agents.do("step")
+
+        shock = np.zeros_like(self.log_odds)
+        event_counts = events.fire(
+            w.events, t, self.draws["event"], self.draws["trigger"], self.draws["shock"], self.moves, shock
+        )
+        n = w.n
+        calm_in = w.by_unordered_pair.sum(self.moves * w.calming).reshape(-1, n, n)
+        self.calm = np.minimum(1.0, self.calm * (1.0 - self._calm_decay) + calm_in + np.swapaxes(calm_in, 1, 2))
+        stance = dynamics.stance(self.trust)
+        seen = signals.observe(self.moves, w, stance, self.config.parameters.saturation)
+        self.respond(seen, stance, shock)
+        self.expected.learn(seen, self._eta)
+
+        if self.record and t <= self.n_steps:
+            self._trust_history[t] = self.trust
+            made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
+            self._move_history[t] = made.reshape(-1, n, len(w.moves))
+            self._event_history[t] = event_counts
+        if self.steps >= self.n_steps:
+            self.running = False
+
+    def respond(self, seen: signals.Signals, stance: np.ndarray, shock: np.ndarray) -> None:
+        """The trust update: surprise, structural balance and shocks push; trust returns to a level that the
+        habituated flows shift away from the baseline; misperception adds noise (docs/MODEL.md)."""
+        p, w = self.config.parameters, self.world
+        push = (
+            p.alpha * signals.direct_surprise(seen, self.expected, p.negativity)
+            + p.mu * dynamics.surprise(seen.audience, self.expected.audience)
+            + p.beta * dynamics.balance(stance)
+            + shock
+        )
+        level = self.level()
+        eps = np.zeros_like(self.log_odds)
+        eps[:, self._pairs[0], self._pairs[1]] = self.draws["noise"]
+        sd = dynamics.noise_scale(w.sigma, self.calm, p.noise_reduction)
+        self.log_odds = dynamics.update(self.log_odds, level, push, sd, eps, self._lam, p.l_max)
+        self.trust = dynamics.trust(self.log_odds)
+
+    def run(self, progress: bool = False) -> None:
+        """Step until the run length is reached."""
+        steps = range(self.steps, self.n_steps)
+        if progress:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc=self.config.name, unit="step", leave=False)
+        for _ in steps:
+            self.step()
+
+    def results(self):  # -> sim.results.Results (imported lazily: xarray is only needed here)
+        """The recorded run as labelled arrays."""
+        from sim.results import Results
+
+        if not self.record:
+            raise RuntimeError("this model was created with record=False; nothing was recorded")
+        w, done = self.world, min(self.steps, self.n_steps) + 1
+        return Results.from_arrays(
+            trust=np.moveaxis(self._trust_history[:done], 0, 1),
+            moves=np.moveaxis(self._move_history[:done], 0, 1),
+            events=np.moveaxis(self._event_history[:done], 0, 1),
+            replications=self.replication_index,
+            actors=w.actors,
+            move_names=w.moves,
+            event_names=[e.name for e in w.events],
+            scenario=self.config,
+            seed=self.seed,
+        )
