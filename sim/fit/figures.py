@@ -76,6 +76,8 @@ def fit_chart(
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if len(series) % cols:  # the panel above the empty slot is the last of its column: give it the date labels
+        axes.flat[len(series) - cols].xaxis.set_tick_params(labelbottom=True)
     fig.supylabel("Trust (simulated) / share (observed), 0–1", fontsize=9)
     handles = [
         Line2D([], [], color=FITTED, lw=1.6),
