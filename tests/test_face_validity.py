@@ -43,8 +43,8 @@ def test_one_sided_dialogue_achieves_less():  # P8.S4
 
 def test_baseline_is_roughly_stationary_near_the_essay():  # P1.S4: ups and downs around stable levels
     base = face_run("baseline")
-    drift = base.final().mean("replication") - base.trust.isel(step=0).mean("replication")
-    assert np.nanmax(np.abs(drift.values)) < 0.1
+    drift = base.trust.mean("replication") - base.trust.isel(step=0).mean("replication")
+    assert np.nanmax(np.abs(drift.values)) < 0.05  # at every month of the 120, not only the last year
     spread = base.final().std("replication")
     assert np.nanmin(spread.values) > 0.005  # ups and downs, not a frozen line
 
