@@ -589,3 +589,19 @@ def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, c
         assert main([*words[1:], *small]) == 0, f"{shlex.join(words)}: {capsys.readouterr().err}"
         ran += 1
     assert ran >= 4 and (tmp_path / "results" / "fit" / "fitted.toml").is_file()
+
+
+def test_the_objective_the_search_sees_is_the_train_rmse_reported_for_any_split(world, truth, tmp_path):
+    out = tmp_path / "split"
+    args = ["calibrate", str(world / "replay.toml"), str(world / "truth.csv"), "--param", "parameters.alpha=0.1:1"]
+    assert (
+        main([*args, "--replications", "4", "--maxiter", "1", "--split", "2011", "--no-plots", "-q", "-o", str(out)])
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    journal = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()[1:]]
+    assert min(e["objective"] for e in journal) == manifest["train_mean_rmse"]["fitted"]
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert set(metrics[metrics["window"] == "train"]["n"]) == {10} and set(
+        metrics[metrics["window"] == "test"]["n"]
+    ) == {1}

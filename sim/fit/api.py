@@ -85,7 +85,7 @@ def score_run(
         seed, exact = results.seed, True
     elif summary.is_file():
         table = pd.read_csv(summary)
-        dates = _dates(spec)
+        dates = score.calendar(spec)
         kept, outside = _split_covered(observed, dates, spec, series_file)
         bands["run"] = score.band_from_summary(table, dates, kept)
         replications, seed, exact = spec.replications, spec.seed, False
@@ -101,15 +101,11 @@ def score_run(
     return Score(spec, count, seed, points, score.metrics_table(points), outside, exact)
 
 
-def _dates(spec: Scenario) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(np.array(spec.dates(), dtype="datetime64[M]"))
-
-
 def _dated(trust: Any, spec: Scenario) -> Any:
     """Trust with its `date` coordinate (files written before runs carried one get it from the scenario)."""
     if "date" in trust.coords:
         return trust
-    return trust.assign_coords(date=("step", _dates(spec)[: trust.sizes["step"]].values))
+    return trust.assign_coords(date=("step", score.calendar(spec)[: trust.sizes["step"]].values))
 
 
 def _split_covered(

@@ -213,8 +213,7 @@ def check_problem(
                 raise ConfigError(
                     f"{r.path} = {value:g} is not allowed: {exc.message}", file=r.source, key=r.key, hint=exc.hint
                 ) from None
-    dates = pd.DatetimeIndex(np.array(scenario.dates(), dtype="datetime64[M]"))
-    covered = score.in_run(dates, observed)
+    covered = score.in_run(score.calendar(scenario), observed)
     kept, outside = observed[covered].reset_index(drop=True), observed[~covered].reset_index(drop=True)
     if not (kept["year"] <= settings.split).any():
         raise ConfigError(
@@ -230,7 +229,8 @@ def evaluate(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
     """The objective at `x` (mean train RMSE over series) and each series' train RMSE."""
     train = problem.train
     results = problem.run(problem.scenario_at(x))
-    points = score.points_table(train, {"candidate": score.band(score.draws(results.trust, train))})
+    simulated = {"candidate": score.band(score.draws(results.trust, train))}
+    points = score.points_table(train, simulated, problem.settings.split)
     metrics = score.metrics_table(points)
     return {
         "objective": score.mean_rmse(metrics, "candidate"),

@@ -26,6 +26,7 @@ import pandas as pd
 import xarray as xr
 from scipy import stats
 
+from sim.config import Scenario
 from sim.errors import ConfigError
 
 DEFAULT_SPLIT = 2010
@@ -91,6 +92,11 @@ def step_dates(trust: xr.DataArray) -> pd.DatetimeIndex:
             hint='give the scenario a calendar: start = "YYYY-MM"',
         )
     return pd.DatetimeIndex(trust["date"].values)
+
+
+def calendar(scenario: Scenario) -> pd.DatetimeIndex:
+    """The month each step of a scenario with a calendar records (step 0: the month before `start`)."""
+    return pd.DatetimeIndex(np.array(scenario.dates(), dtype="datetime64[M]"))
 
 
 def matching_steps(dates: pd.DatetimeIndex, observed: pd.DataFrame) -> list[np.ndarray]:
