@@ -584,7 +584,7 @@ def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, c
         if "--resume" in words:  # needs an interrupted calibration: covered by the resume tests above
             continue
         small = (
-            ["--replications", "4", "--maxiter", "1", "--popsize", "5", "--no-plots"] if words[1] == "calibrate" else []
+            ["--replications", "4", "--maxiter", "1", "--popsize", "1", "--no-plots"] if words[1] == "calibrate" else []
         )
         assert main([*words[1:], *small]) == 0, f"{shlex.join(words)}: {capsys.readouterr().err}"
         ran += 1
