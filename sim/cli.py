@@ -229,6 +229,13 @@ def _add_sweep(sub: Any) -> None:
         sweep_command.add_parser(sub)
 
 
+def _add_fit(sub: Any) -> None:
+    """`calibrate` and `score` live with the fitting code (sim/fit/command.py)."""
+    from sim.fit import command as fit_command
+
+    fit_command.add_parsers(sub)
+
+
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_run,
     _add_compare,
@@ -237,6 +244,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_show,
     _add_plot,
     _add_sweep,
+    _add_fit,
 )
 
 

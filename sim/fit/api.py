@@ -1,0 +1,331 @@
+"""Score a run folder against observed series; run a calibration into a result folder that can resume.
+
+A calibration keeps its journal in a staging folder next to its output folder (`.<name>.unfinished`, as sweeps
+do) until the output folder is complete; the output folder appears whole or not at all (sim.output).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import output
+from sim.config import Scenario, load_scenario, no_moves, scenario_path
+from sim.errors import ConfigError
+from sim.fit import report, score
+from sim.fit.journal import NAME as JOURNAL
+from sim.fit.journal import Journal
+from sim.fit.optimise import Fit, Problem, Settings, check_problem, optimise, population
+from sim.fit.series import check_actors, load_series
+from sim.sweep.store import store_dir
+
+RUNS = ("fitted", "initial", "no_moves")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scoring a run folder
+
+
+@dataclass(frozen=True)
+class Score:
+    """A run scored against observed series: per-observation values, metrics, and what could not be scored."""
+
+    scenario: Scenario
+    replications: int
+    seed: int
+    points: pd.DataFrame
+    metrics: pd.DataFrame
+    outside: pd.DataFrame
+    exact_bands: bool
+
+
+def score_run(
+    folder: str | Path, series_file: str | Path, split: int = score.DEFAULT_SPLIT, reference: bool = True
+) -> Score:
+    """Score a run folder (scenario.toml with trajectories.nc, or summary.csv) against a series file.
+
+    With `reference`, the scenario's no-moves run (same seed, replications and steps: common random numbers)
+    is scored beside it. Observations outside the run's months are not scored (returned as `outside`).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run`")
+    if (folder / "comparison.csv").is_file():
+        raise ConfigError(
+            "is a comparison folder", file=folder, hint="score one of its scenarios: give the folder DIR/<scenario>"
+        )
+    if not (folder / output.SCENARIO_FILE).is_file():
+        raise ConfigError("not a run folder (no scenario.toml)", file=folder, hint="give a folder written by run")
+    spec = load_scenario(folder / output.SCENARIO_FILE)
+    if spec.start is None:
+        raise ConfigError(
+            f"scenario '{spec.name}' has no calendar, so its months cannot be matched to survey years",
+            file=folder / output.SCENARIO_FILE,
+            key="start",
+            hint='run a scenario with start = "YYYY-MM"',
+        )
+    observed = load_series(series_file)
+    check_actors(observed, spec.actors, series_file, spec.name)
+    trajectories, summary = folder / output.TRAJECTORIES, folder / "summary.csv"
+    bands: dict[str, pd.DataFrame] = {}
+    if trajectories.is_file():
+        from sim.results import Results
+
+        results = Results.load(trajectories)
+        trust = _dated(results.trust, spec)
+        kept, outside = _split_covered(observed, score.step_dates(trust), spec, series_file)
+        bands["run"] = score.band(score.draws(trust, kept))
+        replications: Any = trust["replication"].values
+        seed, exact = results.seed, True
+    elif summary.is_file():
+        table = pd.read_csv(summary)
+        dates = score.calendar(spec)
+        kept, outside = _split_covered(observed, dates, spec, series_file)
+        bands["run"] = score.band_from_summary(table, dates, kept)
+        replications, seed, exact = spec.replications, spec.seed, False
+    else:
+        raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
+    if reference:
+        import sim
+
+        ref = sim.run(no_moves(spec), replications=replications, steps=spec.steps, seed=seed)
+        bands["no_moves"] = score.band(score.draws(ref.trust, kept))
+    points = score.points_table(kept, bands, split)
+    count = len(replications) if isinstance(replications, np.ndarray) else int(replications)
+    return Score(spec, count, seed, points, score.metrics_table(points), outside, exact)
+
+
+def _dated(trust: Any, spec: Scenario) -> Any:
+    """Trust with its `date` coordinate (files written before runs carried one get it from the scenario)."""
+    if "date" in trust.coords:
+        return trust
+    return trust.assign_coords(date=("step", score.calendar(spec)[: trust.sizes["step"]].values))
+
+
+def _split_covered(
+    observed: pd.DataFrame, dates: pd.DatetimeIndex, spec: Scenario, series_file: str | Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The observations the run covers, and the others; a ConfigError if it covers none."""
+    covered = score.in_run(dates, observed)
+    if not covered.any():
+        first, last = dates.min().strftime("%Y-%m"), dates.max().strftime("%Y-%m")
+        raise ConfigError(
+            f"no observation falls in the run of '{spec.name}' ({first} to {last})",
+            file=series_file,
+            hint="give series from the years the run covers",
+        )
+    return observed[covered].reset_index(drop=True), observed[~covered].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Calibration
+
+
+class Interrupted(Exception):
+    """The calibration stopped before the search ended; its journal is kept and `--resume` continues it."""
+
+    def __init__(self, store: Path, evaluations: int) -> None:
+        self.store, self.evaluations = store, evaluations
+        super().__init__(f"interrupted after {evaluations} evaluations; they are kept in {store}")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A finished calibration: the search's outcome, the scored runs and the folder written."""
+
+    problem: Problem
+    fit: Fit
+    values: dict[str, float | int]
+    points: pd.DataFrame
+    metrics: pd.DataFrame
+    out: Path
+
+
+def find_unfinished(root: Path, problem: Problem) -> Path | None:
+    """The newest unfinished calibration of this problem under `root` (for --resume without --out)."""
+    fingerprint = problem.fingerprint()
+    for store in sorted(root.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            Journal.open(store / JOURNAL, fingerprint)
+        except ConfigError:
+            continue
+        return store.parent / store.name[1 : -len(".unfinished")]
+    return None
+
+
+def open_journal(final: Path, problem: Problem, resume: bool, force: bool) -> Journal:
+    """The calibration's journal in the staging folder next to `final`: continued, or new."""
+    store = store_dir(final)
+    fingerprint = problem.fingerprint()
+    if resume:
+        return Journal.open(store / JOURNAL, fingerprint)
+    if store.exists():
+        if not force:
+            raise ConfigError(
+                "an unfinished calibration is stored here",
+                file=store,
+                hint="add --resume to continue it, or --force to start over",
+            )
+        shutil.rmtree(store)
+    store.mkdir(parents=True)
+    info = {"scenario": problem.scenario.name, "parameters": problem.paths, "settings": asdict(problem.settings)}
+    return Journal.create(store / JOURNAL, fingerprint, info)
+
+
+def calibrate(
+    problem: Problem,
+    out: str | Path,
+    *,
+    series_file: str | Path,
+    resume: bool = False,
+    force: bool = False,
+    figures: bool = True,
+    progress: bool = False,
+    command: list[str] | str | None = None,
+) -> Calibration:
+    """Fit, then write the result folder; Interrupted (journal kept) on Ctrl-C or SIGTERM before it is complete."""
+    started = datetime.now(UTC)
+    final = output.check_target(out, force)
+    journal = open_journal(final, problem, resume, force)
+    try:
+        bar = _progress_bar(problem, len(journal), progress)
+        try:
+            fit = optimise(problem, journal, lambda computed: bar.update(1))
+        finally:
+            bar.close()
+        with output.atomic_output(final, force) as folder:
+            written = _write_result(folder, problem, fit, journal, series_file, figures, command, started)
+    except KeyboardInterrupt:
+        raise Interrupted(store_dir(final), len(journal)) from None
+    shutil.rmtree(store_dir(final), ignore_errors=True)
+    return Calibration(problem, fit, *written, final)
+
+
+def _write_result(
+    folder: Path,
+    problem: Problem,
+    fit: Fit,
+    journal: Journal,
+    series_file: str | Path,
+    figures: bool,
+    command: list[str] | str | None,
+    started: datetime,
+) -> tuple[dict[str, float | int], pd.DataFrame, pd.DataFrame]:
+    """Run and score the fitted, given and no-moves scenarios; write the result files into `folder`."""
+    values = report.fitted_values(problem.paths, fit.x, [a.integer for a in problem.addresses])
+    points, metrics, bands = _final_runs(problem, fit)
+    objective = {run: score.mean_rmse(metrics, run) for run in RUNS}
+    s = problem.settings
+    header = [
+        f"Fitted by diplosim calibrate: scenario '{problem.scenario.name}', series {Path(series_file).name},",
+        f"train years up to {s.split}, {s.replications} replications, seed {s.seed}.",
+        "Mean train RMSE over series: " + ", ".join(f"{report.RUN_LABELS.get(r, r)} {objective[r]:.4f}" for r in RUNS),
+    ]
+    files = [
+        _write(folder / "fitted.toml", report.fitted_toml(values, header)),
+        _csv(folder / "metrics.csv", metrics),
+        _csv(folder / "points.csv", points),
+        _csv(folder / "bands.csv", bands),
+        output.write_scenario(folder, problem.scenario_at(fit.x)),
+        Path(shutil.copyfile(series_file, folder / "series.csv")),
+        Path(shutil.copyfile(journal.path, folder / JOURNAL)),
+    ]
+    if figures:
+        from sim.fit.figures import draw_fit
+
+        names = {code: a.name for code, a in problem.scenario.world.actors.items()}
+        common = {"split": s.split, "scenario": problem.scenario.name, "replications": s.replications}
+        files.append(draw_fit(folder, points, bands, names=names, **common))
+    test = {run: score.mean_rmse(metrics, run, "test") for run in RUNS}
+    fields = _manifest_fields(problem, fit, values, objective, test, series_file)
+    listing = [*sorted(str(f.relative_to(folder)) for f in files), output.MANIFEST]
+    output.write_manifest(folder, output.manifest(command, started=started, **fields, files=listing))
+    return values, points, metrics
+
+
+def _final_runs(problem: Problem, fit: Fit) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The fitted scenario, the scenario as given and the fitted scenario's no-moves run, scored and banded."""
+    fitted = problem.scenario_at(fit.x)
+    specs = {"fitted": fitted, "initial": problem.scenario, "no_moves": no_moves(fitted)}
+    trust = {name: problem.run(spec).trust for name, spec in specs.items()}
+    observed = problem.observed
+    points = score.points_table(
+        observed, {name: score.band(score.draws(t, observed)) for name, t in trust.items()}, problem.settings.split
+    )
+    dyads = list(dict.fromkeys(zip(observed["observer"], observed["target"], strict=True)))
+    return points, score.metrics_table(points), report.bands_table(trust, dyads)
+
+
+def _manifest_fields(
+    problem: Problem,
+    fit: Fit,
+    values: dict[str, float | int],
+    objective: dict[str, float],
+    test: dict[str, float],
+    series_file: str | Path,
+) -> dict[str, Any]:
+    s = problem.settings
+    return {
+        "scenario": problem.scenario.name,
+        "series": str(series_file),
+        "start": problem.scenario.start,
+        "steps": problem.scenario.steps,
+        "seed": s.seed,
+        "replications": s.replications,
+        "split": s.split,
+        "maxiter": s.maxiter,
+        "popsize": s.popsize,
+        "optimiser": "scipy.optimize.differential_evolution (best1bin, latinhypercube, polish=False)",
+        "parameters": [
+            {"path": r.path, "low": r.low, "high": r.high, "initial": float(v0), "fitted": values[r.path]}
+            for r, v0 in zip(problem.ranges, problem.initial, strict=True)
+        ],
+        "evaluations": fit.evaluations,
+        "computed": fit.computed,
+        "generations": fit.generations,
+        "converged": fit.converged,
+        "message": fit.message,
+        "train_mean_rmse": objective,
+        "test_mean_rmse": test,
+        "observations_outside_run": len(problem.outside),
+        "fingerprint": problem.fingerprint(),
+    }
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _csv(path: Path, table: pd.DataFrame) -> Path:
+    table.to_csv(path, index=False, float_format=output.FLOAT_FORMAT)
+    return path
+
+
+def _progress_bar(problem: Problem, known: int, progress: bool) -> Any:
+    """A bar over evaluations (up to the most the search can make), shown only to people watching."""
+    from tqdm import tqdm
+
+    total = (problem.settings.maxiter + 1) * population(problem)
+    desc = f"calibrate {problem.scenario.name}" + (f" ({known} in the journal)" if known else "")
+    return tqdm(total=total, unit="eval", desc=desc, disable=None if progress else True, dynamic_ncols=True)
+
+
+def load_problem(
+    scenario: str | Path | Scenario,
+    series_file: str | Path,
+    ranges: list[Any],
+    settings: dict[str, Any],
+) -> Problem:
+    """Load the scenario and series and check the calibration (settings default to those of `Settings`, the
+    seed to the scenario's)."""
+    spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    where = None if isinstance(scenario, Scenario) else scenario_path(scenario)
+    observed = load_series(series_file)
+    return check_problem(spec, observed, ranges, Settings(**{"seed": spec.seed, **settings}), series_file, where)
