@@ -7,6 +7,7 @@ do) until the output folder is complete; the output folder appears whole or not 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from sim.fit import report, score
 from sim.fit.journal import NAME as JOURNAL
 from sim.fit.journal import Journal
 from sim.fit.optimise import Fit, Problem, Settings, check_problem, optimise, population
-from sim.fit.series import check_actors, load_series
+from sim.fit.series import check_actors, load_series, select_series
 from sim.sweep.store import store_dir
 
 RUNS = ("fitted", "initial", "no_moves")
@@ -46,12 +47,17 @@ class Score:
 
 
 def score_run(
-    folder: str | Path, series_file: str | Path, split: int = score.DEFAULT_SPLIT, reference: bool = True
+    folder: str | Path,
+    series_file: str | Path,
+    split: int = score.DEFAULT_SPLIT,
+    reference: bool = True,
+    series: Sequence[str] = (),
 ) -> Score:
     """Score a run folder (scenario.toml with trajectories.nc, or summary.csv) against a series file.
 
     With `reference`, the scenario's no-moves run (same seed, replications and steps: common random numbers)
-    is scored beside it. Observations outside the run's months are not scored (returned as `outside`).
+    is scored beside it. Observations outside the run's months are not scored (returned as `outside`). `series`
+    names the series to score (default: all in the file).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -70,7 +76,7 @@ def score_run(
             key="start",
             hint='run a scenario with start = "YYYY-MM"',
         )
-    observed = load_series(series_file)
+    observed = select_series(load_series(series_file), series, series_file)
     check_actors(observed, spec.actors, series_file, spec.name)
     trajectories, summary = folder / output.TRAJECTORIES, folder / "summary.csv"
     bands: dict[str, pd.DataFrame] = {}
@@ -327,5 +333,5 @@ def load_problem(
     seed to the scenario's)."""
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     where = None if isinstance(scenario, Scenario) else scenario_path(scenario)
-    observed = load_series(series_file)
+    observed = select_series(load_series(series_file), settings.get("series", ()), series_file)
     return check_problem(spec, observed, ranges, Settings(**{"seed": spec.seed, **settings}), series_file, where)

@@ -66,6 +66,9 @@ def _add_calibrate(sub: Any) -> None:
     p.add_argument("--popsize", type=_count, metavar="M", help="candidates per generation per parameter (default 10)")
     p.add_argument("--split", type=_year, metavar="YEAR", help="last year of the train window (default 2010)")
     p.add_argument(
+        "--series", action="append", dest="series_names", metavar="NAME", help="fit only this series (repeatable)"
+    )
+    p.add_argument(
         "-o", "--out", type=Path, metavar="DIR", help="output folder (default: results/<scenario>-calibration/<time>)"
     )
     p.add_argument("-f", "--force", action="store_true", help="replace DIR, or discard an unfinished calibration there")
@@ -98,6 +101,9 @@ def _add_score(sub: Any) -> None:
     p.add_argument("series", type=Path, help=SERIES_HELP)
     p.add_argument("--split", type=_year, default=2010, metavar="YEAR", help="last year of the train window")
     p.add_argument("--no-reference", action="store_true", help="do not run and score the no-moves run")
+    p.add_argument(
+        "--series", action="append", dest="series_names", metavar="NAME", help="score only this series (repeatable)"
+    )
     p.add_argument("-o", "--out", type=Path, metavar="FILE", help="also write the metrics as CSV to FILE")
     p.add_argument("-f", "--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(handler=_score)
@@ -119,7 +125,9 @@ def _score(args: argparse.Namespace) -> int:
 
     if args.out is not None and args.out.exists() and not args.force:
         raise ConfigError("already exists", file=args.out, hint="use --force to replace it, or choose another -o")
-    result = score_run(args.folder, args.series, args.split, reference=not args.no_reference)
+    result = score_run(
+        args.folder, args.series, args.split, reference=not args.no_reference, series=tuple(args.series_names or ())
+    )
     spec = result.scenario
     print(
         f"Score of {args.folder} (scenario {spec.name}, {result.replications} replications, seed {result.seed}) "
@@ -154,6 +162,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         ranges, settings = [parse_param(text) for text in args.param], {}
     given = {k: getattr(args, k) for k in ("replications", "seed", "maxiter", "popsize", "split")}
     settings |= {k: v for k, v in given.items() if v is not None}
+    if args.series_names:
+        settings["series"] = tuple(args.series_names)
     problem = api.load_problem(args.scenario, args.series, ranges, settings)
     root = RESULTS_ROOT / f"{problem.scenario.name}-calibration"
     out = args.out

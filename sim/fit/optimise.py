@@ -53,6 +53,7 @@ class FitFile(Strict):
     maxiter: int | None = Field(None, ge=1, le=100_000)
     popsize: int | None = Field(None, ge=1, le=10_000)
     split: int | None = Field(None, ge=1000, le=9999)
+    series: list[str] | None = None
     param: list[Param] = Field(min_length=1)
 
 
@@ -76,6 +77,7 @@ class Settings:
     maxiter: int = 30
     popsize: int = 10
     split: int = score.DEFAULT_SPLIT
+    series: tuple[str, ...] = ()  # the series fitted and scored; empty: every series in the file
 
 
 def parse_param(text: str) -> Range:
@@ -108,6 +110,8 @@ def load_fit_file(path: str | Path) -> tuple[list[Range], dict[str, Any]]:
         ) from None
     ranges = [Range(p.path, p.low, p.high, str(path), f"param[{i}]") for i, p in enumerate(fit.param)]
     settings = fit.model_dump(include={"replications", "seed", "maxiter", "popsize", "split"}, exclude_none=True)
+    if fit.series:
+        settings["series"] = tuple(fit.series)
     return ranges, settings
 
 

@@ -51,6 +51,19 @@ def load_series(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def select_series(observed: pd.DataFrame, names: Sequence[str], path: str | Path) -> pd.DataFrame:
+    """Only the series named (all when `names` is empty); an unknown name is an error with the closest one."""
+    if not names:
+        return observed
+    known = list(dict.fromkeys(observed["series"]))
+    for name in names:
+        if name not in known:
+            raise ConfigError(
+                f"has no series '{name}'", file=path, hint=did_you_mean(name, known) or "series: " + ", ".join(known)
+            )
+    return observed[observed["series"].isin(names)].reset_index(drop=True)
+
+
 def check_actors(observed: pd.DataFrame, actors: Sequence[str], path: str | Path, scenario: str) -> None:
     """Every observer and target must be an actor of the scenario the series is compared with."""
     for row in observed.itertuples():
