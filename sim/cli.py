@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -452,41 +452,21 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _final_text(results: Results, spec: Scenario) -> str:
-    """The run's final trust per dyad: median and 90% band over replications."""
-    from sim.output import final_table, final_window
+    """The run's final trust per dyad: median and 90% band over replications, as final.csv has it."""
+    from sim import printout, stats
+    from sim.output import final_table
 
-    first, last = final_window(spec.steps)
-    lines = [
-        f"Final trust, {spec.name}: mean over months {first}-{last} of each of {spec.replications} replications",
-        f"{'observer -> target':<20}{'median':>8}   90% band",
-    ]
-    for row in final_table(results).itertuples():
-        lines.append(f"{row.observer + ' -> ' + row.target:<20}{row.p50:>8.3f}   [{row.p05:.3f}, {row.p95:.3f}]")
-    return "\n".join(lines)
+    window = stats.final_window(spec.steps)
+    return printout.final_text(final_table(results), scenario=spec.name, window=window, replications=spec.replications)
 
 
-def _comparison_text(runs: dict[str, Results], first: Scenario) -> str:
-    """Per dyad and scenario: mean final trust [90% band], and the difference from the first scenario [95% CI]."""
-    from sim.output import comparison_tables, final_window
+def _comparison_text(runs: Mapping[str, Results], first: Scenario) -> str:
+    """Per dyad and scenario: final trust, and the paired difference from the first scenario, as comparison.csv."""
+    from sim import printout, stats
+    from sim.output import comparison_tables
 
     final, _ = comparison_tables(runs)
-    names = list(runs)
-    lo, hi = final_window(first.steps)
-    width = max(12, *map(len, names)) + 2
-    lines = [
-        f"Final trust: mean over months {lo}-{hi} of each replication; mean [90% band] over {first.replications}"
-        " replications.",
-        f"Difference from {names[0]}: mean of the paired differences per replication [95% CI] (common random numbers).",
-        "",
-        f"{'observer -> target':<20}{'scenario':<{width}}{'final trust':<22}difference from {names[0]}",
-    ]
-    for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
-        for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
-            dyad = f"{obs} -> {tgt}" if i == 0 else ""
-            cell = f"{row.mean:.3f} [{row.p05:.3f}, {row.p95:.3f}]"
-            diff = "" if i == 0 else f"{row.diff:+.3f} [{row.diff_low:+.3f}, {row.diff_high:+.3f}]"
-            lines.append(f"{dyad:<20}{row.Index:<{width}}{cell:<22}{diff}".rstrip())
-    return "\n".join(lines)
+    return printout.comparison_text(final, window=stats.final_window(first.steps), replications=first.replications)
 
 
 def _with_evidence(text: str, spec: Scenario) -> str:

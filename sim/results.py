@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim import dynamics
+from sim import dynamics, stats
 from sim.config import Scenario
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 FORMAT_VERSION = 1
 
 
@@ -146,9 +145,9 @@ class Results:
             name="polarization",
         )
 
-    def final(self, last: int = 12) -> xr.DataArray:
-        """Mean trust over the last `last` steps, per replication and dyad."""
-        return self.trust.isel(step=slice(-last, None)).mean("step")
+    def final(self, last: int = stats.FINAL_WINDOW) -> xr.DataArray:
+        """Final trust per replication and dyad: the mean over the last `last` months (sim.stats.final_window)."""
+        return stats.final_mean(self.trust, last)
 
     # -- tables -----------------------------------------------------------------------------------------------
 
@@ -161,12 +160,8 @@ class Results:
         """Per step and dyad: mean and the 5, 25, 50, 75, 95 % quantiles of trust over replications."""
         t = self.trust.stack(dyad=("observer", "target"))
         t = t.isel(dyad=(t.observer != t.target).values)
-        q = t.quantile(list(QUANTILES), dim="replication")
-        frame = {"mean": t.mean("replication")}
-        for value in QUANTILES:
-            frame[f"p{round(value * 100):02d}"] = q.sel(quantile=value, drop=True)
-        df = xr.Dataset(frame).to_dataframe().reset_index()
-        return df[["step", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]].reset_index(drop=True)
+        df = stats.describe(t).to_dataframe().reset_index()
+        return df[["step", "observer", "target", "mean", *stats.BANDS]].reset_index(drop=True)
 
     def move_counts(self) -> pd.DataFrame:
         """Moves made per step, actor and type, averaged over replications."""

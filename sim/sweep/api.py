@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
-from sim import output
+from sim import output, stats
 from sim.errors import ConfigError
 from sim.sweep import analyze
 from sim.sweep import figures as plots
@@ -141,11 +141,11 @@ def run(
         "fingerprint": sweep.fingerprint(),
     }
     with output.atomic_output(final, force) as folder:
-        write_atomic(folder / "sweep.csv", analyze.to_csv(table))
+        write_atomic(folder / "sweep.csv", stats.csv_bytes(table))
         if sens is not None:
-            write_atomic(folder / "sensitivity.csv", analyze.to_csv(sens))
+            write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens))
         if not failed.empty:
-            write_atomic(folder / "failures.csv", analyze.to_csv(failed))
+            write_atomic(folder / "failures.csv", stats.csv_bytes(failed))
         (folder / "sweep.toml").write_text(resolved_toml(sweep))
         output.write_scenario(folder, sweep.scenario)
         if figures:
