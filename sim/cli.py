@@ -169,7 +169,9 @@ def _add_list(sub: Any) -> None:
     p = sub.add_parser(
         "list",
         **_help("""
-            List the bundled scenarios with their one-line descriptions.
+            List the bundled scenarios and sweeps with their one-line descriptions.
+
+            Run a scenario with `diplosim run NAME`, a sweep with `diplosim sweep NAME`.
 
             examples:
               diplosim list
@@ -199,18 +201,21 @@ def _add_plot(sub: Any) -> None:
     p = sub.add_parser(
         "plot",
         **_help("""
-            Redraw the figures of a run or comparison folder into its plots/ folder.
+            Redraw the figures of a run, comparison or sweep folder.
 
-            Figures are drawn from the folder's CSV tables, so this works without trajectories.nc.
+            Figures are drawn from the folder's CSV tables, so this works without trajectories.nc. They go to
+            the folder's plots/ (a sweep's figures to the folder itself), or to --out DIR.
 
             examples:
-              diplosim plot results/examples/baseline
-              diplosim plot results/examples/baseline --format pdf --network-steps 0 24 120
-              diplosim plot results/examples/compare --format svg
+              diplosim plot results/examples/baseline --out figures/baseline
+              diplosim plot results/examples/baseline --format pdf --network-steps 0 24 120 --out figures/pdf
+              diplosim plot results/examples/compare --format svg --out figures/compare
+              diplosim plot results/examples/sweep_pressure_intensity --out figures/pressure
         """),
     )
-    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run or compare")
+    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run, compare or sweep")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png", help="image format (default: png)")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR", help="write the figures here (default: in the folder)")
     p.add_argument(
         "--network-steps",
         type=_month,
@@ -410,11 +415,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from sim.config import list_scenarios
+    from sim.sweep.catalogue import list_sweeps
 
-    scenarios = list_scenarios()
-    width = max(map(len, scenarios), default=0)
+    scenarios, sweeps = list_scenarios(), list_sweeps()
+    width = max(map(len, [*scenarios, *sweeps]), default=0)
+    print("Scenarios (diplosim run NAME):")
     for name, description in scenarios.items():
-        print(f"{name:<{width}}  {description}")
+        print(f"  {name:<{width}}  {description}")
+    if sweeps:
+        print("\nSweeps (diplosim sweep NAME):")
+        for name, description in sweeps.items():
+            print(f"  {name:<{width}}  {description}")
     return 0
 
 
@@ -432,16 +443,22 @@ def _plot(args: argparse.Namespace) -> int:
 
     folder = args.folder
     if not folder.is_dir():
-        raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run` or `compare`")
+        raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise ConfigError("exists and is not a folder", file=args.out, hint="choose another --out")
     meta = read_manifest(folder)
     from sim import plots
+    from sim.sweep import figures as sweep_figures
 
-    if plots.is_comparison(folder):
-        if args.network_steps:
-            raise ConfigError("--network-steps applies to a run folder, not a comparison", file=folder)
-        files = plots.plot_comparison(folder, meta, args.format)
+    comparison, sweep = plots.is_comparison(folder), sweep_figures.is_sweep(folder)
+    if args.network_steps and (comparison or sweep):
+        raise ConfigError("--network-steps applies to a run folder, not a comparison or sweep", file=folder)
+    if sweep:
+        files = sweep_figures.plot_sweep(folder, meta, args.format, args.out)
+    elif comparison:
+        files = plots.plot_comparison(folder, meta, args.format, args.out)
     else:
-        files = plots.plot_run(folder, meta, args.format, args.network_steps)
+        files = plots.plot_run(folder, meta, args.format, args.network_steps, args.out)
     for path in files:
         print(path)
     return 0

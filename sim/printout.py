@@ -8,8 +8,8 @@ the commands write (final.csv, comparison.csv, sweep.csv), so a printout and its
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +21,13 @@ def band(median: float, low: float, high: float, signed: bool = False) -> str:
     """'0.328 [0.150, 0.600]' (with signs for differences)."""
     f = "{:+.3f}" if signed else "{:.3f}"
     return f"{f.format(median)} [{f.format(low)}, {f.format(high)}]"
+
+
+def columns(frame: pd.DataFrame, gap: int = 2) -> str:
+    """A table as left-aligned text columns (header first)."""
+    cells = [list(map(str, frame.columns)), *([str(v) for v in row] for row in frame.itertuples(index=False))]
+    widths = [max(len(row[j]) for row in cells) + gap for j in range(len(frame.columns))]
+    return "\n".join("".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
 def window_text(window: tuple[int, int], replications: int) -> str:
@@ -65,38 +72,23 @@ def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replication
 
 
 def sweep_text(
-    table: pd.DataFrame,
+    summary: pd.DataFrame,
     *,
-    parameters: Sequence[str],
-    outcomes: Sequence[str],
     labels: Mapping[str, str],
     window: tuple[int, int],
     replications: int,
     sensitivity: pd.DataFrame | None = None,
     design: str = "grid",
 ) -> str:
-    """Per outcome, the points with the lowest and highest median (median [90% band] and the point's values);
-    for Sobol or Morris, the parameters in order of influence (ST or mu*)."""
-    ok = table.dropna()
+    """A sweep's summary (per outcome, the points with the lowest and highest median: SweepResult.summary) and,
+    for Sobol or Morris, the three most influential parameters of each outcome (ST or mu*)."""
     lines = [
         f"Final values: {window_text(window, replications)}; median [90% band] over replications, per point.",
-        f"{'outcome':<{DYAD_WIDTH}}{'lowest median':<26}{'highest median':<26}",
+        columns(summary) if not summary.empty else "(no point finished)",
     ]
-
-    def at(row: Any) -> str:
-        return ", ".join(f"{labels.get(p, p)}={row[p]:.3g}" for p in parameters)
-
-    for name in outcomes:
-        if ok.empty:
-            break
-        low = ok.loc[ok[f"{name}_p50"].idxmin()]
-        high = ok.loc[ok[f"{name}_p50"].idxmax()]
-        cells = [band(r[f"{name}_p50"], r[f"{name}_p05"], r[f"{name}_p95"]) for r in (low, high)]
-        lines.append(f"{name:<{DYAD_WIDTH}}{cells[0]:<26}{cells[1]:<26}")
-        lines.append(f"{'':<{DYAD_WIDTH}}  at {at(low)}; at {at(high)}")
     if sensitivity is not None:
         key, conf = ("ST", "ST_conf") if design == "sobol" else ("mu_star", "mu_star_conf")
-        lines += ["", f"Most influential parameters ({key} with its 95% interval half-width):"]
+        lines += ["", f"Most influential parameters ({key} ± the half-width of its 95% interval):"]
         for name, rows in sensitivity.groupby("outcome", sort=False):
             ranked = rows.sort_values(key, ascending=False).head(3)
             parts = [f"{labels.get(p, p)} {v:.2f}±{c:.2f}" for p, v, c in ranked[["parameter", key, conf]].values]

@@ -264,7 +264,9 @@ def test_validate_reports_each_file(work: Path) -> None:
 def test_list_shows_every_scenario_with_its_description(work: Path) -> None:
     done = cli("list", cwd=work)
     assert done.returncode == 0
-    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in done.stdout.splitlines())
+    scenarios = done.stdout.split("\n\n")[0].splitlines()
+    assert scenarios[0] == "Scenarios (diplosim run NAME):"
+    rows = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in scenarios[1:])
     assert rows == list_scenarios()
 
 
