@@ -23,8 +23,8 @@ import sim.sweep
 from sim.cli import main
 from sim.config import load_scenario, validate_raw
 from sim.errors import ConfigError
+from sim.sweep import api, paths, tasks
 from sim.sweep import design as designs
-from sim.sweep import api, paths, tasks  # noqa: F401  (api: sim.sweep.api below)
 from sim.sweep.store import store_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +185,7 @@ def test_bad_sweep_file_gets_one_clear_message_and_writes_nothing(tmp_path, caps
 
 
 def test_outcomes_are_results_final_alignment_and_polarization():
-    plan = sim.sweep.api.plan(sim.sweep.load(small(outcomes=["trust", "alignment", "polarization"])))
+    plan = api.plan(sim.sweep.load(small(outcomes=["trust", "alignment", "polarization"])))
     spec = load_scenario("us_pressure").model_copy(update={"steps": 24})
     values, _ = tasks.run_point(spec, np.arange(5, 12), plan)
     res = sim.run(spec, replications=range(5, 12), seed=3)
@@ -204,7 +204,7 @@ def test_numbers_do_not_depend_on_chunking(monkeypatch):
     per_point = sim.sweep.run(small(chunk=1), workers=1).table
     monkeypatch.setattr(tasks, "MAX_BATCH", 5)  # split each point's 12 replications into blocks of 4
     blocks = sim.sweep.run(small(), workers=1)
-    assert len(sim.sweep.api.chunks(blocks.sweep)) == 9
+    assert len(api.chunks(blocks.sweep)) == 9
     pd.testing.assert_frame_equal(one, per_point, check_exact=True)
     pd.testing.assert_frame_equal(one, blocks.table, check_exact=True)
 
