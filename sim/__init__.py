@@ -18,11 +18,13 @@ _EXPORTS = {
     "run": "sim.api",
     "compare": "sim.api",
     "Results": "sim.results",
+    "Comparison": "sim.comparison",
     "DiplomacyModel": "sim.model",
     "Country": "sim.agents",
 }
 
 __all__ = [
+    "Comparison",
     "ConfigError",
     "Country",
     "DiplomacyModel",
@@ -38,6 +40,7 @@ __all__ = [
 if TYPE_CHECKING:
     from sim.agents import Country
     from sim.api import compare, run
+    from sim.comparison import Comparison
     from sim.config import Scenario, list_scenarios, load_scenario
     from sim.errors import ConfigError
     from sim.model import DiplomacyModel

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -386,7 +386,7 @@ def _compare(args: argparse.Namespace) -> int:
     fields = {"scenarios": list(specs), **_run_fields(first)}
     runs = _write_folder(args, out, fields, produce, "plot_comparison")
     if not args.quiet:
-        print(_comparison_text(runs, first))
+        print(runs.text())
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -475,15 +475,6 @@ def _final_text(results: Results, spec: Scenario) -> str:
 
     window = stats.final_window(spec.steps)
     return printout.final_text(final_table(results), scenario=spec.name, window=window, replications=spec.replications)
-
-
-def _comparison_text(runs: Mapping[str, Results], first: Scenario) -> str:
-    """Per dyad and scenario: final trust, and the paired difference from the first scenario, as comparison.csv."""
-    from sim import printout, stats
-    from sim.output import comparison_tables
-
-    final, _ = comparison_tables(runs)
-    return printout.comparison_text(final, window=stats.final_window(first.steps), replications=first.replications)
 
 
 def _with_evidence(text: str, spec: Scenario) -> str:

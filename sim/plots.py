@@ -183,19 +183,24 @@ def _dyad(frame: pd.DataFrame, obs: str, tgt: str) -> pd.DataFrame:
 # Figures of one run
 
 
+def fan_panel(ax: Any, frame: pd.DataFrame, color: str = FAN, lw: float = 1.6) -> None:
+    """One quantity's fan on `ax` from its per-step quantiles (step, p05 ... p95): median line, middle-50% and
+    middle-90% bands, the level at month 0 dotted; y from 0 to 1, months on x."""
+    ax.fill_between(frame["step"], frame["p05"], frame["p95"], color=color, alpha=0.15, lw=0)
+    ax.fill_between(frame["step"], frame["p25"], frame["p75"], color=color, alpha=0.4, lw=0)
+    ax.plot(frame["step"], frame["p50"], color=color, lw=lw)
+    ax.axhline(frame["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+    ax.set_ylim(0, 1)
+    _months(ax, frame["step"])
+
+
 def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str, replications: int) -> Figure:
     """Trust over time for every directed dyad: median line with 50% and 90% bands, as an N x N grid."""
     actors = _actors(summary)
     n = len(actors)
     fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
     for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
-        d = _dyad(summary, obs, tgt)
-        ax.fill_between(d["step"], d["p05"], d["p95"], color=FAN, alpha=0.15, lw=0)
-        ax.fill_between(d["step"], d["p25"], d["p75"], color=FAN, alpha=0.4, lw=0)
-        ax.plot(d["step"], d["p50"], color=FAN, lw=1.6)
-        ax.axhline(d["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
-        ax.set_ylim(0, 1)
-        _months(ax, d["step"])
+        fan_panel(ax, _dyad(summary, obs, tgt))
     _label_grid(fig, "Month", "Trust (probability, 0–1)")
     _header(
         fig,
@@ -302,16 +307,11 @@ def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int
     """Pakistan's alignment between the US (0) and China (1) over time: median with 50% and 90% bands."""
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.subplots()
-    ax.fill_between(alignment["step"], alignment["p05"], alignment["p95"], color=FAN, alpha=0.15, lw=0)
-    ax.fill_between(alignment["step"], alignment["p25"], alignment["p75"], color=FAN, alpha=0.4, lw=0)
-    ax.plot(alignment["step"], alignment["p50"], color=FAN, lw=1.8)
-    ax.axhline(alignment["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+    fan_panel(ax, alignment, lw=1.8)
     ax.axhline(0.5, color="#333333", lw=0.8, ls="--")
     ax.text(1.01, 0.5, "equidistant", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
     ax.text(1.01, 0.97, "toward\nChina", transform=ax.get_yaxis_transform(), va="top", fontsize=8)
     ax.text(1.01, 0.03, "toward\nthe US", transform=ax.get_yaxis_transform(), va="bottom", fontsize=8)
-    ax.set_ylim(0, 1)
-    _months(ax, alignment["step"])
     ax.set_xlabel("Month")
     ax.set_ylabel("Alignment (0 = US, 1 = China)")
     handles, labels = _band_handles(FAN)

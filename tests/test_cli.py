@@ -216,10 +216,16 @@ def test_an_interrupted_run_leaves_nothing_that_looks_finished(tmp_path: Path, h
 # compare and plot
 
 
-def test_compare_pairs_replications_and_reports_confidence_intervals(work: Path) -> None:
+def test_compare_pairs_replications_and_reports_confidence_intervals(
+    work: Path, baseline_run: tuple[Path, subprocess.CompletedProcess[str]]
+) -> None:
     done = cli("compare", "baseline", "dialogue", *SMALL, "--out", "runs/cmp", cwd=work)
     assert done.returncode == 0, done.stderr
-    assert "difference from baseline" in done.stdout and "Wrote runs/cmp/" in done.stdout
+    assert "Difference from baseline" in done.stdout and "Wrote runs/cmp/" in done.stdout
+    assert "difference [95% CI]" in done.stdout and "90% of replications" in done.stdout
+    # run and compare print the same statistic for the same runs: median [90% band] of final trust
+    printed = re.search(r"PAK -> USA\s+(\d\.\d{3} \[\S+ \S+\])", baseline_run[1].stdout).group(1)
+    assert re.search(r"PAK -> USA\s+baseline\s+" + re.escape(printed), done.stdout)
     folder = work / "runs" / "cmp"
     table = pd.read_csv(folder / "comparison.csv")
     assert list(table.columns) == COMPARISON_COLUMNS and len(table) == 2 * 12
