@@ -184,16 +184,21 @@ def _add_show(sub: Any) -> None:
     p = sub.add_parser(
         "show",
         **_help("""
-            Print a scenario fully resolved (world plus overrides) as TOML, quoting the essay for each trust value.
+            Print what a scenario changes from the world, or with --full the whole resolved scenario, as TOML.
 
-            The output is itself a valid scenario file: save it, edit it, and run it.
+            By default: the run settings, the parameters that differ from the defaults, the policies, rules and
+            event changes, and any world tables the scenario overrides, with the essay's sentences quoted. With
+            --full: everything, world included, quoting the essay for each trust value. Either output is itself
+            a valid scenario file: save it, edit it, and run it.
 
             examples:
               diplosim show dialogue
+              diplosim show dialogue --full
               diplosim show baseline > my_scenario.toml
         """),
     )
     p.add_argument("scenario", help="name (see `diplosim list`) or path to a .toml")
+    p.add_argument("--full", action="store_true", help="the whole resolved scenario, world included")
     p.set_defaults(handler=_show)
 
 
@@ -430,11 +435,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from sim import show
     from sim.config import load_scenario
-    from sim.output import scenario_toml
 
     spec = load_scenario(args.scenario)
-    print(_with_evidence(scenario_toml(spec), spec), end="")
+    print(show.full_text(spec) if args.full else show.changes_text(spec, args.scenario), end="")
     return 0
 
 
@@ -475,29 +480,6 @@ def _final_text(results: Results, spec: Scenario) -> str:
 
     window = stats.final_window(spec.steps)
     return printout.final_text(final_table(results), scenario=spec.name, window=window, replications=spec.replications)
-
-
-def _with_evidence(text: str, spec: Scenario) -> str:
-    """Insert, under each [world.trust.A.B] table, comments quoting the essay sentences it rests on."""
-    from sim.essay import SENTENCES
-
-    out = []
-    for line in text.splitlines(keepends=True):
-        out.append(line)
-        if not line.startswith("[world.trust."):
-            continue
-        obs, tgt = line.strip()[1:-1].split(".")[2:4]
-        dyad = spec.world.trust[obs][tgt]
-        names = {code: actor.name for code, actor in spec.world.actors.items()}
-        out.append(f"# {names[obs]}'s trust in {names[tgt]}: {dyad.initial} (plausible {dyad.low}-{dyad.high})\n")
-        for sid in dyad.evidence:
-            quote = textwrap.wrap(f'{sid} "{SENTENCES[sid]}"', 112, subsequent_indent="    ")
-            out.extend(f"#   {part}\n" for part in quote)
-        if dyad.inferred:
-            out.extend(
-                f"#   {part}\n" for part in textwrap.wrap(f"inferred: {dyad.inferred}", 112, subsequent_indent="    ")
-            )
-    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------------------------------

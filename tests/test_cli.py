@@ -276,8 +276,8 @@ def test_list_shows_every_scenario_with_its_description(work: Path) -> None:
     assert rows == list_scenarios()
 
 
-def test_show_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
-    done = cli("show", "dialogue", cwd=work)
+def test_show_full_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
+    done = cli("show", "dialogue", "--full", cwd=work)
     assert done.returncode == 0, done.stderr
     spec = sim.load_scenario("dialogue")
     text = " ".join(done.stdout.replace("#", " ").split())
@@ -290,6 +290,31 @@ def test_show_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
                 assert "inferred: " + " ".join(dyad.inferred.split()) in text
     (work / "shown.toml").write_text(done.stdout)
     assert sim.load_scenario(work / "shown.toml") == spec
+
+
+def test_show_prints_only_what_the_scenario_changes_and_that_resolves_to_the_same_scenario(
+    work: Path, scenario_file
+) -> None:
+    path = scenario_file(
+        'name = "tweaked"\nworld = "world.toml"\nsteps = 48\n[parameters]\nbeta = 0.3\n'
+        "[trust.PAK.USA]\ninitial = 0.3\n[events.terror_attack_india]\nat = [12]\n"
+        '[[policies]]\nname = "talks"\nactor = "USA"\nmove = "dialogue"\ntarget = "PAK"\nevidence = ["P8.S3"]\n'
+    )
+    done = cli("show", path, cwd=work)
+    assert done.returncode == 0, done.stderr
+    full = cli("show", path, "--full", cwd=work).stdout
+    assert len(done.stdout.splitlines()) < len(full.splitlines()) / 5
+    for line in ("beta = 0.3", "[trust.PAK.USA]", "initial = 0.3", "[events.terror_attack_india]", 'name = "talks"'):
+        assert line in done.stdout
+    assert "alpha" not in done.stdout and "[world" not in done.stdout  # unchanged parameters and world stay out
+    assert "[events.terror_attack_india]\nat = [\n    12,\n]\n\n" in done.stdout  # only the key it changes
+    assert " ".join(SENTENCES["P8.S3"].split()) in " ".join(done.stdout.replace("#", " ").split())
+    shown = path.parent / "shown.toml"
+    shown.write_text(done.stdout)
+    assert sim.load_scenario(shown) == sim.load_scenario(path)
+    bundled = cli("show", "dialogue", cwd=work).stdout
+    assert bundled.count("[[policies]]") == len(sim.load_scenario("dialogue").policies)
+    assert len(bundled.splitlines()) < 120
 
 
 def test_a_closed_pipe_is_not_an_error(work: Path) -> None:
