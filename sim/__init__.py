@@ -19,6 +19,7 @@ _EXPORTS = {
     "compare": "sim.api",
     "Results": "sim.results",
     "Comparison": "sim.comparison",
+    "discover": "sim.discovery",
     "DiplomacyModel": "sim.model",
     "Country": "sim.agents",
 }
@@ -32,6 +33,7 @@ __all__ = [
     "Scenario",
     "__version__",
     "compare",
+    "discover",
     "list_scenarios",
     "load_scenario",
     "run",
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from sim.api import compare, run
     from sim.comparison import Comparison
     from sim.config import Scenario, list_scenarios, load_scenario
+    from sim.discovery import discover
     from sim.errors import ConfigError
     from sim.model import DiplomacyModel
     from sim.results import Results

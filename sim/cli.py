@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import os
 import signal
 import sys
@@ -75,6 +76,16 @@ def _seed(text: str) -> int:
     value = _whole(text)
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got '{text}'") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got '{text}'")
     return value
 
 
@@ -231,6 +242,40 @@ def _add_plot(sub: Any) -> None:
     p.set_defaults(handler=_plot)
 
 
+def _add_discover(sub: Any) -> None:
+    p = sub.add_parser(
+        "discover",
+        **_help("""
+            Find the parameter ranges of a sweep that lead to an outcome above (or below) a threshold (PRIM).
+
+            Peels the sweep's parameter space toward a box where the cases of interest are dense (PRIM, from the
+            EMA Workbench: pip install 'diplosim[discover]'), prints the box that is densest while holding at
+            least --min-coverage of them, and writes boxes.csv (every box on the peeling trajectory), box.csv
+            (the box reported, per parameter, with quasi-p values), trajectory.png, limits.png and manifest.json.
+            A case is one replication at one point (--cases runs, from the folder's chunks/), or one point with
+            its median (--cases points, from sweep.csv).
+
+            examples:
+              diplosim discover results/pressure --outcome "PAK->USA" --above 0.2
+              diplosim discover results/sobol --outcome alignment --below 0.6 --cases points --out results/low
+        """),
+    )
+    p.add_argument("folder", type=Path, metavar="SWEEP_DIR", help="a folder written by `diplosim sweep`")
+    p.add_argument("--outcome", required=True, help="'PAK->USA' (trust), 'PAK-USA' (mutual), or an outcome name")
+    side = p.add_mutually_exclusive_group(required=True)
+    side.add_argument("--above", type=_fraction, metavar="X", help="cases of interest: outcome above X")
+    side.add_argument("--below", type=_fraction, metavar="X", help="cases of interest: outcome below X")
+    p.add_argument("--cases", choices=("runs", "points"), default="runs", help="what a case is (default: runs)")
+    p.add_argument(
+        "--min-coverage", type=_fraction, default=0.5, metavar="C", help="share of cases of interest the box keeps"
+    )
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png", help="image format (default: png)")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR", help="default: SWEEP_DIR/discover/<outcome>-<side>-<X>")
+    p.add_argument("-f", "--force", action="store_true", help="replace DIR if it holds an earlier result")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
+    p.set_defaults(handler=_discover)
+
+
 def _add_sweep(sub: Any) -> None:
     """The `sweep` command lives with the sweep engine (sim/sweep/command.py); registered once that exists."""
     if importlib.util.find_spec("sim.sweep.command") is not None:
@@ -247,6 +292,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_show,
     _add_plot,
     _add_sweep,
+    _add_discover,
 )
 
 
@@ -466,6 +512,31 @@ def _plot(args: argparse.Namespace) -> int:
         files = plots.plot_run(folder, meta, args.format, args.network_steps, args.out)
     for path in files:
         print(path)
+    return 0
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from sim import discovery, output
+
+    started = datetime.now(UTC)
+    side, threshold = ("above", args.above) if args.above is not None else ("below", args.below)
+    found = discovery.discover(
+        args.folder,
+        args.outcome,
+        above=args.above,
+        below=args.below,
+        cases_from=args.cases,
+        min_coverage=args.min_coverage,
+    )
+    out = args.out or args.folder / "discover" / f"{found.outcome}-{side}-{threshold:g}"
+    with output.atomic_output(out, args.force) as tmp:
+        files = discovery.write(found, tmp, args.format)
+        fields = {"sweep": found.sweep, "folder": str(args.folder), "outcome": found.outcome, side: threshold}
+        fields |= {"cases": args.cases, "min_coverage": args.min_coverage, "box": found.chosen}
+        output.write_manifest(
+            tmp, output.manifest(args.command_line, started=started, **fields, files=_listing(tmp, files))
+        )
+    print(out if args.quiet else f"{found.text()}\n\nWrote {out}/")
     return 0
 
 
