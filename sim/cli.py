@@ -276,6 +276,27 @@ def _add_discover(sub: Any) -> None:
     p.set_defaults(handler=_discover)
 
 
+def _add_report(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        **_help("""
+            Write one self-contained HTML page for a run, comparison or sweep folder, to read and share.
+
+            The page holds the scenario's description and the essay sentences it rests on, the final-trust
+            table (a sweep: its summary), every figure with its caption, and the manifest. Figures are embedded
+            and nothing is fetched from elsewhere, so the file opens offline and can be sent as it is.
+
+            examples:
+              diplosim report results/examples/baseline --out baseline.html
+              diplosim report results/policies            # writes results/policies/report.html
+        """),
+    )
+    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run, compare or sweep")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE", help="the HTML file (default: RESULT_DIR/report.html)")
+    p.add_argument("-f", "--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(handler=_report)
+
+
 def _add_sweep(sub: Any) -> None:
     """The `sweep` command lives with the sweep engine (sim/sweep/command.py); registered once that exists."""
     if importlib.util.find_spec("sim.sweep.command") is not None:
@@ -293,6 +314,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_plot,
     _add_sweep,
     _add_discover,
+    _add_report,
 )
 
 
@@ -537,6 +559,13 @@ def _discover(args: argparse.Namespace) -> int:
             tmp, output.manifest(args.command_line, started=started, **fields, files=_listing(tmp, files))
         )
     print(out if args.quiet else f"{found.text()}\n\nWrote {out}/")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim import report
+
+    print(report.write(args.folder, args.out, args.force))
     return 0
 
 
