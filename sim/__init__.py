@@ -18,11 +18,14 @@ _EXPORTS = {
     "run": "sim.api",
     "compare": "sim.api",
     "Results": "sim.results",
+    "Comparison": "sim.comparison",
+    "discover": "sim.discovery",
     "DiplomacyModel": "sim.model",
     "Country": "sim.agents",
 }
 
 __all__ = [
+    "Comparison",
     "ConfigError",
     "Country",
     "DiplomacyModel",
@@ -30,6 +33,7 @@ __all__ = [
     "Scenario",
     "__version__",
     "compare",
+    "discover",
     "list_scenarios",
     "load_scenario",
     "run",
@@ -38,7 +42,9 @@ __all__ = [
 if TYPE_CHECKING:
     from sim.agents import Country
     from sim.api import compare, run
+    from sim.comparison import Comparison
     from sim.config import Scenario, list_scenarios, load_scenario
+    from sim.discovery import discover
     from sim.errors import ConfigError
     from sim.model import DiplomacyModel
     from sim.results import Results

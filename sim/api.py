@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.comparison import Comparison
 from sim.config import Scenario, load_scenario
 from sim.model import DiplomacyModel
 from sim.results import Results
@@ -51,10 +52,12 @@ def compare(
     steps: int | None = None,
     seed: int | None = None,
     progress: bool = False,
-) -> dict[str, Results]:
-    """Run several scenarios on the same seed and replications (common random numbers), keyed by name.
+) -> Comparison:
+    """Run several scenarios on the same seed and replications (common random numbers).
 
-    Defaults (replications, steps, seed) come from the first scenario, so the runs are comparable.
+    Returns a `Comparison`: a mapping of scenario name to Results (as a dict would be) with `.table()`, the
+    final trust and paired differences with 95% CIs, and `.plot()`. Defaults (replications, steps, seed) come
+    from the first scenario, so the runs are comparable.
     """
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     first = specs[0]
@@ -67,4 +70,4 @@ def compare(
             seed=first.seed if seed is None else seed,
             progress=progress,
         )
-    return out
+    return Comparison(out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import os
 import signal
 import sys
@@ -75,6 +76,16 @@ def _seed(text: str) -> int:
     value = _whole(text)
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got '{text}'") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got '{text}'")
     return value
 
 
@@ -169,7 +180,9 @@ def _add_list(sub: Any) -> None:
     p = sub.add_parser(
         "list",
         **_help("""
-            List the bundled scenarios with their one-line descriptions.
+            List the bundled scenarios and sweeps with their one-line descriptions.
+
+            Run a scenario with `diplosim run NAME`, a sweep with `diplosim sweep NAME`.
 
             examples:
               diplosim list
@@ -182,16 +195,21 @@ def _add_show(sub: Any) -> None:
     p = sub.add_parser(
         "show",
         **_help("""
-            Print a scenario fully resolved (world plus overrides) as TOML, quoting the essay for each trust value.
+            Print what a scenario changes from the world, or with --full the whole resolved scenario, as TOML.
 
-            The output is itself a valid scenario file: save it, edit it, and run it.
+            By default: the run settings, the parameters that differ from the defaults, the policies, rules and
+            event changes, and any world tables the scenario overrides, with the essay's sentences quoted. With
+            --full: everything, world included, quoting the essay for each trust value. Either output is itself
+            a valid scenario file: save it, edit it, and run it.
 
             examples:
               diplosim show dialogue
+              diplosim show dialogue --full
               diplosim show baseline > my_scenario.toml
         """),
     )
     p.add_argument("scenario", help="name (see `diplosim list`) or path to a .toml")
+    p.add_argument("--full", action="store_true", help="the whole resolved scenario, world included")
     p.set_defaults(handler=_show)
 
 
@@ -199,18 +217,21 @@ def _add_plot(sub: Any) -> None:
     p = sub.add_parser(
         "plot",
         **_help("""
-            Redraw the figures of a run or comparison folder into its plots/ folder.
+            Redraw the figures of a run, comparison or sweep folder.
 
-            Figures are drawn from the folder's CSV tables, so this works without trajectories.nc.
+            Figures are drawn from the folder's CSV tables, so this works without trajectories.nc. They go to
+            the folder's plots/ (a sweep's figures to the folder itself), or to --out DIR.
 
             examples:
-              diplosim plot results/examples/baseline
-              diplosim plot results/examples/baseline --format pdf --network-steps 0 24 120
-              diplosim plot results/examples/compare --format svg
+              diplosim plot results/examples/baseline --out figures/baseline
+              diplosim plot results/examples/baseline --format pdf --network-steps 0 24 120 --out figures/pdf
+              diplosim plot results/examples/compare --format svg --out figures/compare
+              diplosim plot results/examples/sweep_pressure_intensity --out figures/pressure
         """),
     )
-    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run or compare")
+    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run, compare or sweep")
     p.add_argument("--format", choices=("png", "pdf", "svg"), default="png", help="image format (default: png)")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR", help="write the figures here (default: in the folder)")
     p.add_argument(
         "--network-steps",
         type=_month,
@@ -219,6 +240,61 @@ def _add_plot(sub: Any) -> None:
         help="months shown in the network figure (default: first, middle, last)",
     )
     p.set_defaults(handler=_plot)
+
+
+def _add_discover(sub: Any) -> None:
+    p = sub.add_parser(
+        "discover",
+        **_help("""
+            Find the parameter ranges of a sweep that lead to an outcome above (or below) a threshold (PRIM).
+
+            Peels the sweep's parameter space toward a box where the cases of interest are dense (PRIM, from the
+            EMA Workbench: pip install 'diplosim[discover]'), prints the box that is densest while holding at
+            least --min-coverage of them, and writes boxes.csv (every box on the peeling trajectory), box.csv
+            (the box reported, per parameter, with quasi-p values), trajectory.png, limits.png and manifest.json.
+            A case is one replication at one point (--cases runs, from the folder's chunks/), or one point with
+            its median (--cases points, from sweep.csv).
+
+            examples:
+              diplosim discover results/pressure --outcome "PAK->USA" --above 0.2
+              diplosim discover results/sobol --outcome alignment --below 0.6 --cases points --out results/low
+        """),
+    )
+    p.add_argument("folder", type=Path, metavar="SWEEP_DIR", help="a folder written by `diplosim sweep`")
+    p.add_argument("--outcome", required=True, help="'PAK->USA' (trust), 'PAK-USA' (mutual), or an outcome name")
+    side = p.add_mutually_exclusive_group(required=True)
+    side.add_argument("--above", type=_fraction, metavar="X", help="cases of interest: outcome above X")
+    side.add_argument("--below", type=_fraction, metavar="X", help="cases of interest: outcome below X")
+    p.add_argument("--cases", choices=("runs", "points"), default="runs", help="what a case is (default: runs)")
+    p.add_argument(
+        "--min-coverage", type=_fraction, default=0.5, metavar="C", help="share of cases of interest the box keeps"
+    )
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png", help="image format (default: png)")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR", help="default: SWEEP_DIR/discover/<outcome>-<side>-<X>")
+    p.add_argument("-f", "--force", action="store_true", help="replace DIR if it holds an earlier result")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
+    p.set_defaults(handler=_discover)
+
+
+def _add_report(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        **_help("""
+            Write one self-contained HTML page for a run, comparison or sweep folder, to read and share.
+
+            The page holds the scenario's description and the essay sentences it rests on, the final-trust
+            table (a sweep: its summary), every figure with its caption, and the manifest. Figures are embedded
+            and nothing is fetched from elsewhere, so the file opens offline and can be sent as it is.
+
+            examples:
+              diplosim report results/examples/baseline --out baseline.html
+              diplosim report results/policies            # writes results/policies/report.html
+        """),
+    )
+    p.add_argument("folder", type=Path, metavar="RESULT_DIR", help="a folder written by run, compare or sweep")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE", help="the HTML file (default: RESULT_DIR/report.html)")
+    p.add_argument("-f", "--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(handler=_report)
 
 
 def _add_sweep(sub: Any) -> None:
@@ -245,6 +321,8 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_plot,
     _add_sweep,
     _add_fit,
+    _add_discover,
+    _add_report,
 )
 
 
@@ -389,7 +467,7 @@ def _compare(args: argparse.Namespace) -> int:
     fields = {"scenarios": list(specs), **_run_fields(first)}
     runs = _write_folder(args, out, fields, produce, "plot_comparison")
     if not args.quiet:
-        print(_comparison_text(runs, first))
+        print(runs.text())
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -418,20 +496,26 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from sim.config import list_scenarios
+    from sim.sweep.catalogue import list_sweeps
 
-    scenarios = list_scenarios()
-    width = max(map(len, scenarios), default=0)
+    scenarios, sweeps = list_scenarios(), list_sweeps()
+    width = max(map(len, [*scenarios, *sweeps]), default=0)
+    print("Scenarios (diplosim run NAME):")
     for name, description in scenarios.items():
-        print(f"{name:<{width}}  {description}")
+        print(f"  {name:<{width}}  {description}")
+    if sweeps:
+        print("\nSweeps (diplosim sweep NAME):")
+        for name, description in sweeps.items():
+            print(f"  {name:<{width}}  {description}")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
+    from sim import show
     from sim.config import load_scenario
-    from sim.output import scenario_toml
 
     spec = load_scenario(args.scenario)
-    print(_with_evidence(scenario_toml(spec), spec), end="")
+    print(show.full_text(spec) if args.full else show.changes_text(spec, args.scenario), end="")
     return 0
 
 
@@ -440,18 +524,56 @@ def _plot(args: argparse.Namespace) -> int:
 
     folder = args.folder
     if not folder.is_dir():
-        raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run` or `compare`")
+        raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise ConfigError("exists and is not a folder", file=args.out, hint="choose another --out")
     meta = read_manifest(folder)
     from sim import plots
+    from sim.sweep import figures as sweep_figures
 
-    if plots.is_comparison(folder):
-        if args.network_steps:
-            raise ConfigError("--network-steps applies to a run folder, not a comparison", file=folder)
-        files = plots.plot_comparison(folder, meta, args.format)
+    comparison, sweep = plots.is_comparison(folder), sweep_figures.is_sweep(folder)
+    if args.network_steps and (comparison or sweep):
+        raise ConfigError("--network-steps applies to a run folder, not a comparison or sweep", file=folder)
+    if sweep:
+        files = sweep_figures.plot_sweep(folder, meta, args.format, args.out)
+    elif comparison:
+        files = plots.plot_comparison(folder, meta, args.format, args.out)
     else:
-        files = plots.plot_run(folder, meta, args.format, args.network_steps)
+        files = plots.plot_run(folder, meta, args.format, args.network_steps, args.out)
     for path in files:
         print(path)
+    return 0
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from sim import discovery, output
+
+    started = datetime.now(UTC)
+    side, threshold = ("above", args.above) if args.above is not None else ("below", args.below)
+    found = discovery.discover(
+        args.folder,
+        args.outcome,
+        above=args.above,
+        below=args.below,
+        cases_from=args.cases,
+        min_coverage=args.min_coverage,
+    )
+    out = args.out or args.folder / "discover" / f"{found.outcome}-{side}-{threshold:g}"
+    with output.atomic_output(out, args.force) as tmp:
+        files = discovery.write(found, tmp, args.format)
+        fields = {"sweep": found.sweep, "folder": str(args.folder), "outcome": found.outcome, side: threshold}
+        fields |= {"cases": args.cases, "min_coverage": args.min_coverage, "box": found.chosen}
+        output.write_manifest(
+            tmp, output.manifest(args.command_line, started=started, **fields, files=_listing(tmp, files))
+        )
+    print(out if args.quiet else f"{found.text()}\n\nWrote {out}/")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim import report
+
+    print(report.write(args.folder, args.out, args.force))
     return 0
 
 
@@ -460,64 +582,12 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _final_text(results: Results, spec: Scenario) -> str:
-    """The run's final trust per dyad: median and 90% band over replications."""
-    from sim.output import final_table, final_window
+    """The run's final trust per dyad: median and 90% band over replications, as final.csv has it."""
+    from sim import printout, stats
+    from sim.output import final_table
 
-    first, last = final_window(spec.steps)
-    lines = [
-        f"Final trust, {spec.name}: mean over months {first}-{last} of each of {spec.replications} replications",
-        f"{'observer -> target':<20}{'median':>8}   90% band",
-    ]
-    for row in final_table(results).itertuples():
-        lines.append(f"{row.observer + ' -> ' + row.target:<20}{row.p50:>8.3f}   [{row.p05:.3f}, {row.p95:.3f}]")
-    return "\n".join(lines)
-
-
-def _comparison_text(runs: dict[str, Results], first: Scenario) -> str:
-    """Per dyad and scenario: mean final trust [90% band], and the difference from the first scenario [95% CI]."""
-    from sim.output import comparison_tables, final_window
-
-    final, _ = comparison_tables(runs)
-    names = list(runs)
-    lo, hi = final_window(first.steps)
-    width = max(12, *map(len, names)) + 2
-    lines = [
-        f"Final trust: mean over months {lo}-{hi} of each replication; mean [90% band] over {first.replications}"
-        " replications.",
-        f"Difference from {names[0]}: mean of the paired differences per replication [95% CI] (common random numbers).",
-        "",
-        f"{'observer -> target':<20}{'scenario':<{width}}{'final trust':<22}difference from {names[0]}",
-    ]
-    for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
-        for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
-            dyad = f"{obs} -> {tgt}" if i == 0 else ""
-            cell = f"{row.mean:.3f} [{row.p05:.3f}, {row.p95:.3f}]"
-            diff = "" if i == 0 else f"{row.diff:+.3f} [{row.diff_low:+.3f}, {row.diff_high:+.3f}]"
-            lines.append(f"{dyad:<20}{row.Index:<{width}}{cell:<22}{diff}".rstrip())
-    return "\n".join(lines)
-
-
-def _with_evidence(text: str, spec: Scenario) -> str:
-    """Insert, under each [world.trust.A.B] table, comments quoting the essay sentences it rests on."""
-    from sim.essay import SENTENCES
-
-    out = []
-    for line in text.splitlines(keepends=True):
-        out.append(line)
-        if not line.startswith("[world.trust."):
-            continue
-        obs, tgt = line.strip()[1:-1].split(".")[2:4]
-        dyad = spec.world.trust[obs][tgt]
-        names = {code: actor.name for code, actor in spec.world.actors.items()}
-        out.append(f"# {names[obs]}'s trust in {names[tgt]}: {dyad.initial} (plausible {dyad.low}-{dyad.high})\n")
-        for sid in dyad.evidence:
-            quote = textwrap.wrap(f'{sid} "{SENTENCES[sid]}"', 112, subsequent_indent="    ")
-            out.extend(f"#   {part}\n" for part in quote)
-        if dyad.inferred:
-            out.extend(
-                f"#   {part}\n" for part in textwrap.wrap(f"inferred: {dyad.inferred}", 112, subsequent_indent="    ")
-            )
-    return "".join(out)
+    window = stats.final_window(spec.steps)
+    return printout.final_text(final_table(results), scenario=spec.name, window=window, replications=spec.replications)
 
 
 # ---------------------------------------------------------------------------------------------------------------

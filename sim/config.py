@@ -94,12 +94,12 @@ class Actor(Strict):
 class Dyad(Evidenced):
     """Observer's trust in a target: essay level, plausible range, structural baseline and dependence."""
 
-    initial: OpenUnit
-    low: OpenUnit
-    high: OpenUnit
-    baseline: OpenUnit | None = None
-    dependence: Prob = 0.0
-    sigma: float | None = Field(None, ge=0.0, le=2.0)
+    initial: OpenUnit = Field(description="trust at month 0, the essay's level")
+    low: OpenUnit = Field(description="lowest plausible trust")
+    high: OpenUnit = Field(description="highest plausible trust")
+    baseline: OpenUnit | None = Field(None, description="level trust returns to (default: calibrated)")
+    dependence: Prob = Field(0.0, description="how much the observer needs the target")
+    sigma: float | None = Field(None, ge=0.0, le=2.0, description="misperception noise of this dyad, log-odds")
 
     @model_validator(mode="after")
     def _ordered(self) -> Dyad:
@@ -123,9 +123,9 @@ class Move(Evidenced):
 class Reciprocity(Strict):
     """Generous tit-for-tat: answer each move in kind with these probabilities, at `scale` times its intensity."""
 
-    hostile: Prob = 0.5
-    cooperative: Prob = 0.3
-    scale: float = Field(0.8, gt=0.0, le=1.0)
+    hostile: Prob = Field(0.5, description="chance of answering a hostile move in kind")
+    cooperative: Prob = Field(0.3, description="chance of answering a cooperative move in kind")
+    scale: float = Field(0.8, gt=0.0, le=1.0, description="intensity of a reply relative to the move")
 
 
 class ReciprocityTable(Reciprocity):
@@ -158,7 +158,7 @@ class Event(Evidenced):
     """An exogenous shock: Poisson `rate` per step and/or fixed steps `at`; trust shocks and triggered moves."""
 
     description: str = ""
-    rate: float = Field(0.0, ge=0.0, le=10.0)
+    rate: float = Field(0.0, ge=0.0, le=10.0, description="expected occurrences (Poisson)")
     at: list[Annotated[int, Field(ge=1)]] = []
     shocks: list[Shock] = []
     triggers: list[Trigger] = []
@@ -187,8 +187,8 @@ class Policy(Evidenced):
     start: int = Field(1, ge=1)
     end: int | None = Field(None, ge=1)
     every: int = Field(1, ge=1)
-    probability: Prob = 1.0
-    intensity: Intensity = 1.0
+    probability: Prob = Field(1.0, description="chance it acts at each scheduled step")
+    intensity: Intensity = Field(1.0, description="scales the move's weight")
     profile: list[ProfilePoint] = []
     interpolate: Literal["step", "linear"] = "step"
 

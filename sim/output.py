@@ -189,56 +189,20 @@ def write_scenario(folder: str | Path, scenario: Scenario, name: str = SCENARIO_
 # Result tables: what a run or a comparison writes besides the trajectories. The numerical stack is imported
 # inside these functions, so importing this module stays cheap.
 
-FINAL_WINDOW = 12  # "final trust" is the mean over the last 12 months of each replication
 TRAJECTORIES = "trajectories.nc"
-FLOAT_FORMAT = "%.6g"
-BANDS = ("p05", "p25", "p50", "p75", "p95")
-
-
-def final_window(steps: int) -> tuple[int, int]:
-    """First and last step of the window whose mean is "final trust" (the last 12 months, fewer if shorter)."""
-    return max(1, steps - FINAL_WINDOW + 1), steps
 
 
 def final_trust(results: Results) -> xr.DataArray:
-    """Per replication and directed dyad (self-trust dropped): mean trust over the final window."""
-    first, last = final_window(int(results.trust.step.max()))
-    return _dyads(results.trust.sel(step=slice(first, last)).mean("step"))
+    """Per replication and directed dyad (self-trust dropped): mean trust over the final window (sim.stats)."""
+    from sim import stats
+
+    return _dyads(stats.final_mean(results.trust))
 
 
 def _dyads(trust: xr.DataArray) -> xr.DataArray:
     """Trust with (observer, target) stacked into `dyad`, self-trust (NaN) dropped."""
     stacked = trust.stack(dyad=("observer", "target"))
     return stacked.isel(dyad=(stacked.observer != stacked.target).values)
-
-
-def _stats(values: xr.DataArray, quantiles: Sequence[str] = BANDS) -> xr.Dataset:
-    """Mean and quantiles (named p05 ... p95) over replications."""
-    import xarray as xr
-
-    q = values.quantile([int(name[1:]) / 100 for name in quantiles], dim="replication")
-    out = {"mean": values.mean("replication")}
-    out.update({name: q.isel(quantile=i, drop=True) for i, name in enumerate(quantiles)})
-    return xr.Dataset(out)
-
-
-def _paired(diff: xr.DataArray) -> xr.Dataset:
-    """Paired differences over replications (common random numbers): mean, its 95% CI, and their 90% range."""
-    import xarray as xr
-
-    n = diff.sizes["replication"]
-    mean = diff.mean("replication")
-    half = 1.96 * diff.std("replication", ddof=1) / n**0.5 if n > 1 else mean * float("nan")
-    q = diff.quantile([0.05, 0.95], dim="replication")
-    return xr.Dataset(
-        {
-            "diff": mean,
-            "diff_low": mean - half,
-            "diff_high": mean + half,
-            "diff_p05": q.isel(quantile=0, drop=True),
-            "diff_p95": q.isel(quantile=1, drop=True),
-        }
-    )
 
 
 def _table(ds: xr.Dataset, index: Sequence[str]) -> pd.DataFrame:
@@ -248,12 +212,16 @@ def _table(ds: xr.Dataset, index: Sequence[str]) -> pd.DataFrame:
 
 def final_table(results: Results) -> pd.DataFrame:
     """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications."""
-    return _table(_stats(final_trust(results), ("p05", "p50", "p95")), ["observer", "target"])
+    from sim import stats
+
+    return _table(stats.describe(final_trust(results), stats.FINAL_BANDS), ["observer", "target"])
 
 
 def alignment_table(results: Results) -> pd.DataFrame:
     """Pakistan's alignment (0 = toward the US, 1 = toward China) per step: mean and quantiles."""
-    return _stats(results.alignment()).to_dataframe().reset_index()[["step", "mean", *BANDS]]
+    from sim import stats
+
+    return stats.describe(results.alignment()).to_dataframe().reset_index()[["step", "mean", *stats.BANDS]]
 
 
 def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
@@ -267,8 +235,11 @@ def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
 
 def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[Path]:
     """Write a run's tables, trajectories and resolved scenario into `folder`; return the files written."""
+    from sim import stats
+
     folder = Path(folder)
     tables = {
+        "final.csv": final_table(results),
         "summary.csv": results.summary(),
         "alignment.csv": alignment_table(results),
         "moves.csv": move_table(results, scenario),
@@ -276,8 +247,7 @@ def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[
     }
     written = []
     for name, table in tables.items():
-        table.to_csv(folder / name, index=False, float_format=FLOAT_FORMAT)
-        written.append(folder / name)
+        written.append(stats.write_csv(table, folder / name))
     written.append(results.save(folder / TRAJECTORIES))
     written.append(write_scenario(folder, scenario))
     return written
@@ -293,16 +263,18 @@ def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.Dat
     import pandas as pd
     import xarray as xr
 
+    from sim import stats
+
     names = list(runs)
     ref = runs[names[0]]
     ref_final = final_trust(ref)
     finals, steps = [], []
     for name, res in runs.items():
-        fin = _stats(final_trust(res), ("p05", "p50", "p95"))
-        over = _stats(_dyads(res.trust))
+        fin = stats.describe(final_trust(res), stats.FINAL_BANDS)
+        over = stats.describe(_dyads(res.trust))
         if name != names[0]:
-            fin = xr.merge([fin, _paired(final_trust(res) - ref_final)])
-            over = xr.merge([over, _paired(_dyads(res.trust - ref.trust))])
+            fin = xr.merge([fin, stats.paired(final_trust(res) - ref_final)])
+            over = xr.merge([over, stats.paired(_dyads(res.trust - ref.trust))])
         finals.append(_table(fin, ["observer", "target"]).assign(scenario=name))
         steps.append(_table(over, ["step", "observer", "target"]).assign(scenario=name))
     final = pd.concat(finals, ignore_index=True)
@@ -315,11 +287,14 @@ def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.Dat
 
 def write_comparison(folder: str | Path, runs: Mapping[str, Results], specs: Mapping[str, Scenario]) -> list[Path]:
     """Write comparison.csv, comparison_steps.csv, and per scenario <name>/scenario.toml and trajectories."""
+    from sim import stats
+
     folder = Path(folder)
     final, over_time = comparison_tables(runs)
-    written = [folder / "comparison.csv", folder / "comparison_steps.csv"]
-    final.to_csv(written[0], index=False, float_format=FLOAT_FORMAT)
-    over_time.to_csv(written[1], index=False, float_format=FLOAT_FORMAT)
+    written = [
+        stats.write_csv(final, folder / "comparison.csv"),
+        stats.write_csv(over_time, folder / "comparison_steps.csv"),
+    ]
     for name, res in runs.items():
         (folder / name).mkdir()
         written.append(res.save(folder / name / TRAJECTORIES))

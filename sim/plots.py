@@ -25,9 +25,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Patch
 from PIL import Image
 
 from sim.errors import ConfigError
-from sim.output import final_window
-
-mpl.use("Agg")
+from sim.stats import final_window
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 FAN = OKABE_ITO[0]
@@ -185,19 +183,24 @@ def _dyad(frame: pd.DataFrame, obs: str, tgt: str) -> pd.DataFrame:
 # Figures of one run
 
 
+def fan_panel(ax: Any, frame: pd.DataFrame, color: str = FAN, lw: float = 1.6) -> None:
+    """One quantity's fan on `ax` from its per-step quantiles (step, p05 ... p95): median line, middle-50% and
+    middle-90% bands, the level at month 0 dotted; y from 0 to 1, months on x."""
+    ax.fill_between(frame["step"], frame["p05"], frame["p95"], color=color, alpha=0.15, lw=0)
+    ax.fill_between(frame["step"], frame["p25"], frame["p75"], color=color, alpha=0.4, lw=0)
+    ax.plot(frame["step"], frame["p50"], color=color, lw=lw)
+    ax.axhline(frame["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+    ax.set_ylim(0, 1)
+    _months(ax, frame["step"])
+
+
 def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str, replications: int) -> Figure:
     """Trust over time for every directed dyad: median line with 50% and 90% bands, as an N x N grid."""
     actors = _actors(summary)
     n = len(actors)
     fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
     for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
-        d = _dyad(summary, obs, tgt)
-        ax.fill_between(d["step"], d["p05"], d["p95"], color=FAN, alpha=0.15, lw=0)
-        ax.fill_between(d["step"], d["p25"], d["p75"], color=FAN, alpha=0.4, lw=0)
-        ax.plot(d["step"], d["p50"], color=FAN, lw=1.6)
-        ax.axhline(d["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
-        ax.set_ylim(0, 1)
-        _months(ax, d["step"])
+        fan_panel(ax, _dyad(summary, obs, tgt))
     _label_grid(fig, "Month", "Trust (probability, 0–1)")
     _header(
         fig,
@@ -304,16 +307,11 @@ def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int
     """Pakistan's alignment between the US (0) and China (1) over time: median with 50% and 90% bands."""
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.subplots()
-    ax.fill_between(alignment["step"], alignment["p05"], alignment["p95"], color=FAN, alpha=0.15, lw=0)
-    ax.fill_between(alignment["step"], alignment["p25"], alignment["p75"], color=FAN, alpha=0.4, lw=0)
-    ax.plot(alignment["step"], alignment["p50"], color=FAN, lw=1.8)
-    ax.axhline(alignment["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
+    fan_panel(ax, alignment, lw=1.8)
     ax.axhline(0.5, color="#333333", lw=0.8, ls="--")
     ax.text(1.01, 0.5, "equidistant", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
     ax.text(1.01, 0.97, "toward\nChina", transform=ax.get_yaxis_transform(), va="top", fontsize=8)
     ax.text(1.01, 0.03, "toward\nthe US", transform=ax.get_yaxis_transform(), va="bottom", fontsize=8)
-    ax.set_ylim(0, 1)
-    _months(ax, alignment["step"])
     ax.set_xlabel("Month")
     ax.set_ylabel("Alignment (0 = US, 1 = China)")
     handles, labels = _band_handles(FAN)
@@ -428,39 +426,53 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
         fig,
         f"Effect on trust relative to {ref}",
         f"Mean paired difference per replication (same random numbers in every scenario), {replications} replications;"
-        "\nabove zero: more trust than under " + ref + ".",
+        f" above zero: more trust than under {ref}.\nLight band: where 90% of the replications' differences fall."
+        " Dark band: 95% CI of the mean, often narrower than the line (compare_final.png shows it on its own scale).",
         (handles, labels),
     )
     return fig
 
 
 def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> Figure:
-    """Dot-and-whisker chart of the difference in final trust from the first scenario, per dyad."""
+    """The difference in final trust from the first scenario, per dyad, in two panels side by side: the mean
+    paired difference with its 95% CI (on its own, narrow scale, so the interval shows) and the range of 90% of
+    the per-replication differences (how much the effect varies from one future to another)."""
     scenarios = list(pd.unique(final["scenario"]))
     ref, others = scenarios[0], scenarios[1:]
     dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
-    fig = Figure(figsize=(7.5, 0.32 * len(dyads) * max(1, len(others)) ** 0.5 + 1.6), layout="constrained")
-    ax = fig.subplots()
-    ax.axvline(0, color="#333333", lw=0.8)
+    fig = Figure(figsize=(9.5, 0.32 * len(dyads) * max(1, len(others)) ** 0.5 + 1.6), layout="constrained")
+    mean_ax, spread_ax = fig.subplots(1, 2, sharey=True)
     width = 0.7 / max(1, len(others))
     for i, name in enumerate(others, start=1):
         rows = final[final["scenario"] == name].set_index(["observer", "target"]).loc[dyads]
         y = np.arange(len(dyads)) - 0.35 + width * (i - 0.5)
         colour = OKABE_ITO[i % 8]
-        ax.hlines(y, rows["diff_p05"], rows["diff_p95"], color=colour, alpha=0.35, lw=4)
-        ax.hlines(y, rows["diff_low"], rows["diff_high"], color=colour, lw=2)
-        ax.plot(rows["diff"], y, "o", color=colour, ms=5, label=f"{name} − {ref}")
-    ax.set_yticks(np.arange(len(dyads)), [f"{o} → {t}" for o, t in dyads])
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"Final trust minus final trust under {ref} (difference of probabilities)")
-    handles, labels = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="#777777", lw=2), Line2D([], [], color="#777777", alpha=0.35, lw=4)]
-    labels += ["95% CI of the mean", "90% of replications"]
+        half = (rows["diff_high"] - rows["diff_low"]) / 2
+        mean_ax.errorbar(rows["diff"], y, xerr=half, fmt="o", color=colour, ms=3.5, lw=1.6, capsize=3, capthick=1.2)
+        spread_ax.hlines(y, rows["diff_p05"], rows["diff_p95"], color=colour, alpha=0.45, lw=5)
+        spread_ax.plot(rows["diff"], y, "|", color=colour, ms=9, mew=1.6)
+    for ax in (mean_ax, spread_ax):
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.grid(axis="y", visible=False)
+    mean_ax.set_yticks(np.arange(len(dyads)), [f"{o} → {t}" for o, t in dyads])
+    mean_ax.invert_yaxis()
+    mean_ax.set_title("Mean difference and its 95% CI", loc="left")
+    spread_ax.set_title("Where 90% of the replications' differences fall", loc="left")
+    mean_ax.set_xlabel(f"Mean of final trust minus final trust under {ref}")
+    spread_ax.set_xlabel(f"Final trust minus final trust under {ref}, per replication")
+    handles = [Line2D([], [], color=OKABE_ITO[i % 8], lw=2) for i in range(1, len(scenarios))]
+    labels = [f"{name} − {ref}" for name in others]
+    handles += [
+        Line2D([], [], color="#555555", marker="o", ms=3.5, lw=1.6),
+        Line2D([], [], color="#555555", alpha=0.45, lw=5),
+    ]
+    labels += ["mean, 95% CI", "90% of replications (| = mean)"]
     _header(
         fig,
         f"Final trust relative to {ref}",
-        f"Final trust = mean over months {window[0]}–{window[1]}; paired differences over {replications} replications.",
+        f"Final trust = mean over months {window[0]}–{window[1]}; differences are paired per replication (same random"
+        f" numbers in every scenario), {replications} replications.\nThe panels have their own scales: the CI"
+        " says how well the mean effect is known, the spread how much it varies between futures.",
         (handles, labels),
     )
     return fig
@@ -486,16 +498,19 @@ def _read(folder: Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
     return {n: pd.read_csv(folder / n) for n in names}
 
 
-def _draw(folder: Path, figures: Mapping[str, Figure], fmt: str) -> list[Path]:
-    out = folder / "plots"
-    out.mkdir(exist_ok=True)
+def _draw(out: Path, figures: Mapping[str, Figure], fmt: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
     return [_save(fig, out / f"{name}.{fmt}") for name, fig in figures.items()]
 
 
 def plot_run(
-    folder: str | Path, meta: Mapping[str, Any], fmt: str = "png", network_steps: Sequence[int] | None = None
+    folder: str | Path,
+    meta: Mapping[str, Any],
+    fmt: str = "png",
+    network_steps: Sequence[int] | None = None,
+    out: str | Path | None = None,
 ) -> list[Path]:
-    """Draw a run's figures into folder/plots/ from its tables; `meta` is its manifest (scenario, actors, ...)."""
+    """Draw a run's figures into folder/plots/ (or `out`) from its tables; `meta` is its manifest."""
     folder = Path(folder)
     t = _read(folder, RUN_TABLES)
     summary = t["summary.csv"]
@@ -513,11 +528,13 @@ def plot_run(
             "alignment": alignment_chart(t["alignment.csv"], **common),
             "activity": activity_chart(t["moves.csv"], t["events.csv"], names=names, **common),
         }
-        return _draw(folder, figures, fmt)
+        return _draw(Path(out) if out else folder / "plots", figures, fmt)
 
 
-def plot_comparison(folder: str | Path, meta: Mapping[str, Any], fmt: str = "png") -> list[Path]:
-    """Draw a comparison's figures into folder/plots/ from comparison.csv and comparison_steps.csv."""
+def plot_comparison(
+    folder: str | Path, meta: Mapping[str, Any], fmt: str = "png", out: str | Path | None = None
+) -> list[Path]:
+    """Draw a comparison's figures into folder/plots/ (or `out`) from comparison.csv and comparison_steps.csv."""
     folder = Path(folder)
     t = _read(folder, COMPARE_TABLES)
     over_time = t["comparison_steps.csv"]
@@ -529,7 +546,7 @@ def plot_comparison(folder: str | Path, meta: Mapping[str, Any], fmt: str = "png
             "compare_difference": difference_chart(over_time, **common),
             "compare_final": effects_chart(t["comparison.csv"], window=window, replications=meta["replications"]),
         }
-        return _draw(folder, figures, fmt)
+        return _draw(Path(out) if out else folder / "plots", figures, fmt)
 
 
 def is_comparison(folder: str | Path) -> bool:

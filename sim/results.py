@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim import dynamics
+from sim import dynamics, stats
 from sim.config import Scenario
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 FORMAT_VERSION = 1
 
 
@@ -117,12 +117,37 @@ class Results:
     def seed(self) -> int:
         return int(self.dataset.attrs["seed"])
 
+    def headline(self) -> str:
+        """'baseline: 500 replications x 120 months, seed 20261128, actors PAK USA CHN IND'."""
+        d = self.dataset.sizes
+        return (
+            f"{self.dataset.attrs['scenario']}: {d['replication']} replications x {d['step'] - 1} months,"
+            f" seed {self.seed}, actors {' '.join(self.actors)}"
+        )
+
     def __repr__(self) -> str:
         d = self.dataset.sizes
         return (
             f"Results(scenario={self.dataset.attrs['scenario']!r}, replications={d['replication']}, "
             f"steps={d['step'] - 1}, actors={self.actors})"
         )
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the headline and final trust (median [90% band]) as an observer x target table."""
+        from sim import views
+
+        return views.results_html(self)
+
+    def plot(self, kind: str = "fan", ax: Any = None, **options: Any) -> Any:
+        """Draw a figure by name: "fan" (trust over time), "network", "alignment" or "activity".
+
+        Without `ax`, returns a new matplotlib Figure, the one `diplosim run` writes. With `ax`, "fan" draws one
+        dyad onto it (`dyad="PAK->USA"`; default the first) and "alignment" the alignment fan; returns `ax`.
+        Further options: `color`, `lw` for panels on `ax`; `steps=[0, 60, 120]` for "network".
+        """
+        from sim import views
+
+        return views.plot_results(self, kind, ax, **options)
 
     # -- derived outputs ---------------------------------------------------------------------------------------
 
@@ -150,9 +175,15 @@ class Results:
             name="polarization",
         )
 
-    def final(self, last: int = 12) -> xr.DataArray:
-        """Mean trust over the last `last` steps, per replication and dyad."""
-        return self.trust.isel(step=slice(-last, None)).mean("step")
+    def final_table(self) -> pd.DataFrame:
+        """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications (final.csv)."""
+        from sim import output
+
+        return output.final_table(self)
+
+    def final(self, last: int = stats.FINAL_WINDOW) -> xr.DataArray:
+        """Final trust per replication and dyad: the mean over the last `last` months (sim.stats.final_window)."""
+        return stats.final_mean(self.trust, last)
 
     # -- tables -----------------------------------------------------------------------------------------------
 
@@ -165,12 +196,8 @@ class Results:
         """Per step and dyad: mean and the 5, 25, 50, 75, 95 % quantiles of trust over replications."""
         t = self.trust.stack(dyad=("observer", "target"))
         t = t.isel(dyad=(t.observer != t.target).values)
-        q = t.quantile(list(QUANTILES), dim="replication")
-        frame = {"mean": t.mean("replication")}
-        for value in QUANTILES:
-            frame[f"p{round(value * 100):02d}"] = q.sel(quantile=value, drop=True)
-        df = xr.Dataset(frame).to_dataframe().reset_index()
-        return df[["step", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]].reset_index(drop=True)
+        df = stats.describe(t).to_dataframe().reset_index()
+        return df[["step", "observer", "target", "mean", *stats.BANDS]].reset_index(drop=True)
 
     def move_counts(self) -> pd.DataFrame:
         """Moves made per step, actor and type, averaged over replications."""

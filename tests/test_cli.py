@@ -35,7 +35,7 @@ COMPARISON_COLUMNS = [
     *("scenario", "observer", "target", "mean", "p05", "p50", "p95"),
     *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95"),
 ]
-OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot"}
+OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover"}
 
 
 def cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -216,10 +216,16 @@ def test_an_interrupted_run_leaves_nothing_that_looks_finished(tmp_path: Path, h
 # compare and plot
 
 
-def test_compare_pairs_replications_and_reports_confidence_intervals(work: Path) -> None:
+def test_compare_pairs_replications_and_reports_confidence_intervals(
+    work: Path, baseline_run: tuple[Path, subprocess.CompletedProcess[str]]
+) -> None:
     done = cli("compare", "baseline", "dialogue", *SMALL, "--out", "runs/cmp", cwd=work)
     assert done.returncode == 0, done.stderr
-    assert "difference from baseline" in done.stdout and "Wrote runs/cmp/" in done.stdout
+    assert "Difference from baseline" in done.stdout and "Wrote runs/cmp/" in done.stdout
+    assert "difference [95% CI]" in done.stdout and "90% of replications" in done.stdout
+    # run and compare print the same statistic for the same runs: median [90% band] of final trust
+    printed = re.search(r"PAK -> USA\s+(\d\.\d{3} \[\S+ \S+\])", baseline_run[1].stdout).group(1)
+    assert re.search(r"PAK -> USA\s+baseline\s+" + re.escape(printed), done.stdout)
     folder = work / "runs" / "cmp"
     table = pd.read_csv(folder / "comparison.csv")
     assert list(table.columns) == COMPARISON_COLUMNS and len(table) == 2 * 12
@@ -264,12 +270,14 @@ def test_validate_reports_each_file(work: Path) -> None:
 def test_list_shows_every_scenario_with_its_description(work: Path) -> None:
     done = cli("list", cwd=work)
     assert done.returncode == 0
-    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in done.stdout.splitlines())
+    scenarios = done.stdout.split("\n\n")[0].splitlines()
+    assert scenarios[0] == "Scenarios (diplosim run NAME):"
+    rows = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in scenarios[1:])
     assert rows == list_scenarios()
 
 
-def test_show_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
-    done = cli("show", "dialogue", cwd=work)
+def test_show_full_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
+    done = cli("show", "dialogue", "--full", cwd=work)
     assert done.returncode == 0, done.stderr
     spec = sim.load_scenario("dialogue")
     text = " ".join(done.stdout.replace("#", " ").split())
@@ -282,6 +290,31 @@ def test_show_quotes_the_essay_and_is_a_valid_scenario(work: Path) -> None:
                 assert "inferred: " + " ".join(dyad.inferred.split()) in text
     (work / "shown.toml").write_text(done.stdout)
     assert sim.load_scenario(work / "shown.toml") == spec
+
+
+def test_show_prints_only_what_the_scenario_changes_and_that_resolves_to_the_same_scenario(
+    work: Path, scenario_file
+) -> None:
+    path = scenario_file(
+        'name = "tweaked"\nworld = "world.toml"\nsteps = 48\n[parameters]\nbeta = 0.3\n'
+        "[trust.PAK.USA]\ninitial = 0.3\n[events.terror_attack_india]\nat = [12]\n"
+        '[[policies]]\nname = "talks"\nactor = "USA"\nmove = "dialogue"\ntarget = "PAK"\nevidence = ["P8.S3"]\n'
+    )
+    done = cli("show", path, cwd=work)
+    assert done.returncode == 0, done.stderr
+    full = cli("show", path, "--full", cwd=work).stdout
+    assert len(done.stdout.splitlines()) < len(full.splitlines()) / 5
+    for line in ("beta = 0.3", "[trust.PAK.USA]", "initial = 0.3", "[events.terror_attack_india]", 'name = "talks"'):
+        assert line in done.stdout
+    assert "alpha" not in done.stdout and "[world" not in done.stdout  # unchanged parameters and world stay out
+    assert "[events.terror_attack_india]\nat = [\n    12,\n]\n\n" in done.stdout  # only the key it changes
+    assert " ".join(SENTENCES["P8.S3"].split()) in " ".join(done.stdout.replace("#", " ").split())
+    shown = path.parent / "shown.toml"
+    shown.write_text(done.stdout)
+    assert sim.load_scenario(shown) == sim.load_scenario(path)
+    bundled = cli("show", "dialogue", cwd=work).stdout
+    assert bundled.count("[[policies]]") == len(sim.load_scenario("dialogue").policies)
+    assert len(bundled.splitlines()) < 120
 
 
 def test_a_closed_pipe_is_not_an_error(work: Path) -> None:

@@ -605,3 +605,21 @@ def test_the_objective_the_search_sees_is_the_train_rmse_reported_for_any_split(
     assert set(metrics[metrics["window"] == "train"]["n"]) == {10} and set(
         metrics[metrics["window"] == "test"]["n"]
     ) == {1}
+
+
+def test_a_series_selection_keeps_only_the_series_named():
+    from sim.fit.series import select_series
+
+    path = "scenarios/history/observed_opinion.csv"
+    observed = load_series(path)
+    both = select_series(observed, ["pew_pak_usa", "gallup_usa_pak"], path)
+    assert set(both["series"]) == {"pew_pak_usa", "gallup_usa_pak"} and len(both) < len(observed)
+    assert select_series(observed, [], path) is observed
+    with pytest.raises(ConfigError, match="did you mean 'pew_pak_usa'"):
+        select_series(observed, ["pew_pak_us"], path)
+
+
+def test_the_bundled_fit_file_fits_the_two_us_pakistan_series():
+    ranges, settings = load_fit_file("scenarios/history/fit.toml")
+    assert [r.path for r in ranges] == ["parameters.alpha", "parameters.level_gain", "parameters.level_range"]
+    assert settings["series"] == ("pew_pak_usa", "gallup_usa_pak") and settings["split"] == 2010

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import output
+from sim import output, stats
 from sim.config import Scenario, load_scenario, no_moves, scenario_path
 from sim.errors import ConfigError
 from sim.fit import report, score
@@ -310,8 +310,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _csv(path: Path, table: pd.DataFrame) -> Path:
-    table.to_csv(path, index=False, float_format=output.FLOAT_FORMAT)
-    return path
+    return stats.write_csv(table, path)
 
 
 def _progress_bar(problem: Problem, known: int, progress: bool) -> Any:

@@ -118,6 +118,7 @@ def _outside_note(outside: Any) -> str | None:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from sim import stats
     from sim.errors import ConfigError
     from sim.fit import report
     from sim.fit.api import score_run
@@ -145,7 +146,7 @@ def _score(args: argparse.Namespace) -> int:
         print(note)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(args.out, result.metrics.to_csv(index=False, float_format="%.6g").encode())
+        write_atomic(args.out, stats.csv_bytes(result.metrics))
         print(f"\nWrote {args.out}")
     return 0
 

@@ -1,4 +1,4 @@
-"""From stored chunks to tables: one row per point (its parameters, its outcomes' mean and 5-95 % band over
+"""From stored chunks to tables: one row per point (its parameters, its outcomes' mean, median and 90% band over
 replications), the failed points, and sensitivity indices (Sobol S1/ST, Morris mu*/sigma) of each outcome's mean.
 
 Chunks are read a point group at a time, in point order, so memory holds one group's replications, not the
@@ -21,11 +21,9 @@ from sim.sweep.spec import Sweep
 from sim.sweep.store import Store
 from sim.sweep.tasks import Chunk
 
-FLOAT_FORMAT = "%.10g"
-
 
 def columns(names: Sequence[str]) -> list[str]:
-    """Summary columns of the outcomes: trust_PAK_USA_mean, trust_PAK_USA_p05, trust_PAK_USA_p95, ..."""
+    """Summary columns of the outcomes: trust_PAK_USA_mean, trust_PAK_USA_p05, trust_PAK_USA_p50, ..."""
     return [f"{n}_{s}" for n in names for s in outcomes.STATS]
 
 
@@ -102,8 +100,3 @@ def sensitivity(sweep: Sweep, table: pd.DataFrame) -> pd.DataFrame | None:
                 cols["sigma"] = res["sigma"]
         frames.append(pd.DataFrame({"outcome": name, "parameter": sweep.parameters, **cols}))
     return pd.concat(frames, ignore_index=True)
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV with fixed float formatting and '\\n' line ends, so equal numbers give equal bytes."""
-    return frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode()

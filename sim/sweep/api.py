@@ -9,19 +9,18 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import tomli_w
 
-from sim import output
+from sim import output, stats
 from sim.errors import ConfigError
 from sim.sweep import analyze
 from sim.sweep import figures as plots
 from sim.sweep.execute import Executor, open_executor
+from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
 from sim.sweep.store import Store, store_dir, write_atomic
 from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
@@ -33,24 +32,6 @@ class Interrupted(Exception):
     def __init__(self, store: Path, done: int, total: int) -> None:
         self.store, self.done, self.total = store, done, total
         super().__init__(f"interrupted after {done} of {total} chunks; finished chunks are kept in {store}")
-
-
-@dataclass
-class SweepResult:
-    """What a sweep produced: the per-point table, sensitivity indices (Sobol/Morris), failed points, and where
-    the files are (None when run without an output folder)."""
-
-    sweep: Sweep
-    table: pd.DataFrame
-    sensitivity: pd.DataFrame | None
-    failures: pd.DataFrame
-    out: Path | None
-    executor: str
-    seconds: float
-
-    @property
-    def ok(self) -> bool:
-        return self.failures.empty
 
 
 def plan(sweep: Sweep) -> Plan:
@@ -135,21 +116,23 @@ def run(
         "replications": sweep.replications,
         "seed": sweep.seed,
         "steps": sweep.scenario.steps,
+        "last": sweep.config.last,
+        "outcomes": sweep.outcomes,
         "chunks": len(todo),
         "executor": executor.description,
         "failed_points": [int(p) for p in failed["point"]],
         "fingerprint": sweep.fingerprint(),
     }
     with output.atomic_output(final, force) as folder:
-        write_atomic(folder / "sweep.csv", analyze.to_csv(table))
+        write_atomic(folder / "sweep.csv", stats.csv_bytes(table))
         if sens is not None:
-            write_atomic(folder / "sensitivity.csv", analyze.to_csv(sens))
+            write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens))
         if not failed.empty:
-            write_atomic(folder / "failures.csv", analyze.to_csv(failed))
+            write_atomic(folder / "failures.csv", stats.csv_bytes(failed))
         (folder / "sweep.toml").write_text(resolved_toml(sweep))
         output.write_scenario(folder, sweep.scenario)
         if figures:
-            plots.draw(sweep, table, sens, folder)
+            plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
         store.link_into(folder)
         output.write_manifest(folder, output.manifest(command, started=started, **fields))
     store.remove()

@@ -14,6 +14,7 @@ RESULTS = Path("results")
 
 EPILOG = """\
 examples:
+  diplosim sweep pressure_intensity                          # a bundled sweep, by name (see `diplosim list`)
   diplosim sweep scenarios/sweeps/pressure_intensity.toml
   diplosim sweep scenarios/sweeps/calibration_sobol.toml --workers 2 --out results/sobol
   diplosim sweep scenarios/sweeps/calibration_sobol.toml --resume --out results/sobol
@@ -32,18 +33,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Run a sweep file (scenarios/sweeps/*.toml): every point of its design over its replications,\n"
         "locally or on a Dask cluster. Writes sweep.csv (one row per point: its parameters, each outcome's mean\n"
         "and 5-95% band), sensitivity.csv (Sobol/Morris), figures, sweep.toml and scenario.toml (resolved),\n"
-        "manifest.json and chunks/ (per-replication outcomes). The folder appears only when complete.",
+        "manifest.json and chunks/ (per-replication outcomes). The folder appears only when complete. Prints, per\n"
+        "outcome, the points with the lowest and highest median, and for Sobol/Morris the most influential parameters.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, help="the sweep file (TOML)")
+    p.add_argument("file", type=Path, metavar="SWEEP", help="a sweep file (TOML) or a bundled sweep's name")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the cores)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep: run only missing chunks")
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: results/<sweep>/<timestamp>)")
-    p.add_argument("--force", action="store_true", help="replace an existing output folder or unfinished sweep")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR", help="output folder (default: results/<sweep>/<time>)")
+    p.add_argument("-f", "--force", action="store_true", help="replace an existing output folder or unfinished sweep")
     p.add_argument("--no-plots", action="store_true", help="write the tables only, no figures")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
     p.set_defaults(handler=handle)
 
 
@@ -54,9 +57,10 @@ def handle(args: argparse.Namespace) -> int:
     from sim.output import default_dir
     from sim.sweep import api
     from sim.sweep.analyze import failure_lines
+    from sim.sweep.catalogue import sweep_path
     from sim.sweep.spec import load_sweep
 
-    sweep = load_sweep(args.file)
+    sweep = load_sweep(sweep_path(args.file))
     out = args.out
     if out is None and args.resume:
         out = api.find_unfinished(RESULTS / sweep.name, sweep)
@@ -74,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             resume=args.resume,
             force=args.force,
-            progress=True,
+            progress=not args.quiet,
             figures=not args.no_plots,
             command=getattr(args, "command_line", None),
         )
@@ -83,10 +87,14 @@ def handle(args: argparse.Namespace) -> int:
         print(f"continue with: diplosim sweep {args.file} --resume --out {out}", file=sys.stderr)
         return 130
     points, reps = len(sweep.points), sweep.replications
-    print(
-        f"sweep '{sweep.name}': {points} points x {reps} replications ({points * reps:,} runs) "
-        f"in {result.seconds:.1f} s on {result.executor} -> {result.out}"
-    )
+    if args.quiet:
+        print(result.out)
+    else:
+        print(
+            f"sweep '{sweep.name}': {points} points x {reps} replications ({points * reps:,} runs) "
+            f"in {result.seconds:.1f} s on {result.executor} -> {result.out}\n"
+        )
+        print(result.text())
     if not result.ok:
         print(f"diplosim sweep: {len(result.failures)} of {points} points failed:", file=sys.stderr)
         for line in failure_lines(result.failures):

@@ -1,5 +1,5 @@
-"""Outcomes: per replication, the mean over the last steps of trust, mutual trust, alignment or polarization;
-per point, their mean and 5-95 % band over replications. Pure functions of the trust states."""
+"""Outcomes: per replication, the mean over the final window (sim.stats) of trust, mutual trust, alignment or
+polarization; per point, their mean, median and 90% band over replications. Pure functions of the trust states."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim import dynamics
+from sim import dynamics, stats
 
 DEFAULT = ("trust", "alignment", "polarization")
-STATS = ("mean", "p05", "p95")
+STATS = ("mean", *stats.FINAL_BANDS)
 
 
 def catalogue(actors: Sequence[str]) -> dict[str, list[str]]:
@@ -46,6 +46,5 @@ def evaluate(window: np.ndarray, names: Sequence[str], actors: Sequence[str]) ->
 
 
 def summarise(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and the 5 % and 95 % quantiles over replications of `values` [point, replication, outcome]."""
-    p05, p95 = np.quantile(values, [0.05, 0.95], axis=1)
-    return {"mean": values.mean(axis=1), "p05": p05, "p95": p95}
+    """Mean, median and 90% band (sim.stats) over replications of `values` [point, replication, outcome]."""
+    return stats.describe_array(values, axis=1, bands=stats.FINAL_BANDS)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from sim import stats
 from sim.config import Scenario, validate_raw
 from sim.errors import ConfigError
 from sim.sweep import outcomes
@@ -116,8 +117,8 @@ def run_point(scenario: Scenario, reps: np.ndarray, plan: Plan) -> tuple[np.ndar
     from sim.model import DiplomacyModel
 
     model = DiplomacyModel(scenario, reps, rng=plan.seed, record=plan.trajectories)
-    first = max(0, model.n_steps + 1 - plan.last)  # the last `last` states of steps 0..n, as Results.final()
-    window = [model.trust.copy()] if first == 0 else []
+    first, _ = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
+    window = []
     for step in range(1, model.n_steps + 1):
         model.step()
         if step >= first:
