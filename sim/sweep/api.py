@@ -19,20 +19,35 @@ import tomli_w
 
 from sim import output
 from sim.errors import ConfigError
+from sim.output import write_atomic
+from sim.safety import Terminated, folder_size, size_text
 from sim.sweep import analyze
 from sim.sweep import figures as plots
 from sim.sweep.execute import Executor, open_executor
 from sim.sweep.spec import Sweep, load_sweep
-from sim.sweep.store import Store, store_dir, write_atomic
+from sim.sweep.store import Store, store_dir
 from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
 
 
 class Interrupted(Exception):
-    """The sweep stopped before every chunk ran (Ctrl-C); its store can be resumed."""
+    """The sweep stopped before its output was written (Ctrl-C, SIGTERM, or a disk that filled up); the finished
+    chunks stay in its store, and `resume=True` continues from them. `cause` is the OSError of a failed write,
+    or None for a signal (then `terminated` tells SIGTERM from Ctrl-C)."""
 
-    def __init__(self, store: Path, done: int, total: int) -> None:
-        self.store, self.done, self.total = store, done, total
-        super().__init__(f"interrupted after {done} of {total} chunks; finished chunks are kept in {store}")
+    def __init__(
+        self, store: Path, done: int, total: int, *, terminated: bool = False, cause: OSError | None = None
+    ) -> None:
+        self.store, self.done, self.total, self.terminated, self.cause = store, done, total, terminated, cause
+        if cause is not None:
+            where = f"{cause.filename}: " if cause.filename else ""
+            what = f"could not write ({where}{cause.strerror or cause})"
+        else:
+            what = "terminated" if terminated else "interrupted"
+        size = size_text(folder_size(store))
+        if done < total:
+            super().__init__(f"{what} after {done} of {total} chunks; the finished ones are kept in {store} ({size})")
+        else:
+            super().__init__(f"{what}; all {total} chunks are kept in {store} ({size})")
 
 
 @dataclass
@@ -123,6 +138,25 @@ def run(
         _execute(sweep, store, executor, [c for c in todo if c.index not in done], len(todo), progress)
     finally:
         executor.close()
+    try:
+        return _finish(sweep, store, todo, final, force, figures, command, started, executor.description, clock)
+    except OSError as exc:  # every chunk is stored: --resume writes the output once there is room
+        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
+
+
+def _finish(
+    sweep: Sweep,
+    store: Store,
+    todo: list[Chunk],
+    final: Path,
+    force: bool,
+    figures: bool,
+    command: list[str] | str | None,
+    started: datetime,
+    executor: str,
+    clock: float,
+) -> SweepResult:
+    """Tables, sensitivity and figures from the stored chunks, written as the output folder; the store removed."""
     table, failed = analyze.tables(sweep, store, todo)
     sens = analyze.sensitivity(sweep, table)
     fields = {
@@ -136,7 +170,7 @@ def run(
         "seed": sweep.seed,
         "steps": sweep.scenario.steps,
         "chunks": len(todo),
-        "executor": executor.description,
+        "executor": executor,
         "failed_points": [int(p) for p in failed["point"]],
         "fingerprint": sweep.fingerprint(),
     }
@@ -153,7 +187,7 @@ def run(
         store.link_into(folder)
         output.write_manifest(folder, output.manifest(command, started=started, **fields))
     store.remove()
-    return SweepResult(sweep, table, sens, failed, final, executor.description, time.perf_counter() - clock)
+    return SweepResult(sweep, table, sens, failed, final, executor, time.perf_counter() - clock)
 
 
 def resolved_toml(sweep: Sweep) -> str:
@@ -184,7 +218,7 @@ def _open_store(root: Path, sweep: Sweep, resume: bool, force: bool) -> Store:
 
 
 def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], total: int, progress: bool) -> None:
-    """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C."""
+    """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C, SIGTERM or a failed write."""
     from tqdm import tqdm
 
     runs = sum(c.runs for c in todo)
@@ -197,7 +231,9 @@ def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], 
             store.write(result, chunk.points, chunk.start, tuple(sweep.outcomes))
             finished += 1
             bar.update(chunk.runs)
-    except KeyboardInterrupt:
-        raise Interrupted(store.root, finished, total) from None
+    except KeyboardInterrupt as exc:
+        raise Interrupted(store.root, finished, total, terminated=isinstance(exc, Terminated)) from None
+    except OSError as exc:  # a full disk: stop at once (no more work to lose), keep what is stored
+        raise Interrupted(store.root, finished, total, cause=exc) from None
     finally:
         bar.close()
