@@ -153,16 +153,17 @@ def _add_validate(sub: Any) -> None:
     p = sub.add_parser(
         "validate",
         **_help("""
-            Check scenario files without running them (schema, references, schedules).
+            Check scenario, world or sweep files without running them (schema, references, schedules, designs).
 
             Prints one line per file; exits with 2 if any file has a problem.
 
             examples:
               diplosim validate scenarios/dialogue.toml
               diplosim validate scenarios/*.toml
+              diplosim validate scenarios/sweeps/pressure_intensity.toml
         """),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or names)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario, world or sweep files (or scenario names)")
     p.set_defaults(handler=_validate)
 
 

@@ -113,8 +113,9 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
                 folder.rmdir()
             except OSError:
                 break
-        if isinstance(exc, OSError) and exc.filename is None:  # say where (a full disk names no file)
-            exc.filename = str(final)
+        if isinstance(exc, OSError):  # name the place in the result, not the hidden folder that is now gone
+            inside = tmp is not None and exc.filename is not None and Path(exc.filename).is_relative_to(tmp)
+            exc.filename = str(final / Path(exc.filename).relative_to(tmp)) if inside else exc.filename or str(final)
         raise
 
 
