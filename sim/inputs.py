@@ -127,8 +127,13 @@ SCENARIO_ONLY = ("name", "world", "steps", "replications", "seed", "initial_trus
 
 
 def is_world(raw: Mapping[str, Any]) -> bool:
-    """Whether a parsed file is a world (actors and the move catalogue, no run settings), not a scenario."""
-    return "actors" in raw and "moves" in raw and not any(key in raw for key in SCENARIO_ONLY)
+    """Whether a parsed file is a world, not a scenario: actors, trust and moves, no run settings, and trust only
+    among its own actors (a scenario that adds an actor gives trust between it and the world's actors)."""
+    actors, trust = raw.get("actors"), raw.get("trust")
+    if not (isinstance(actors, dict) and isinstance(trust, dict) and "moves" in raw):
+        return False
+    named = set(trust) | {t for row in trust.values() if isinstance(row, dict) for t in row}
+    return named <= set(actors) and not any(key in raw for key in SCENARIO_ONLY)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -328,6 +328,15 @@ def test_sampled_values_on_a_whole_number_path_are_rounded_and_reported_as_run(h
     assert table["policies.usa_pressure.start"].tolist() == starts.tolist()
 
 
+def test_a_short_sweep_with_the_default_last_reruns_from_its_resolved_file(here, capsys):
+    write(here / "short.toml", SWEEP.replace("last = 3\n", ""))  # 6 steps, and `last` left at its default (12)
+    assert main(["sweep", "short.toml", "--workers", "1", "--no-plots", "--out", "first"]) == 0
+    assert main(["sweep", "first/sweep.toml", "--workers", "1", "--no-plots", "--out", "again"]) == 0
+    assert (here / "again" / "sweep.csv").read_bytes() == (here / "first" / "sweep.csv").read_bytes()
+    write(here / "long_last.toml", SWEEP.replace("last = 3", "last = 7"))
+    refused(capsys, here, "sweep", "long_last.toml", expect="last = 7 is more than the 6 steps", file="long_last")
+
+
 def test_a_design_too_big_for_memory_is_refused_before_it_is_built(here, capsys, monkeypatch):
     monkeypatch.setattr(checks, "available_memory", lambda: 2_000_000_000)
     alpha = '\n[[vary]]\npath = "parameters.alpha"\nlow = 0.0\nhigh = 1.0\n'

@@ -111,7 +111,8 @@ def run(
     finished chunks are kept in a store next to `out` until then, and `resume=True` runs only the missing ones.
     `workers` processes locally (default: the cores; 1 runs in this process), or `scheduler` = a Dask address.
     Without `out` nothing is kept on disk (and no figures are drawn).
-    Raises ConfigError for bad input (before anything is written) and Interrupted on Ctrl-C.
+    Raises ConfigError for bad input (before anything is written), and Interrupted on Ctrl-C, SIGTERM or a write
+    that fails (a full disk): the finished chunks stay in the store for `resume=True`.
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -138,25 +139,6 @@ def run(
         _execute(sweep, store, executor, [c for c in todo if c.index not in done], len(todo), progress)
     finally:
         executor.close()
-    try:
-        return _finish(sweep, store, todo, final, force, figures, command, started, executor.description, clock)
-    except OSError as exc:  # every chunk is stored: --resume writes the output once there is room
-        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
-
-
-def _finish(
-    sweep: Sweep,
-    store: Store,
-    todo: list[Chunk],
-    final: Path,
-    force: bool,
-    figures: bool,
-    command: list[str] | str | None,
-    started: datetime,
-    executor: str,
-    clock: float,
-) -> SweepResult:
-    """Tables, sensitivity and figures from the stored chunks, written as the output folder; the store removed."""
     table, failed = analyze.tables(sweep, store, todo)
     sens = analyze.sensitivity(sweep, table)
     fields = {
@@ -170,24 +152,29 @@ def _finish(
         "seed": sweep.seed,
         "steps": sweep.scenario.steps,
         "chunks": len(todo),
-        "executor": executor,
+        "executor": executor.description,
         "failed_points": [int(p) for p in failed["point"]],
         "fingerprint": sweep.fingerprint(),
     }
-    with output.atomic_output(final, force) as folder:
-        write_atomic(folder / "sweep.csv", analyze.to_csv(table))
-        if sens is not None:
-            write_atomic(folder / "sensitivity.csv", analyze.to_csv(sens))
-        if not failed.empty:
-            write_atomic(folder / "failures.csv", analyze.to_csv(failed))
-        (folder / "sweep.toml").write_text(resolved_toml(sweep))
-        output.write_scenario(folder, sweep.scenario)
-        if figures:
-            plots.draw(sweep, table, sens, folder)
-        store.link_into(folder)
-        output.write_manifest(folder, output.manifest(command, started=started, **fields))
+    try:
+        with output.atomic_output(final, force) as folder:
+            write_atomic(folder / "sweep.csv", analyze.to_csv(table))
+            if sens is not None:
+                write_atomic(folder / "sensitivity.csv", analyze.to_csv(sens))
+            if not failed.empty:
+                write_atomic(folder / "failures.csv", analyze.to_csv(failed))
+            (folder / "sweep.toml").write_text(resolved_toml(sweep))
+            output.write_scenario(folder, sweep.scenario)
+            if figures:
+                plots.draw(sweep, table, sens, folder)
+            store.link_into(folder)
+            output.write_manifest(folder, output.manifest(command, started=started, **fields))
+    except KeyboardInterrupt as exc:  # every chunk is stored: --resume writes the output
+        raise Interrupted(store.root, len(todo), len(todo), terminated=isinstance(exc, Terminated)) from None
+    except OSError as exc:  # ... once there is room again
+        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
     store.remove()
-    return SweepResult(sweep, table, sens, failed, final, executor, time.perf_counter() - clock)
+    return SweepResult(sweep, table, sens, failed, final, executor.description, time.perf_counter() - clock)
 
 
 def resolved_toml(sweep: Sweep) -> str:
@@ -195,6 +182,8 @@ def resolved_toml(sweep: Sweep) -> str:
     `diplosim sweep <folder>/sweep.toml` reruns it exactly."""
     settings = {**sweep.config.model_dump(exclude_none=True), "name": sweep.name, "seed": sweep.seed}
     settings.update(scenario=output.SCENARIO_FILE, steps=sweep.scenario.steps)
+    if "last" not in sweep.config.model_fields_set and sweep.config.last > sweep.scenario.steps:
+        del settings["last"]  # the default "up to 12" of a shorter run; written out, it would be refused
     origin = f"{sweep.file}, " if sweep.file else ""
     header = (
         f"# Resolved sweep (from {origin}base scenario '{sweep.scenario.name}', written beside it as scenario.toml)\n"
