@@ -35,6 +35,7 @@ def run(
     """
     spec = _settled(scenario, steps=steps, seed=seed, replications=replications)
     reps = _indices(spec.replications if replications is None else replications)
+    inputs.check_run_memory(spec, len(reps))
     # Large runs go in chunks of replications: the numbers are the same (replications are batch-independent),
     # and the cost per replication-step stays flat instead of growing once arrays outgrow the cache.
     batches = [reps[i : i + CHUNK] for i in range(0, len(reps), CHUNK)]

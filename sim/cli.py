@@ -336,6 +336,7 @@ def _write_folder(
 
 def _run(args: argparse.Namespace) -> int:
     spec = _resolve(args.scenario, args.steps, args.replications, args.seed)
+    inputs.check_run_memory(spec, spec.replications)
     out = _output_dir(args, spec.name)
 
     def produce(tmp: Path) -> tuple[Any, list[str]]:
@@ -363,6 +364,7 @@ def _compare(args: argparse.Namespace) -> int:
     for ref in args.scenarios[1:]:
         resolved.append(_resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
     inputs.check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
+    inputs.check_run_memory(first, first.replications, len(resolved))
     specs = {spec.name: spec for spec in resolved}
     out = _output_dir(args, inputs.comparison_name(list(specs)))
 

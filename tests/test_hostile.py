@@ -22,7 +22,7 @@ import pytest
 
 import sim
 import sim.sweep
-from sim import cli, config, inputs
+from sim import cli, config, inputs, safety
 from sim.cli import main
 from sim.errors import ConfigError
 from sim.sweep import checks
@@ -326,6 +326,15 @@ def test_sampled_values_on_a_whole_number_path_are_rounded_and_reported_as_run(h
     assert np.array_equal(starts, np.round(starts)) and len(set(starts)) > 1
     table = sim.sweep.run(sweep, workers=1).table
     assert table["policies.usa_pressure.start"].tolist() == starts.tolist()
+
+
+def test_a_run_too_big_for_memory_is_refused_before_any_work(here, capsys, monkeypatch):
+    monkeypatch.setattr(safety, "available_memory", lambda: 100_000_000)
+    with pytest.raises(ConfigError, match=r"100,000 replications x 121 months of baseline need about .* GB"):
+        sim.run("baseline", replications=100_000)
+    line = refused(capsys, here, "compare", "baseline", "dialogue", "-r", "20000", expect="2 runs of 20,000", file=None)
+    assert "100 MB free" in line
+    assert main(["run", *TINY, "--out", "small"]) == 0  # a small run still fits
 
 
 def test_a_short_sweep_with_the_default_last_reruns_from_its_resolved_file(here, capsys):
