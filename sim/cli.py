@@ -2,7 +2,8 @@
 
 Each subcommand is registered by a small `_add_<name>(subparsers)` function that sets `handler=`; `main` parses,
 calls `args.handler(args)`, and is the one place that turns bad input into exit code 2 (one line on stderr, no
-traceback), an interrupt into 130 and an unreadable or unwritable file into 1. Only the standard library is
+traceback), Ctrl-C into 130, SIGTERM into 143, an unreadable or unwritable file into 1, and anything unforeseen
+into 1 with one line naming a saved crash report. Only the standard library is
 imported at start-up: numpy, pandas, xarray, matplotlib and mesa are imported inside the handlers that need them,
 so `diplosim --help`, `list`, `show` and `validate` answer at once.
 """
@@ -10,6 +11,7 @@ so `diplosim --help`, `list`, `show` and `validate` answer at once.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import math
 import os
@@ -21,8 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim import __version__
+from sim import __version__, inputs
 from sim.errors import ConfigError
+from sim.safety import Terminated, crash_report, describe, raise_terminated
 
 if TYPE_CHECKING:
     from sim.config import Scenario
@@ -58,25 +61,19 @@ def _help(text: str) -> dict[str, Any]:
 # Argument types: each raises ArgumentTypeError, which Parser.error turns into one line
 
 
-def _whole(text: str, unit: str = "") -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number{unit}, got '{text}'") from None
+def _checked(*checks: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """An argparse type applying the checks the Python API also uses (sim.inputs), so both say the same."""
 
+    def convert(text: str) -> Any:
+        value: Any = text
+        try:
+            for check in checks:
+                value = check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
 
-def _count(text: str) -> int:
-    value = _whole(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    value = _whole(text)
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
-    return value
+    return convert
 
 
 def _fraction(text: str) -> float:
@@ -89,11 +86,15 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _month(text: str) -> int:
-    value = _whole(text, " of months")
+def _not_negative(value: int) -> int:
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or later, got {value}")
+        raise ValueError(f"must be 0 or later, got {value}")
     return value
+
+
+_count = _checked(inputs.parse_whole, inputs.at_least_one)
+_seed = _checked(inputs.parse_whole, inputs.seed_range)
+_month = _checked(lambda text: inputs.parse_whole(text, " of months"), _not_negative)
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -163,16 +164,17 @@ def _add_validate(sub: Any) -> None:
     p = sub.add_parser(
         "validate",
         **_help("""
-            Check scenario files without running them (schema, references, schedules).
+            Check scenario, world or sweep files without running them (schema, references, schedules, designs).
 
             Prints one line per file; exits with 2 if any file has a problem.
 
             examples:
               diplosim validate scenarios/dialogue.toml
               diplosim validate scenarios/*.toml
+              diplosim validate scenarios/sweeps/pressure_intensity.toml
         """),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or names)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario, world or sweep files (or scenario names)")
     p.set_defaults(handler=_validate)
 
 
@@ -337,8 +339,8 @@ def build_parser() -> Parser:
               diplosim compare baseline dialogue  # effect of dialogue, with confidence intervals
               diplosim <command> --help           # options and examples of a command
 
-            exit codes: 0 ok, 1 a file could not be read or written, 2 bad input, 130 interrupted,
-            143 terminated.
+            exit codes: 0 ok, 1 a file could not be read or written (or an internal error; the report's file is
+            named), 2 bad input (nothing written), 130 interrupted, 143 terminated.
         """),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -360,18 +362,10 @@ def _resolve(
 
     `settings_from` names where the settings came from, for the error message (default: the flags given).
     """
-    from sim.config import load_scenario, scenario_path, validate_raw
+    from sim.config import load_scenario, scenario_path
 
-    spec = load_scenario(ref)
     given = {"steps": steps, "replications": replications, "seed": seed}
-    overrides = {k: v for k, v in given.items() if v is not None}
-    if not overrides:
-        return spec
-    try:
-        return validate_raw(spec.model_dump() | overrides, file=scenario_path(ref))
-    except ConfigError as exc:
-        source = settings_from or " ".join(f"--{k} {v}" for k, v in overrides.items())
-        raise ConfigError(f"{exc.message} (with {source})", file=exc.file, key=exc.key, hint=exc.hint) from None
+    return inputs.apply_settings(load_scenario(ref), given, settings_from, file=scenario_path(ref))
 
 
 def _output_dir(args: argparse.Namespace, name: str) -> Path:
@@ -428,6 +422,7 @@ def _write_folder(
 
 def _run(args: argparse.Namespace) -> int:
     spec = _resolve(args.scenario, args.steps, args.replications, args.seed)
+    inputs.check_run_memory(spec, spec.replications)
     out = _output_dir(args, spec.name)
 
     def produce(tmp: Path) -> tuple[Any, list[str]]:
@@ -445,17 +440,19 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from sim.config import scenario_path
+
     if len(args.scenarios) < 2:
         raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
     first = _resolve(args.scenarios[0], args.steps, args.replications, args.seed)
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
-    specs = {first.name: first}
+    resolved = [first]
     for ref in args.scenarios[1:]:
-        spec = _resolve(ref, *settings, settings_from=f"the run settings of {first.name}")
-        if spec.name in specs:
-            raise ConfigError(f"scenario '{spec.name}' is given twice", hint="compare different scenarios")
-        specs[spec.name] = spec
-    out = _output_dir(args, "_vs_".join(specs))
+        resolved.append(_resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
+    inputs.check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
+    inputs.check_run_memory(first, first.replications, len(resolved))
+    specs = {spec.name: spec for spec in resolved}
+    out = _output_dir(args, inputs.comparison_name(list(specs)))
 
     def produce(tmp: Path) -> tuple[Any, list[str]]:
         import sim
@@ -477,28 +474,45 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from sim.config import load_scenario
-
     failed = 0
     for ref in args.files:
         try:
-            spec = load_scenario(ref)
+            summary = _check_file(ref)
         except ConfigError as exc:
             failed += 1
             _error(f"diplosim: error: {exc}")
             continue
-        print(
-            f"ok  {ref}  ({spec.name}: {len(spec.actors)} actors, {_plural(len(spec.policies), 'policy', 'policies')}, "
-            f"{spec.steps} months, {spec.replications} replications)"
-        )
+        print(f"ok  {ref}  ({summary})")
     return EXIT_BAD_INPUT if failed else 0
 
 
+def _check_file(ref: str) -> str:
+    """Validate a scenario or a sweep file (told apart by their keys); a one-line summary of it."""
+    from sim.config import load_scenario, scenario_path
+
+    if inputs.is_sweep(inputs.read_toml(scenario_path(ref))):
+        from sim.sweep.spec import load_sweep
+
+        sweep = load_sweep(scenario_path(ref))
+        return (
+            f"sweep {sweep.name}: {sweep.config.design} over {_plural(len(sweep.parameters), 'number', 'numbers')} "
+            f"of {sweep.scenario.name}, {_plural(len(sweep.points), 'point', 'points')} x {sweep.replications} "
+            f"replications, {sweep.scenario.steps} months"
+        )
+    spec = load_scenario(ref)
+    return (
+        f"{spec.name}: {len(spec.actors)} actors, {_plural(len(spec.policies), 'policy', 'policies')}, "
+        f"{spec.steps} months, {spec.replications} replications"
+    )
+
+
 def _list(args: argparse.Namespace) -> int:
+    """The bundled scenarios; a file that cannot be read is reported on stderr and the others are still listed."""
     from sim.config import list_scenarios
     from sim.sweep.catalogue import list_sweeps
 
-    scenarios, sweeps = list_scenarios(), list_sweeps()
+    problems: list[ConfigError] = []
+    scenarios, sweeps = list_scenarios(problems), list_sweeps()
     width = max(map(len, [*scenarios, *sweeps]), default=0)
     print("Scenarios (diplosim run NAME):")
     for name, description in scenarios.items():
@@ -507,6 +521,8 @@ def _list(args: argparse.Namespace) -> int:
         print("\nSweeps (diplosim sweep NAME):")
         for name, description in sweeps.items():
             print(f"  {name:<{width}}  {description}")
+    for exc in problems:
+        _error(f"diplosim: warning: skipped {exc}")
     return 0
 
 
@@ -520,7 +536,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from sim.output import read_manifest
+    from sim.folders import is_comparison, read_manifest
 
     folder = args.folder
     if not folder.is_dir():
@@ -531,7 +547,7 @@ def _plot(args: argparse.Namespace) -> int:
     from sim import plots
     from sim.sweep import figures as sweep_figures
 
-    comparison, sweep = plots.is_comparison(folder), sweep_figures.is_sweep(folder)
+    comparison, sweep = is_comparison(folder), sweep_figures.is_sweep(folder)
     if args.network_steps and (comparison or sweep):
         raise ConfigError("--network-steps applies to a run folder, not a comparison or sweep", file=folder)
     if sweep:
@@ -599,18 +615,10 @@ def _error(message: str) -> None:
     print(" ".join(message.split()), file=sys.stderr)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, unwound like Ctrl-C so that unfinished output is removed."""
-
-
-def _terminate(signum: int, frame: Any) -> NoReturn:
-    raise Terminated
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
     try:
         args = build_parser().parse_args(argv)
         if not hasattr(args, "handler"):
@@ -633,7 +641,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_IO
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _error(f"diplosim: error: {where}{exc.strerror or exc}")
+        full = "; free some space and run it again" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        _error(f"diplosim: error: {where}{exc.strerror or exc}{full}")
+        return EXIT_IO
+    except MemoryError:
+        _error("diplosim: error: out of memory (hint: fewer replications, steps or points)")
+        return EXIT_IO
+    except Exception as exc:  # a bug or an unforeseen failure: one line and a saved report, never a traceback
+        report = crash_report(exc, ["diplosim", *argv])
+        saved = f"the full report is in {report}" if report else "the report could not be saved"
+        _error(f"diplosim: internal error: {describe(exc)}; {saved} (please report it)")
         return EXIT_IO
     finally:
         signal.signal(signal.SIGTERM, previous)

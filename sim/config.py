@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim import calendar
 from sim.errors import ConfigError, did_you_mean
 from sim.essay import SENTENCES
+from sim.inputs import check_name, check_not_empty, check_schedules, is_sweep, is_world, read_toml
 
 SCENARIO_DIRS = (Path(__file__).parent / "scenarios", Path(__file__).parent.parent / "scenarios")
 WORLD_KEYS = ("actors", "trust", "moves", "bundles", "background", "reciprocity")
@@ -348,12 +348,21 @@ def scenario_dir() -> Path:
     return next((d for d in SCENARIO_DIRS if d.is_dir()), SCENARIO_DIRS[-1])
 
 
-def list_scenarios() -> dict[str, str]:
-    """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario)."""
+def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
+    """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario).
+
+    A file that cannot be read is left out (and its error appended to `problems`), so one broken file does not
+    hide the others.
+    """
     out = {}
     for path in sorted(scenario_dir().glob("*.toml")):
-        raw = read_toml(path)
-        if "name" in raw or "moves" not in raw:  # a world file has the move catalogue and no name
+        try:
+            raw = read_toml(path)
+        except ConfigError as exc:
+            if problems is not None:
+                problems.append(exc)
+            continue
+        if not is_world(raw):
             out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
     return out
 
@@ -362,6 +371,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
     path = scenario_path(name_or_path)
     raw = read_toml(path)
+    check_not_empty(raw, path)
+    if is_sweep(raw):
+        raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
+    if is_world(raw):  # a world file on its own is its status quo
+        raw = {"name": path.stem, "world": raw}
     raw.setdefault("name", path.stem)
     world_ref = raw.pop("world", None)
     overrides = {k: raw.pop(k) for k in WORLD_KEYS if k in raw}
@@ -369,14 +383,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         world_raw, world_file = world_ref, path
     elif world_ref is None or isinstance(world_ref, str):  # default: the bundled essay world
         world_file = (path.parent / world_ref).resolve() if world_ref else scenario_dir() / "world.toml"
-        if not world_file.is_file():
-            raise ConfigError(
-                f"world file '{world_ref}' not found",
-                file=path,
-                key="world",
-                hint='name a file next to the scenario, e.g. world = "world.toml"',
-            )
-        world_raw = read_toml(world_file)
+        world_raw = _read_world(world_file, world_ref, path)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
     resolve_dates(raw, lambda loc: path)
@@ -388,11 +395,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             for k, v in raw_events.items()
         }
     raw["world"] = merged
+    added = _keys(overrides.get("actors")) - _keys(world_raw.get("actors"))
 
     def origin(loc: tuple[Any, ...]) -> Path:
         inner = loc[1:] if loc and loc[0] == "world" else None
         if inner is None or _has_path(overrides, inner):
             return path
+        if added & set(map(str, inner)) and not _has_path(world_raw, inner):
+            return path  # missing for an actor the scenario adds (say, its dyads): the scenario's to give
         return world_file
 
     try:
@@ -400,7 +410,28 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     except ValidationError as exc:
         raise error_from_pydantic(exc, origin) from None
     check_references(scenario, origin)
+    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
     return scenario
+
+
+def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str, Any]:
+    """The world file a scenario names, refusing one that is missing, a folder, the scenario itself or another
+    scenario, with a message that says so."""
+    hint = 'name a world file next to the scenario, e.g. world = "world.toml", or leave world out'
+    if world_file.is_dir():
+        raise ConfigError(f"'{world_ref}' is a folder, not a world file", file=path, key="world", hint=hint)
+    if not world_file.is_file():
+        raise ConfigError(f"world file '{world_ref}' not found", file=path, key="world", hint=hint)
+    if world_ref is not None and world_file.resolve() == path.resolve():
+        raise ConfigError("points at this scenario file itself, not at a world file", file=path, key="world", hint=hint)
+    world_raw = read_toml(world_file)
+    if "actors" not in world_raw and set(world_raw) & (set(Scenario.model_fields) - set(WorldSpec.model_fields)):
+        raise ConfigError(f"'{world_ref}' is a scenario, not a world file", file=path, key="world", hint=hint)
+    return world_raw
+
+
+def _keys(table: Any) -> set[str]:
+    return set(table) if isinstance(table, dict) else set()
 
 
 def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenario:
@@ -480,17 +511,6 @@ def resolve_dates(raw: dict[str, Any], origin: Callable[[tuple[Any, ...]], str |
         at = event.get("at") if isinstance(event, dict) else None
         if isinstance(at, list):
             event["at"] = [step(("events", name, "at", k), v) for k, v in enumerate(at)]
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; unreadable or malformed files become one ConfigError naming the file."""
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=path, hint="check quotes, brackets and '=' signs") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", file=path) from None
 
 
 def _deep_merge(base: Any, over: Any) -> Any:
@@ -601,7 +621,7 @@ def check_references(scenario: Scenario, origin: Any) -> None:
         for tgt in actors:
             if obs != tgt and tgt not in world.trust.get(obs, {}):
                 fail(
-                    ("world", "trust", obs),
+                    ("world", "trust", obs, tgt),
                     f"no trust given for {obs} -> {tgt}",
                     f"add [trust.{obs}.{tgt}] with initial, low, high and evidence or inferred",
                 )
@@ -688,5 +708,4 @@ def check_references(scenario: Scenario, origin: Any) -> None:
     for name in names:
         if names.count(name) > 1:
             fail(("policies",), f"two policies are named '{name}'", "policy names must be unique")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario.name):
-        fail(("name",), f"'{scenario.name}' is not a usable name", "use letters, digits, '_', '-' and '.'")
+    check_name(scenario.name, file=origin(("name",)))

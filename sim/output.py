@@ -14,6 +14,7 @@ import secrets
 import shlex
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,7 +32,10 @@ if TYPE_CHECKING:
     from sim.results import Results
 
 MANIFEST = "manifest.json"
+NAME_MAX = 255 - len("..12345678.partial")  # bytes a folder name may have, so that its hidden .partial twin fits
 SCENARIO_FILE = "scenario.toml"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 DEPENDENCIES = ("diplosim", "mesa", "numpy", "pandas", "xarray", "h5netcdf", "pydantic", "matplotlib", "scipy")
 
 
@@ -57,6 +61,12 @@ def check_target(final_dir: str | Path, force: bool = False) -> Path:
     mistyped `--out ~ --force` cannot delete anything else.
     """
     final = Path(final_dir)
+    if len(final.name.encode()) > NAME_MAX:
+        raise ConfigError(
+            f"the folder name is {len(final.name.encode())} bytes long; at most {NAME_MAX}",
+            file=final.parent / (final.name[:20] + "..."),
+            hint="choose a shorter --out",
+        )
     if not final.exists():
         return final
     if not final.is_dir():
@@ -82,9 +92,10 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
     """
     final = check_target(final_dir, force)
     created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _fresh_sibling(final, "partial")
+    tmp = None
     try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _fresh_sibling(final, "partial")
         yield tmp
         check_target(final, force)  # something may have appeared there meanwhile
         if final.exists():
@@ -94,13 +105,17 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         for folder in created:  # parents this call created, innermost first, if still empty
             try:
                 folder.rmdir()
             except OSError:
                 break
+        if isinstance(exc, OSError):  # name the place in the result, not the hidden folder that is now gone
+            inside = tmp is not None and exc.filename is not None and Path(exc.filename).is_relative_to(tmp)
+            exc.filename = str(final / Path(exc.filename).relative_to(tmp)) if inside else exc.filename or str(final)
         raise
 
 
@@ -113,6 +128,24 @@ def _fresh_sibling(final: Path, kind: str) -> Path:
             return path
         except FileExistsError:
             continue
+
+
+def write_atomic(path: str | Path, data: bytes | memoryview) -> Path:
+    """Write `data` to `path` so that `path` is either absent or complete (a temporary name, then a rename); the
+    file gets the usual permissions (umask), not mkstemp's private ones. Returns `path`."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk names no file
+            exc.filename = str(path)
+        raise
+    return path
 
 
 def versions(packages: Sequence[str] = DEPENDENCIES) -> dict[str, str]:
@@ -150,16 +183,6 @@ def write_manifest(folder: str | Path, data: dict[str, Any]) -> Path:
     path = Path(folder) / MANIFEST
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     return path
-
-
-def read_manifest(folder: str | Path) -> dict[str, Any]:
-    path = Path(folder) / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("not a result folder (no manifest.json)", file=folder) from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"manifest.json is not valid JSON: {exc}", file=path) from None
 
 
 def scenario_toml(scenario: Scenario) -> str:
@@ -217,6 +240,11 @@ def final_table(results: Results) -> pd.DataFrame:
     return _table(stats.describe(final_trust(results), stats.FINAL_BANDS), ["observer", "target"])
 
 
+def has_alignment(actors: Sequence[str]) -> bool:
+    """Pakistan's alignment between the US and China needs all three; worlds without them have none."""
+    return {"PAK", "USA", "CHN"} <= set(actors)
+
+
 def alignment_table(results: Results) -> pd.DataFrame:
     """Pakistan's alignment (0 = toward the US, 1 = toward China) per step: mean and quantiles."""
     from sim import stats
@@ -241,13 +269,14 @@ def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[
     tables = {
         "final.csv": final_table(results),
         "summary.csv": results.summary(),
-        "alignment.csv": alignment_table(results),
+        "alignment.csv": alignment_table(results) if has_alignment(results.actors) else None,
         "moves.csv": move_table(results, scenario),
         "events.csv": results.event_counts(),
     }
     written = []
     for name, table in tables.items():
-        written.append(stats.write_csv(table, folder / name))
+        if table is not None:
+            written.append(stats.write_csv(table, folder / name))
     written.append(results.save(folder / TRAJECTORIES))
     written.append(write_scenario(folder, scenario))
     return written

@@ -25,6 +25,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Patch
 from PIL import Image
 
 from sim.errors import ConfigError
+from sim.folders import comparison_tables, run_tables
 from sim.stats import final_window
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
@@ -45,8 +46,6 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 150,
 }
-RUN_TABLES = ("summary.csv", "alignment.csv", "moves.csv", "events.csv")
-COMPARE_TABLES = ("comparison.csv", "comparison_steps.csv")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -348,7 +347,8 @@ def activity_chart(
         ax.set_ylabel(f"{kind.capitalize()} moves\nper month (mean)")
         sign = "> 0" if kind == "cooperative" else "< 0"
         ax.set_title(f"{kind.capitalize()} moves made by each actor (Goldstein weight {sign})", loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a world may have no moves of a kind
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     ax = axes[2]
     happened = events.groupby("event", sort=False)["mean_count"].sum()
     for i, event in enumerate(happened[happened > 0].sort_values(ascending=False).index):  # legend order = lines
@@ -358,7 +358,8 @@ def activity_chart(
     ax.set_ylim(bottom=0)
     ax.set_ylabel("Events so far\n(mean)")
     ax.set_title("Events (shocks) by type, cumulative; types that never occurred are omitted", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     ax.set_xlabel("Month")
     _months(ax, moves["step"])
     _header(
@@ -487,17 +488,6 @@ def default_network_steps(last: int) -> list[int]:
     return sorted({0, last // 2, last})
 
 
-def _read(folder: Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
-    missing = [n for n in names if not (folder / n).is_file()]
-    if missing:
-        raise ConfigError(
-            f"not a complete result folder (missing {', '.join(missing)})",
-            file=folder,
-            hint="give a folder written by `diplosim run` or `diplosim compare`",
-        )
-    return {n: pd.read_csv(folder / n) for n in names}
-
-
 def _draw(out: Path, figures: Mapping[str, Figure], fmt: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     return [_save(fig, out / f"{name}.{fmt}") for name, fig in figures.items()]
@@ -510,9 +500,11 @@ def plot_run(
     network_steps: Sequence[int] | None = None,
     out: str | Path | None = None,
 ) -> list[Path]:
-    """Draw a run's figures into folder/plots/ (or `out`) from its tables; `meta` is its manifest."""
+    """Draw a run's figures into folder/plots/ (or `out`) from its tables; `meta` is its manifest.
+
+    The alignment figure is drawn only for worlds with Pakistan, the US and China (whose alignment it shows)."""
     folder = Path(folder)
-    t = _read(folder, RUN_TABLES)
+    t = run_tables(folder, meta)
     summary = t["summary.csv"]
     last = int(summary["step"].max())
     steps = list(network_steps) if network_steps else default_network_steps(last)
@@ -525,9 +517,10 @@ def plot_run(
         figures = {
             "trust_fan": fan_chart(summary, names=names, **common),
             "trust_network": network_chart(summary, steps, names=names, **common),
-            "alignment": alignment_chart(t["alignment.csv"], **common),
             "activity": activity_chart(t["moves.csv"], t["events.csv"], names=names, **common),
         }
+        if "alignment.csv" in t:
+            figures["alignment"] = alignment_chart(t["alignment.csv"], **common)
         return _draw(Path(out) if out else folder / "plots", figures, fmt)
 
 
@@ -536,7 +529,7 @@ def plot_comparison(
 ) -> list[Path]:
     """Draw a comparison's figures into folder/plots/ (or `out`) from comparison.csv and comparison_steps.csv."""
     folder = Path(folder)
-    t = _read(folder, COMPARE_TABLES)
+    t = comparison_tables(folder, meta)
     over_time = t["comparison_steps.csv"]
     window = final_window(int(over_time["step"].max()))
     common = {"names": meta.get("actors", {}), "replications": meta["replications"]}
@@ -547,7 +540,3 @@ def plot_comparison(
             "compare_final": effects_chart(t["comparison.csv"], window=window, replications=meta["replications"]),
         }
         return _draw(Path(out) if out else folder / "plots", figures, fmt)
-
-
-def is_comparison(folder: str | Path) -> bool:
-    return (Path(folder) / COMPARE_TABLES[0]).is_file()

@@ -24,7 +24,8 @@ from sim import __version__, printout, stats
 from sim.config import Scenario, load_scenario
 from sim.errors import ConfigError
 from sim.essay import SENTENCES
-from sim.output import SCENARIO_FILE, TRAJECTORIES, read_manifest
+from sim.folders import read_manifest
+from sim.output import SCENARIO_FILE, TRAJECTORIES
 
 REPORT = "report.html"
 

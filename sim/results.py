@@ -6,6 +6,7 @@ Dimensions: `replication`, `step` (0 is the initial state), `observer`, `target`
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import xarray as xr
 
 from sim import dynamics, stats
 from sim.config import Scenario
+from sim.errors import ConfigError
+from sim.safety import describe
 
 FORMAT_VERSION = 1
 
@@ -161,7 +164,16 @@ class Results:
         return out.assign_coords(pair=[f"{a}-{b}" for a, b in pairs]).rename("mutual_trust")
 
     def alignment(self, pivot: str = "PAK", east: str = "CHN", west: str = "USA") -> xr.DataArray:
-        """Pakistan's alignment T[PAK,CHN] / (T[PAK,CHN] + T[PAK,USA]): 0 toward the US, 1 toward China."""
+        """Pakistan's alignment T[PAK,CHN] / (T[PAK,CHN] + T[PAK,USA]): 0 toward the US, 1 toward China.
+
+        Any three actors of the world may stand in for Pakistan (pivot), China (east) and the US (west)."""
+        missing = [code for code in (pivot, east, west) if code not in self.actors]
+        if missing:
+            raise ConfigError(
+                f"alignment needs actor {', '.join(missing)}, which this world lacks ({', '.join(self.actors)})",
+                key="alignment",
+                hint="name three of its actors: alignment(pivot=..., east=..., west=...)",
+            )
         a, b = self.trust.sel(observer=pivot, target=east), self.trust.sel(observer=pivot, target=west)
         return (a / (a + b)).drop_vars(["observer", "target"], errors="ignore").rename("alignment")
 
@@ -210,13 +222,36 @@ class Results:
     # -- files ------------------------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Write a compressed netCDF-4 file (h5netcdf, zlib); `Results.load` reads it back identically."""
-        path = Path(path)
+        """Write a compressed netCDF-4 file (h5netcdf, zlib); `Results.load` reads it back identically.
+
+        The file is encoded in memory and then written atomically with plain file I/O, so a full disk is one
+        OSError and no file, never HDF5 failing half-way through (which leaves a broken file and can crash the
+        interpreter when it cleans up).
+        """
+        from sim.output import write_atomic
+
         encoding = {name: {"zlib": True, "complevel": 4} for name in self.dataset.data_vars}
-        self.dataset.to_netcdf(path, engine="h5netcdf", encoding=encoding)
-        return path
+        return write_atomic(path, self.dataset.to_netcdf(engine="h5netcdf", encoding=encoding))
 
     @classmethod
     def load(cls, path: str | Path) -> Results:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return cls(ds.load())
+        """Read a file written by `save`. A missing file is FileNotFoundError; a damaged or foreign one is a
+        ConfigError naming the file and what is wrong with it."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
+        hint = "it is damaged or not written by diplosim; rerun the run that made it"
+        try:
+            with xr.open_dataset(path, engine="h5netcdf") as ds:
+                data = ds.load()
+        except PermissionError:
+            raise
+        except Exception as exc:  # h5py, h5netcdf and xarray each fail differently on a damaged file
+            raise ConfigError(f"cannot be read as netCDF-4 ({describe(exc)})", file=path, hint=hint) from None
+        missing = [v for v in ("trust", "moves", "events") if v not in data]
+        missing += [a for a in ("config", "seed") if a not in data.attrs]
+        if missing:
+            raise ConfigError(f"is not diplosim trajectories (no {', '.join(missing)})", file=path, hint=hint)
+        if data["trust"].dims != ("replication", "step", "observer", "target"):
+            raise ConfigError(f"trust has dimensions {data['trust'].dims}", file=path, hint=hint)
+        return cls(data)

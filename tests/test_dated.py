@@ -52,7 +52,7 @@ def test_dates_resolve_to_steps(scenario_file):
 def test_step_based_scenarios_are_unchanged():
     spec = sim.load_scenario("dialogue")
     assert spec.start is None and spec.dates() is None
-    res = sim.run(spec, replications=3, steps=5, seed=1)
+    res = sim.run(spec, replications=3, steps=10, seed=1)
     assert "date" not in res.trust.coords
 
 

@@ -166,6 +166,16 @@ def test_sampled_values_stay_within_their_bounds():
         ({"outcomes": ["trust_PAK_US"]}, "unknown outcome 'trust_PAK_US' (hint: did you mean 'trust_PAK_USA'"),
         ({"scenario": "basline"}, "key 'scenario': no scenario named 'basline'"),
         ({"replications": 0}, "key 'replications': Input should be greater than or equal to 1"),
+        (
+            {"vary": [{"path": "policies.usa_pressure.intensity", "values": [0.5, 12.0]}]},
+            "key 'vary[0]': policies.usa_pressure.intensity = 12 does not validate",
+        ),
+        ({"vary": [{"path": "policies.usa_pressure.start", "values": [1, 2.5]}]}, "is a whole number"),
+        ({"last": 30}, "key 'last': last = 30 is more than the 24 steps"),
+        ({"scenario": "crisis_shock"}, "key 'steps': step 25 is after the last step (24)"),
+        ({"name": ".."}, "key 'name': '..' is not a usable name"),
+        ({"name": "x" * 300}, "characters long; at most 100"),
+        ({"vary": [{"path": "parameters.beta", "low": 0.0, "high": 1.0, "step": 1e-12}]}, "of memory"),
     ],
 )
 def test_bad_sweep_file_gets_one_clear_message_and_writes_nothing(tmp_path, capsys, change, expected):
@@ -215,21 +225,24 @@ def test_numbers_do_not_depend_on_chunking(monkeypatch):
 def test_failing_point_is_isolated_and_named(tmp_path, capsys):
     import tomli_w
 
-    # Intensity 12 exceeds the schema's limit of 10: that point fails validation when it is built, in its chunk.
+    # Each value is valid on its own (checked before any work), but point 2 ends the policy before it starts:
+    # that point fails validation when it is built, in its chunk, and the others finish.
+    vary = [
+        {"path": "policies.usa_pressure.start", "values": [1, 10]},
+        {"path": "policies.usa_pressure.end", "values": [5, 20]},
+    ]
     file = tmp_path / "sweep.toml"
-    file.write_text(
-        tomli_w.dumps(small(vary=[{"path": "policies.usa_pressure.intensity", "values": [0.5, 12.0, 2.0]}], chunk=24))
-    )
+    file.write_text(tomli_w.dumps(small(vary=vary, chunk=24)))
     out = tmp_path / "out"
     assert main(["sweep", str(file), "--workers", "1", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "1 of 3 points failed" in err
-    assert "<point 1: policies.usa_pressure.intensity=12>: key 'policies[0].intensity'" in err
+    assert "1 of 4 points failed" in err
+    assert "<point 2: policies.usa_pressure.start=10, policies.usa_pressure.end=5>: key 'policies[0]'" in err
     table = pd.read_csv(out / "sweep.csv")
-    assert table.loc[1, "trust_PAK_USA_mean":].isna().all()
-    assert table.drop(index=1).notna().all().all()
-    assert pd.read_csv(out / "failures.csv")["point"].tolist() == [1]
-    assert json.loads((out / "manifest.json").read_text())["failed_points"] == [1]
+    assert table.loc[2, "trust_PAK_USA_mean":].isna().all()
+    assert table.drop(index=2).notna().all().all()
+    assert pd.read_csv(out / "failures.csv")["point"].tolist() == [2]
+    assert json.loads((out / "manifest.json").read_text())["failed_points"] == [2]
     assert not store_dir(out).exists()
 
 

@@ -11,13 +11,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli import EXIT_INTERRUPTED, RESULTS_ROOT, _count, _help, _seed, _whole
+from sim import inputs
+from sim.cli import EXIT_INTERRUPTED, RESULTS_ROOT, _count, _help, _seed
 
 SERIES_HELP = "observed series CSV: series,observer,target,year,month,value,source[,verified]"
 
 
 def _year(text: str) -> int:
-    value = _whole(text)
+    try:
+        value = inputs.parse_whole(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     if not 1000 <= value <= 9999:
         raise argparse.ArgumentTypeError(f"must be a year, got {value}")
     return value
@@ -122,7 +126,7 @@ def _score(args: argparse.Namespace) -> int:
     from sim.errors import ConfigError
     from sim.fit import report
     from sim.fit.api import score_run
-    from sim.sweep.store import write_atomic
+    from sim.output import write_atomic
 
     if args.out is not None and args.out.exists() and not args.force:
         raise ConfigError("already exists", file=args.out, hint="use --force to replace it, or choose another -o")

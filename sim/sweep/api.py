@@ -17,21 +17,36 @@ import tomli_w
 
 from sim import output, stats
 from sim.errors import ConfigError
+from sim.output import write_atomic
+from sim.safety import Terminated, folder_size, size_text
 from sim.sweep import analyze
 from sim.sweep import figures as plots
 from sim.sweep.execute import Executor, open_executor
 from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
-from sim.sweep.store import Store, store_dir, write_atomic
+from sim.sweep.store import Store, store_dir
 from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
 
 
 class Interrupted(Exception):
-    """The sweep stopped before every chunk ran (Ctrl-C); its store can be resumed."""
+    """The sweep stopped before its output was written (Ctrl-C, SIGTERM, or a disk that filled up); the finished
+    chunks stay in its store, and `resume=True` continues from them. `cause` is the OSError of a failed write,
+    or None for a signal (then `terminated` tells SIGTERM from Ctrl-C)."""
 
-    def __init__(self, store: Path, done: int, total: int) -> None:
-        self.store, self.done, self.total = store, done, total
-        super().__init__(f"interrupted after {done} of {total} chunks; finished chunks are kept in {store}")
+    def __init__(
+        self, store: Path, done: int, total: int, *, terminated: bool = False, cause: OSError | None = None
+    ) -> None:
+        self.store, self.done, self.total, self.terminated, self.cause = store, done, total, terminated, cause
+        if cause is not None:
+            where = f"{cause.filename}: " if cause.filename else ""
+            what = f"could not write ({where}{cause.strerror or cause})"
+        else:
+            what = "terminated" if terminated else "interrupted"
+        size = size_text(folder_size(store))
+        if done < total:
+            super().__init__(f"{what} after {done} of {total} chunks; the finished ones are kept in {store} ({size})")
+        else:
+            super().__init__(f"{what}; all {total} chunks are kept in {store} ({size})")
 
 
 def plan(sweep: Sweep) -> Plan:
@@ -77,7 +92,8 @@ def run(
     finished chunks are kept in a store next to `out` until then, and `resume=True` runs only the missing ones.
     `workers` processes locally (default: the cores; 1 runs in this process), or `scheduler` = a Dask address.
     Without `out` nothing is kept on disk (and no figures are drawn).
-    Raises ConfigError for bad input (before anything is written) and Interrupted on Ctrl-C.
+    Raises ConfigError for bad input (before anything is written), and Interrupted on Ctrl-C, SIGTERM or a write
+    that fails (a full disk): the finished chunks stay in the store for `resume=True`.
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -123,18 +139,23 @@ def run(
         "failed_points": [int(p) for p in failed["point"]],
         "fingerprint": sweep.fingerprint(),
     }
-    with output.atomic_output(final, force) as folder:
-        write_atomic(folder / "sweep.csv", stats.csv_bytes(table))
-        if sens is not None:
-            write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens))
-        if not failed.empty:
-            write_atomic(folder / "failures.csv", stats.csv_bytes(failed))
-        (folder / "sweep.toml").write_text(resolved_toml(sweep))
-        output.write_scenario(folder, sweep.scenario)
-        if figures:
-            plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
-        store.link_into(folder)
-        output.write_manifest(folder, output.manifest(command, started=started, **fields))
+    try:
+        with output.atomic_output(final, force) as folder:
+            write_atomic(folder / "sweep.csv", stats.csv_bytes(table))
+            if sens is not None:
+                write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens))
+            if not failed.empty:
+                write_atomic(folder / "failures.csv", stats.csv_bytes(failed))
+            (folder / "sweep.toml").write_text(resolved_toml(sweep))
+            output.write_scenario(folder, sweep.scenario)
+            if figures:
+                plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
+            store.link_into(folder)
+            output.write_manifest(folder, output.manifest(command, started=started, **fields))
+    except KeyboardInterrupt as exc:  # every chunk is stored: --resume writes the output
+        raise Interrupted(store.root, len(todo), len(todo), terminated=isinstance(exc, Terminated)) from None
+    except OSError as exc:  # ... once there is room again
+        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
     store.remove()
     return SweepResult(sweep, table, sens, failed, final, executor.description, time.perf_counter() - clock)
 
@@ -144,6 +165,8 @@ def resolved_toml(sweep: Sweep) -> str:
     `diplosim sweep <folder>/sweep.toml` reruns it exactly."""
     settings = {**sweep.config.model_dump(exclude_none=True), "name": sweep.name, "seed": sweep.seed}
     settings.update(scenario=output.SCENARIO_FILE, steps=sweep.scenario.steps)
+    if "last" not in sweep.config.model_fields_set and sweep.config.last > sweep.scenario.steps:
+        del settings["last"]  # the default "up to 12" of a shorter run; written out, it would be refused
     origin = f"{sweep.file}, " if sweep.file else ""
     header = (
         f"# Resolved sweep (from {origin}base scenario '{sweep.scenario.name}', written beside it as scenario.toml)\n"
@@ -167,7 +190,7 @@ def _open_store(root: Path, sweep: Sweep, resume: bool, force: bool) -> Store:
 
 
 def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], total: int, progress: bool) -> None:
-    """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C."""
+    """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C, SIGTERM or a failed write."""
     from tqdm import tqdm
 
     runs = sum(c.runs for c in todo)
@@ -180,7 +203,9 @@ def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], 
             store.write(result, chunk.points, chunk.start, tuple(sweep.outcomes))
             finished += 1
             bar.update(chunk.runs)
-    except KeyboardInterrupt:
-        raise Interrupted(store.root, finished, total) from None
+    except KeyboardInterrupt as exc:
+        raise Interrupted(store.root, finished, total, terminated=isinstance(exc, Terminated)) from None
+    except OSError as exc:  # a full disk: stop at once (no more work to lose), keep what is stored
+        raise Interrupted(store.root, finished, total, cause=exc) from None
     finally:
         bar.close()

@@ -20,8 +20,9 @@ examples:
   diplosim sweep scenarios/sweeps/calibration_sobol.toml --resume --out results/sobol
   diplosim sweep scenarios/sweeps/beta_blocs.toml --scheduler tcp://10.0.0.5:8786
 
-exit status: 0 done, 1 some points failed (listed; see failures.csv), 2 bad input (nothing written),
-130 interrupted (finished chunks kept; continue with --resume)
+exit status: 0 done, 1 some points failed (listed; see failures.csv) or a file could not be written (say, a
+full disk: finished chunks kept), 2 bad input (nothing written), 130 interrupted, 143 terminated (finished
+chunks kept; continue with --resume)
 """
 
 
@@ -52,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
-    with 2); an interruption prints how to resume."""
+    with 2); an interruption or a failed write prints one line saying how to resume."""
     from sim.errors import ConfigError
     from sim.output import default_dir
     from sim.sweep import api
@@ -83,9 +84,12 @@ def handle(args: argparse.Namespace) -> int:
             command=getattr(args, "command_line", None),
         )
     except api.Interrupted as exc:
-        print(f"diplosim sweep: {exc}", file=sys.stderr)
-        print(f"continue with: diplosim sweep {args.file} --resume --out {out}", file=sys.stderr)
-        return 130
+        resume = f"continue with: diplosim sweep {args.file} --resume --out {out}"
+        if exc.cause is not None:
+            print(f"diplosim sweep: error: {exc}; free some space and {resume}", file=sys.stderr)
+            return 1
+        print(f"diplosim sweep: {exc}; {resume}", file=sys.stderr)
+        return 143 if exc.terminated else 130
     points, reps = len(sweep.points), sweep.replications
     if args.quiet:
         print(result.out)

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.errors import ConfigError
+from sim.safety import die_with
 from sim.sweep.tasks import Chunk, ChunkResult, Plan, run_chunk
 
 
@@ -62,9 +63,11 @@ class Serial:
         pass
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the sweep cleanly."""
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, which stops the sweep cleanly, and end when it ends, even when
+    it is killed outright (`kill -9`), so no worker outlives the command."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
 
 
 class Pool:
@@ -78,7 +81,9 @@ class Pool:
         if method == "forkserver":
             context.set_forkserver_preload(["sim.sweep.tasks", "sim.model"])
         self.description = f"process pool ({workers} workers)"
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupt)
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        )
 
     def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
         futures: dict[Future, Chunk] = {self._pool.submit(run_chunk, plan, c): c for c in chunks}

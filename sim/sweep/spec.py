@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,10 +18,11 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError
 
+from sim import inputs
 from sim.config import Scenario, Strict, error_from_pydantic, load_scenario, read_toml
 from sim.errors import ConfigError, did_you_mean
+from sim.sweep import checks, outcomes
 from sim.sweep import design as designs
-from sim.sweep import outcomes
 from sim.sweep.paths import Address, prepare, resolve
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -113,6 +113,13 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
         if not file.is_file():
             raise ConfigError("no such sweep file", file=file, hint="check the path, e.g. scenarios/sweeps/*.toml")
         raw, folder = read_toml(file), file.parent
+        inputs.check_not_empty(raw, file, "a sweep")
+        if not inputs.is_sweep(raw):
+            raise ConfigError(
+                "is a scenario file, not a sweep",
+                file=file,
+                hint=f'run it with `diplosim run {file}`, or name it in a sweep file: scenario = "{file.name}"',
+            )
     label = str(file) if file else "<sweep>"
     try:
         config = SweepFile.model_validate(raw)
@@ -120,17 +127,20 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
         raise error_from_pydantic(
             exc, lambda loc: label, root=SweepFile, missing_hint="see scenarios/sweeps/ for examples"
         ) from None
-    if config.name is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", config.name):
-        raise ConfigError(
-            f"'{config.name}' is not a usable name", file=label, key="name", hint="use letters, digits, _-."
-        )
+    inputs.check_name(config.name if config.name is not None else (file.stem if file else "sweep"), file=label)
     scenario = _base_scenario(config, folder, label)
     keys = [f"vary[{i}].path" for i in range(len(config.vary))]
     addresses = resolve(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)
     names = _outcomes(config.outcomes, scenario.actors, label)
+    checks.check_memory(config, len(names), label)
     seed = scenario.seed if config.seed is None else config.seed
     unit, points = _points(config, label, seed)
+    points = checks.whole_values(points, addresses, config.design == "grid", label)
     base = prepare(scenario.model_dump(), addresses)
+    checks.check_extremes(base, addresses, points, label)
+    if "last" in config.model_fields_set:  # the default (12) means "up to 12", as for a run's final trust
+        steps = [points[:, j] for j, a in enumerate(addresses) if a.loc == ("steps",)]
+        checks.check_last(config.last, int(min(steps[0])) if steps else scenario.steps, label)
     return Sweep(file, config, scenario, base, addresses, names, unit, points)
 
 
@@ -144,9 +154,7 @@ def _base_scenario(config: SweepFile, folder: Path, label: str) -> Scenario:
         if exc.file is None or not Path(exc.file).is_file():
             raise ConfigError(exc.message, file=label, key="scenario", hint=exc.hint) from None
         raise
-    if config.steps is not None:
-        scenario = scenario.model_copy(update={"steps": config.steps})
-    return scenario
+    return checks.with_steps(scenario, config.steps, label)
 
 
 def _outcomes(requested: list[str], actors: list[str], label: str) -> list[str]:

@@ -12,36 +12,21 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.errors import ConfigError
+from sim.output import write_atomic
 from sim.sweep.tasks import ChunkResult
 
 INFO = "store.json"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 def store_dir(final: Path) -> Path:
     """Where the unfinished sweep for output folder `final` keeps its chunks."""
     return final.parent / f".{final.name}.unfinished"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that `path` is either absent or complete."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; results are ordinary files
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Store:
@@ -55,8 +40,12 @@ class Store:
     @classmethod
     def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Store:
         store = cls(root)
-        store.chunks.mkdir(parents=True)
-        write_atomic(store.root / INFO, json.dumps({"fingerprint": fingerprint, **info}, indent=2).encode())
+        try:
+            store.chunks.mkdir(parents=True)
+            write_atomic(store.root / INFO, json.dumps({"fingerprint": fingerprint, **info}, indent=2).encode())
+        except BaseException:  # no store without its fingerprint: it could be neither resumed nor replaced
+            store.remove()
+            raise
         return store
 
     @classmethod
