@@ -273,13 +273,23 @@ def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[
         "moves.csv": move_table(results, scenario),
         "events.csv": results.event_counts(),
     }
+    dates = scenario.dates()
     written = []
     for name, table in tables.items():
         if table is not None:
-            written.append(stats.write_csv(table, folder / name))
+            written.append(stats.write_csv(with_dates(table, dates), folder / name))
     written.append(results.save(folder / TRAJECTORIES))
     written.append(write_scenario(folder, scenario))
     return written
+
+
+def with_dates(table: pd.DataFrame, dates: Sequence[str] | None) -> pd.DataFrame:
+    """The table with a `date` column (the month, YYYY-MM) after `step`, when the scenario has a calendar."""
+    if dates is None or "step" not in table.columns:
+        return table
+    out = table.drop(columns="date", errors="ignore")  # xarray's tables carry the coordinate as a timestamp
+    out.insert(list(out.columns).index("step") + 1, "date", out["step"].map(dict(enumerate(dates))))
+    return out
 
 
 def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -322,7 +332,7 @@ def write_comparison(folder: str | Path, runs: Mapping[str, Results], specs: Map
     final, over_time = comparison_tables(runs)
     written = [
         stats.write_csv(final, folder / "comparison.csv"),
-        stats.write_csv(over_time, folder / "comparison_steps.csv"),
+        stats.write_csv(with_dates(over_time, next(iter(specs.values())).dates()), folder / "comparison_steps.csv"),
     ]
     for name, res in runs.items():
         (folder / name).mkdir()

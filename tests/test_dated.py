@@ -132,3 +132,19 @@ def test_no_moves_keeps_the_calendar_and_drops_interventions(scenario_file):
     assert bare.start == spec.start and bare.steps == spec.steps
     assert bare.policies == [] and "terror_attack_india" not in bare.events
     assert np.isclose(bare.world.trust["PAK"]["USA"].initial, spec.world.trust["PAK"]["USA"].initial)
+
+
+def test_result_tables_carry_a_date_column(scenario_file, tmp_path):
+    from sim.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", str(scenario_file(DATED)), "-r", "4", "--no-plots", "-q", "--out", str(out)]) == 0
+    import pandas as pd
+
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns[:2]) == ["step", "date"]
+    assert summary.loc[summary["step"] == 1, "date"].iloc[0] == "2001-09"
+    assert pd.read_csv(out / "alignment.csv")["date"].iloc[-1] == "2002-12"
+    plain = tmp_path / "plain"
+    assert main(["run", "baseline", "-r", "4", "-t", "6", "--no-plots", "-q", "--out", str(plain)]) == 0
+    assert "date" not in pd.read_csv(plain / "summary.csv").columns
