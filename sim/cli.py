@@ -229,6 +229,13 @@ def _add_sweep(sub: Any) -> None:
         sweep_command.add_parser(sub)
 
 
+def _add_app(sub: Any) -> None:
+    """The `app` command lives with the dashboard (sim/app/command.py); it imports no web libraries until run."""
+    from sim.app import command as app_command
+
+    app_command.add_parser(sub)
+
+
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_run,
     _add_compare,
@@ -237,6 +244,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_show,
     _add_plot,
     _add_sweep,
+    _add_app,
 )
 
 

@@ -216,7 +216,8 @@ def _stats(values: xr.DataArray, quantiles: Sequence[str] = BANDS) -> xr.Dataset
     """Mean and quantiles (named p05 ... p95) over replications."""
     import xarray as xr
 
-    q = values.quantile([int(name[1:]) / 100 for name in quantiles], dim="replication")
+    # skipna=False: the values hold no NaN (self-trust is dropped first), and NaN-aware quantiles are ~2x slower
+    q = values.quantile([int(name[1:]) / 100 for name in quantiles], dim="replication", skipna=False)
     out = {"mean": values.mean("replication")}
     out.update({name: q.isel(quantile=i, drop=True) for i, name in enumerate(quantiles)})
     return xr.Dataset(out)
@@ -229,7 +230,7 @@ def _paired(diff: xr.DataArray) -> xr.Dataset:
     n = diff.sizes["replication"]
     mean = diff.mean("replication")
     half = 1.96 * diff.std("replication", ddof=1) / n**0.5 if n > 1 else mean * float("nan")
-    q = diff.quantile([0.05, 0.95], dim="replication")
+    q = diff.quantile([0.05, 0.95], dim="replication", skipna=False)
     return xr.Dataset(
         {
             "diff": mean,
