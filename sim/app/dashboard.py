@@ -129,7 +129,11 @@ def Sources(loaded: solara.Reactive[Loaded], settings: solara.Reactive[Settings]
     labels = list(list_scenarios())
     if loaded.value.label not in labels:
         labels.append(loaded.value.label)
-    solara.Select("Scenario", values=labels, value=loaded.value.label, on_value=lambda ref: choose(ref))
+    def pick(label: str) -> None:
+        if label != loaded.value.label:  # the loaded file's own entry is already loaded
+            choose(label)
+
+    solara.Select("Scenario", values=labels, value=loaded.value.label, on_value=pick)
     with solara.Row(style={"align-items": "center"}):
         solara.InputText("…or a scenario file (path)", value=path, continuous_update=True)
         solara.Button("Load", on_click=lambda: choose(path.value.strip()), disabled=not path.value.strip())

@@ -55,7 +55,8 @@ def TrustNetworkNow(model: VizModel) -> Any:
     """The trust network at the model's current step (SolaraViz redraws it after every step)."""
     actors = model.world.actors
     trust = {(a, b): model.trust[0, i, j] for i, a in enumerate(actors) for j, b in enumerate(actors) if i != j}
-    fig = Figure(figsize=(4.6, 4.2), layout="constrained")
+    fig = Figure(figsize=(4.6, 4.2))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.92)
     draw_network(fig.subplots(), trust, actors, f"{model.config.name}: trust network at month {model.steps}")
     return solara.FigureMatplotlib(fig, format="png")
 

@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import os
 import socket
+import threading
 
 from sim.errors import ConfigError
 
@@ -55,8 +56,21 @@ def _refuse_cdn(url: str) -> bytes:
     raise FileNotFoundError(url)
 
 
+def warm_up(scenario: str) -> None:
+    """Calibrate the scenario's world and load the numerical and plotting stack (about 2 s, once per process),
+    so that the first page's first update is as quick as the next ones."""
+    from sim.app import compute, figures
+    from sim.config import load_scenario
+
+    spec = load_scenario(scenario)
+    outcome = compute.simulate(spec.model_copy(update={"replications": 2, "steps": 2}))
+    actors = spec.actors
+    figures.png(figures.trust_figure(outcome, [(actors[0], actors[1])], {}))
+
+
 def serve(scenario: str, host: str, port: int) -> None:
     """Run the dashboard (/) and the Mesa step-through view (/mesa) until interrupted."""
+    threading.Thread(target=warm_up, args=(scenario,), name="diplosim-warm-up", daemon=True).start()
     os.environ.update(SOLARA_ENV)
     os.environ[SCENARIO_VARIABLE] = scenario
     import uvicorn
