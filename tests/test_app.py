@@ -202,3 +202,13 @@ def test_the_core_package_does_not_import_web_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_dashboard_benchmark_runs() -> None:
+    """`python -m benchmarks.app --quick`, in-process: every stage is timed and the target reported, never asserted."""
+    from benchmarks.app import measure
+
+    text = measure("dialogue", 20, 12, 1).markdown()
+    for row in ("plain sim.run", "update after a policy change", "cold update", "trust network"):
+        assert row in text
+    assert "Target (issue 9)" in text

@@ -125,7 +125,7 @@ def test_dashboard_renders_offline_and_a_policy_change_changes_the_chart(browser
     expect(page.get_by_text("Scenario: dialogue")).to_be_visible()
     expect(page.get_by_role("list").get_by_text("P8.S3")).to_be_visible()  # the essay sentences it rests on
     for css in ("diplosim-trust-chart", "diplosim-alignment-chart", "diplosim-network-chart"):
-        expect(page.locator(f".{css} img")).to_be_visible()
+        expect(page.locator(f".{css} img")).to_be_visible(timeout=UPDATE_TIMEOUT)
     chart = page.locator(".diplosim-trust-chart img")
     before, table = chart.screenshot(), page.locator("table").inner_text()
 
@@ -160,6 +160,7 @@ def test_bad_file_errors_as_the_cli_and_export_writes_a_result_folder(
     expect(page.get_by_text("Scenario: dialogue")).to_be_visible()  # what is shown stays as it was
 
     folder = workdir / "exported"
+    expect(page.locator(".diplosim-network-chart img")).to_be_visible(timeout=UPDATE_TIMEOUT)  # exported too
     page.get_by_label("Folder").fill(str(folder))
     page.get_by_role("button", name="Export result folder").click()
     expect(page.locator(".diplosim-exported")).to_contain_text(f"Wrote {folder}/", timeout=UPDATE_TIMEOUT)

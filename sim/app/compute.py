@@ -7,7 +7,6 @@ cached by their fully resolved scenario: switching a policy re-runs only the sce
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +33,6 @@ class Outcome:
     final: pd.DataFrame  # comparison.csv
     over_time: pd.DataFrame  # comparison_steps.csv
     alignment: pd.DataFrame  # per step: scenario, mean, p05 ... p95, and diff, diff_low ... for the scenario
-    seconds: float
 
     @property
     def steps(self) -> int:
@@ -68,7 +66,6 @@ def alignment_table(runs: dict[str, Results]) -> pd.DataFrame:
 def simulate(scenario: Scenario, progress: Progress | None = None) -> Outcome:
     """Run `scenario` and its status quo on the same seed and replications, and summarise the comparison."""
     report = progress or (lambda fraction, what: None)
-    started = time.perf_counter()
     reference = status_quo(scenario)
     specs = {reference.name: reference, scenario.name: scenario}
     runs = {}
@@ -84,5 +81,4 @@ def simulate(scenario: Scenario, progress: Progress | None = None) -> Outcome:
         final=final,
         over_time=over_time,
         alignment=alignment_table(runs),
-        seconds=time.perf_counter() - started,
     )

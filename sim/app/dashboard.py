@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,9 +59,8 @@ class View:
     dyads: tuple[tuple[str, str], ...]
     trust_png: bytes
     alignment_png: bytes
-    network_png: bytes
-    month: int  # of the network chart
     number: int
+    seconds: float  # the whole update: runs, tables and these charts (the network follows in its own task)
 
 
 def load(ref: str) -> Loaded:
@@ -129,6 +129,7 @@ def Sources(loaded: solara.Reactive[Loaded], settings: solara.Reactive[Settings]
     labels = list(list_scenarios())
     if loaded.value.label not in labels:
         labels.append(loaded.value.label)
+
     def pick(label: str) -> None:
         if label != loaded.value.label:  # the loaded file's own entry is already loaded
             choose(label)
@@ -229,7 +230,9 @@ def Essay(loaded: Loaded) -> None:
     """The scenario's description and the essay sentences it and its policies rest on."""
     spec = loaded.spec
     ids = list(dict.fromkeys([*spec.evidence, *(sid for p in spec.policies for sid in p.evidence)]))
-    with solara.Card(f"Scenario: {spec.name}", subtitle=loaded.source):
+    source = Path(loaded.source)
+    shown = source.relative_to(Path.cwd()) if source.is_absolute() and source.is_relative_to(Path.cwd()) else source
+    with solara.Card(f"Scenario: {spec.name}", subtitle=str(shown)):
         solara.Text(spec.description or "(no description)")
         if ids:
             quotes = "".join(f"<li><b>{sid}</b> “{html.escape(text)}”</li>" for sid, text in sentences(ids))
@@ -257,6 +260,8 @@ def Dashboard() -> None:
     spec, names = loaded.value.spec, _names(loaded.value.spec)
 
     def update() -> View:
+        started = time.perf_counter()
+
         def report(fraction: float, what: str) -> None:
             task.progress = 100 * fraction
             phase.set(what)
@@ -266,26 +271,22 @@ def Dashboard() -> None:
         report(0.95, "drawing")
         trust = figures.png(figures.trust_figure(outcome, shown, names))
         alignment = figures.png(figures.alignment_figure(outcome))
-        at = min(month.value, outcome.steps)
-        network = figures.png(figures.network_figure(outcome, at, names))
-        return View(outcome, shown, trust, alignment, network, at, runs.value)
+        return View(outcome, shown, trust, alignment, runs.value, time.perf_counter() - started)
 
     task = solara.lab.use_task(update, dependencies=[runs.value, tuple(dyads.value)], raise_error=False)
     view: View | None = task.latest
     steps = view.outcome.steps if view else spec.steps
     at = min(month.value, steps)
 
-    def redraw_network() -> tuple[int, bytes] | None:
-        """The network at another month than the update drew (the slider moved)."""
-        if view is None or at == view.month:
+    def draw_network() -> tuple[int, int, bytes] | None:
+        """The trust network at the slider's month, drawn after the update's charts (and when the slider moves)."""
+        if view is None:
             return None
-        return at, figures.png(figures.network_figure(view.outcome, at, names))
+        return view.number, at, figures.png(figures.network_figure(view.outcome, at, names))
 
-    network = solara.lab.use_task(redraw_network, dependencies=[id(view), at], raise_error=False)
-    if view is not None and at == view.month:
-        network_png: bytes | None = view.network_png
-    else:
-        network_png = network.latest[1] if network.latest and network.latest[0] == at else None
+    network = solara.lab.use_task(draw_network, dependencies=[id(view), at], raise_error=False)
+    drawn = network.latest
+    network_png = drawn[2] if drawn and view and drawn[:2] == (view.number, at) else None
 
     def run() -> None:
         try:
@@ -354,9 +355,11 @@ def Dashboard() -> None:
     outcome = view.outcome
     ref, scen = outcome.names
     if not task.pending:
+        on, total = len(outcome.specs[scen].policies), len(spec.policies)
+        policies = f" ({on} of {total} policies on)" if on != total else ""
         solara.Text(
-            f"Run {view.number} done: {scen} against {ref}, {outcome.replications} replications × {outcome.steps}"
-            f" months, seed {outcome.specs[scen].seed}, in {outcome.seconds:.2f} s.",
+            f"Run {view.number} done: {scen}{policies} against {ref}, {outcome.replications} replications ×"
+            f" {outcome.steps} months, seed {outcome.specs[scen].seed}, in {view.seconds:.2f} s.",
             classes=["diplosim-status"],
         )
     with solara.Card("Final trust (mean of the last 12 months): median [90% of replications]"):

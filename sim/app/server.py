@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import warnings
 
 from sim.errors import ConfigError
 
@@ -77,6 +78,8 @@ def serve(scenario: str, host: str, port: int) -> None:
     from solara.server import cdn_helper
 
     cdn_helper.fetch_from_cdn = _refuse_cdn
+    # Solara warns on every page load that a local http server cannot set a cross-site cookie: true, and moot here
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
     config = uvicorn.Config(
         "solara.server.starlette:app", host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
