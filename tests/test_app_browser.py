@@ -136,6 +136,13 @@ def test_dashboard_renders_offline_and_a_policy_change_changes_the_chart(browser
     assert chart.screenshot() != before
     assert page.locator("table").inner_text() != table
 
+    network = page.locator(".v-card", has_text="Trust network")
+    network.get_by_role("slider").focus()
+    page.keyboard.press("Home")  # the month slider to month 0: the network is redrawn there
+    expect(network.get_by_role("button", name="Download dialogue_network_month0.png")).to_be_visible(
+        timeout=UPDATE_TIMEOUT
+    )
+
     with page.expect_download() as download:
         page.get_by_role("button", name="Download dialogue_trust.png").click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
