@@ -147,6 +147,12 @@ def test_dashboard_renders_offline_and_a_policy_change_changes_the_chart(browser
         page.get_by_role("button", name="Download dialogue_trust.png").click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
 
+    # another bundled scenario loads and runs at once
+    page.locator(".v-select", has=page.get_by_label("Scenario", exact=True)).locator(".v-select__selections").click()
+    page.get_by_role("option", name="us_pressure").click()
+    expect(page.get_by_text("Scenario: us_pressure")).to_be_visible(timeout=UPDATE_TIMEOUT)
+    expect(page.get_by_text("Run 3 done: us_pressure against status_quo")).to_be_visible(timeout=UPDATE_TIMEOUT)
+
     assert traffic.failed == []
     assert traffic.foreign(app_url.rstrip("/")) == []
     assert any("/_solara/cdn/" in u for u in traffic.urls)  # the front end did load, from the app itself

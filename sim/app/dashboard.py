@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,20 +103,19 @@ def NumberSetting(name: str, value: float, bounds: Range, on_value: Any, disable
 
 
 @solara.component
-def Sources(loaded: solara.Reactive[Loaded], settings: solara.Reactive[Settings], dyads: solara.Reactive[list]):
+def Sources(current: Loaded, on_load: Callable[[Loaded], None]) -> None:
     """Scenario picker, a path field and a drop zone for scenario files; load errors as the CLI prints them."""
     path, error = solara.use_reactive(""), solara.use_reactive("")
+    bundled = solara.use_memo(lambda: list(list_scenarios()), [])
 
-    def choose(ref: str, reader: Any = load) -> None:
+    def choose(ref: str, reader: Callable[[str], Loaded] = load) -> None:
         try:
             new = reader(ref)
         except ConfigError as exc:
             error.set(error_line(exc))
             return
         error.set("")
-        loaded.set(new)
-        settings.set(Settings.of(new.spec))
-        dyads.set(default_dyads(new.spec.actors))
+        on_load(new)
 
     def dropped(info: Any) -> None:
         name, data = info["name"], info["data"] or info["file_obj"].read()
@@ -126,15 +126,13 @@ def Sources(loaded: solara.Reactive[Loaded], settings: solara.Reactive[Settings]
 
         choose(name, read)
 
-    labels = list(list_scenarios())
-    if loaded.value.label not in labels:
-        labels.append(loaded.value.label)
+    labels = bundled if current.label in bundled else [*bundled, current.label]
 
     def pick(label: str) -> None:
-        if label != loaded.value.label:  # the loaded file's own entry is already loaded
+        if label != current.label:  # a loaded file's own entry is already loaded
             choose(label)
 
-    solara.Select("Scenario", values=labels, value=loaded.value.label, on_value=pick)
+    solara.Select("Scenario", values=labels, value=current.label, on_value=pick)
     with solara.Row(style={"align-items": "center"}):
         solara.InputText("…or a scenario file (path)", value=path, continuous_update=True)
         solara.Button("Load", on_click=lambda: choose(path.value.strip()), disabled=not path.value.strip())
@@ -148,8 +146,8 @@ def Policies(spec: Scenario, settings: solara.Reactive[Settings]) -> None:
     """Per policy: on/off, probability per step and intensity (ranges from the schema), with its essay basis."""
     if not spec.policies:
         solara.Text("This scenario has no policies: it is the status quo.")
-    for i, policy in enumerate(spec.policies):
-        s = settings.value.policies[i]
+    # zip: when another scenario loads, one render may see its policies with the previous scenario's settings
+    for i, (policy, s) in enumerate(zip(spec.policies, settings.value.policies, strict=False)):
 
         def set_policy(i: int = i, **change: Any) -> None:
             settings.set(settings.value.with_policy(i, **change))
@@ -249,7 +247,8 @@ def Dashboard() -> None:
     loaded = solara.use_reactive(first)
     settings = solara.use_reactive(Settings.of(first.spec))
     dyads = solara.use_reactive(default_dyads(first.spec.actors))
-    requested = solara.use_reactive(apply(first.spec, settings.value, first.source))
+    first_run = solara.use_memo(lambda: apply(first.spec, Settings.of(first.spec), first.source), [])
+    requested = solara.use_reactive(first_run)
     runs = solara.use_reactive(1)
     settings_error = solara.use_reactive("")
     phase = solara.use_reactive("")
@@ -299,6 +298,13 @@ def Dashboard() -> None:
         exported.set("")
         runs.set(runs.value + 1)
 
+    def load_and_run(new: Loaded) -> None:
+        """A newly loaded scenario replaces the settings and runs at once, as the first one did."""
+        loaded.set(new)
+        settings.set(Settings.of(new.spec))
+        dyads.set(default_dyads(new.spec.actors))
+        run()
+
     def write() -> None:
         if view is None:
             return
@@ -324,7 +330,7 @@ def Dashboard() -> None:
 
     with solara.Sidebar():
         with solara.Card("Scenario"):
-            Sources(loaded, settings, dyads)
+            Sources(loaded.value, load_and_run)
         with solara.Card("Policies"):
             Policies(spec, settings)
         with solara.Card("Model parameters"):
@@ -332,7 +338,10 @@ def Dashboard() -> None:
         with solara.Card("Run"):
             RunSettings(settings)
             solara.SelectMultiple(
-                "Dyads shown", values=dyads.value, all_values=all_dyads(spec.actors), on_value=dyads.set
+                "Dyads shown",
+                values=dyads.value,
+                all_values=all_dyads(spec.actors),
+                on_value=lambda chosen: dyads.set(chosen) if chosen else None,  # at least one stays
             )
             with solara.Row():
                 solara.Button("Run", color="primary", on_click=run, disabled=task.pending, classes=["diplosim-run"])
