@@ -28,13 +28,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "app",
         **_help(f"""
-            Serve the interactive dashboard in the browser (needs the 'app' extra: {INSTALL_HINT}).
+            Serve the interactive dashboard in the browser (needs the optional 'app' extra).
 
             The dashboard (/) runs a scenario against its status quo on common random numbers: switch policies
             on or off, set their probability and intensity and the model's parameters, and see trust fan charts
             with the difference and its confidence interval, Pakistan's alignment and the trust network; export
             what is shown as a result folder. /mesa is Mesa's SolaraViz on one replication (Play, Step, Reset).
             Everything is served locally: the page loads nothing from any other host. Ctrl-C stops the server.
+            Install the extra with: {INSTALL_HINT}.
 
             examples:
               diplosim app                          # the baseline, at http://127.0.0.1:{DEFAULT_PORT}/
