@@ -212,3 +212,17 @@ def test_the_dashboard_benchmark_runs() -> None:
     for row in ("plain sim.run", "update after a policy change", "cold update", "trust network"):
         assert row in text
     assert "Target (issue 9)" in text
+
+
+def test_the_server_settings_keep_solara_from_calling_out() -> None:
+    """With the app's environment, Solara's telemetry is off and its assets come through its local route."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from sim.app.server import SOLARA_ENV; os.environ.update(SOLARA_ENV)\n"
+        "import solara.settings as main; from solara.server import settings\n"
+        "print(settings.telemetry.mixpanel_enable, main.assets.proxy, settings.theme.show_banner)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "False"]

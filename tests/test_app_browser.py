@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,12 +44,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_answering(url: str, server: subprocess.Popen, timeout: float) -> None:
+def wait_until_answering(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
     """Poll the URL until the server answers 200 (or has died, or the deadline passes)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the app exited with {server.returncode}: {server.stdout.read()}")
+            raise RuntimeError(f"the app exited with {server.returncode}: {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -65,20 +66,21 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(workdir: Path) -> Iterator[str]:
-    """The app serving the dialogue scenario on a free local port, started from a scratch folder."""
+    """The app serving the dialogue scenario on a free local port, started from a scratch folder; its output
+    goes to workdir/server.log."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sim", "app", "dialogue", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with open(workdir / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sim", "app", "dialogue", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_answering(url, server, START_TIMEOUT)
+        wait_until_answering(url, server, workdir / "server.log", START_TIMEOUT)
         yield url
     finally:
         server.terminate()
@@ -87,7 +89,6 @@ def app_url(workdir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        server.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +206,12 @@ def test_mesa_view_steps_and_resets(browser: Browser, app_url: str) -> None:
     expect(page.get_by_text("Traceback")).to_have_count(0)
     assert traffic.failed == [] and traffic.foreign(app_url.rstrip("/")) == []
     page.close()
+
+
+def test_an_asset_missing_locally_is_refused_not_fetched(app_url: str, workdir: Path) -> None:
+    """Solara would fetch a front-end file it lacks from a CDN; the app answers 404 and logs it instead."""
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(app_url + "_solara/cdn/not-bundled@1.0.0/index.js", timeout=60)
+    assert answer.value.code == 404
+    log = (workdir / "server.log").read_text()
+    assert "asset not in the local solara-assets copy, not fetched: https://cdn.jsdelivr.net/npm/not-bundled" in log
