@@ -314,6 +314,13 @@ def _add_fit(sub: Any) -> None:
     fit_command.add_parsers(sub)
 
 
+def _add_app(sub: Any) -> None:
+    """The `app` command lives with the dashboard (sim/app/command.py); it imports no web libraries until run."""
+    from sim.app import command as app_command
+
+    app_command.add_parser(sub)
+
+
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_run,
     _add_compare,
@@ -325,6 +332,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_fit,
     _add_discover,
     _add_report,
+    _add_app,
 )
 
 
