@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -174,6 +174,18 @@ def at_least_one(value: int) -> int:
     if value < 1:
         raise ValueError(f"must be at least 1, got {value}")
     return value
+
+
+def whole_between(low: int, high: int, what: str = "") -> Callable[[str], int]:
+    """A parser of command-line whole numbers from `low` to `high` (ValueError with the message users see)."""
+
+    def parse(text: str) -> int:
+        value = parse_whole(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be {what or f'between {low} and {high}'}, got {value}")
+        return value
+
+    return parse
 
 
 def seed_range(value: int) -> int:

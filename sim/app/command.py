@@ -10,21 +10,14 @@ import argparse
 import contextlib
 
 from sim import inputs
-from sim.cli import _help
+from sim.cli import _checked, _help
 from sim.errors import ConfigError
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 INSTALL_HINT = "pip install -e '.[app]' in the repository, or pip install 'diplosim[app]'"
 
 
-def _port(text: str) -> int:
-    try:
-        value = inputs.parse_whole(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
-    return value
+_port = _checked(inputs.whole_between(1, 65535))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -12,19 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from sim import inputs
-from sim.cli import EXIT_INTERRUPTED, RESULTS_ROOT, _count, _help, _seed
+from sim.cli import EXIT_INTERRUPTED, RESULTS_ROOT, _checked, _count, _help, _seed
 
 SERIES_HELP = "observed series CSV: series,observer,target,year,month,value,source[,verified]"
 
 
-def _year(text: str) -> int:
-    try:
-        value = inputs.parse_whole(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if not 1000 <= value <= 9999:
-        raise argparse.ArgumentTypeError(f"must be a year, got {value}")
-    return value
+_year = _checked(inputs.whole_between(1000, 9999, "a year"))
 
 
 def add_parsers(sub: Any) -> None:
