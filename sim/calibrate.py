@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import dynamics
+from sim import diskcache, dynamics
 from sim.config import Parameters, Scenario, WorldSpec
 from sim.world import World, compile_world
 
@@ -71,6 +71,7 @@ def status_quo_key(world: WorldSpec) -> str:
 
 
 @lru_cache(maxsize=32)
+@diskcache.cached("calibration", 2)  # shared by every process: CLI calls, sweep workers
 def expected_flows(world_json: str, reply_floor: float) -> tuple[np.ndarray, np.ndarray]:
     """Moments of the drive's parts per step under the status quo, with trust frozen at its initial values.
 

@@ -221,6 +221,25 @@ def _add_plot(sub: Any) -> None:
     p.set_defaults(handler=_plot)
 
 
+def _add_cache(sub: Any) -> None:
+    p = sub.add_parser(
+        "cache",
+        **_help("""
+            Show or clear the calibration cache: each world's calibrated baselines, computed once and reused.
+
+            The folder is $DIPLOSIM_CACHE_DIR if set, else the user cache folder (~/.cache/diplosim on Linux).
+            Entries are keyed by the world and by the code, so a stale entry is never used; DIPLOSIM_CACHE=off
+            turns the cache off.
+
+            examples:
+              diplosim cache             # where it is, its entries and their size
+              diplosim cache --clear     # delete them (they are recomputed when needed)
+        """),
+    )
+    p.add_argument("--clear", action="store_true", help="delete every entry")
+    p.set_defaults(handler=_cache)
+
+
 def _add_sweep(sub: Any) -> None:
     """The `sweep` command lives with the sweep engine (sim/sweep/command.py); registered once that exists."""
     if importlib.util.find_spec("sim.sweep.command") is not None:
@@ -236,6 +255,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_list,
     _add_show,
     _add_plot,
+    _add_cache,
     _add_sweep,
 )
 
@@ -444,6 +464,19 @@ def _plot(args: argparse.Namespace) -> int:
         files = plots.plot_run(folder, meta, args.format, args.network_steps)
     for path in files:
         print(path)
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from sim import diskcache
+
+    if args.clear:
+        print(f"Removed {_plural(diskcache.clear(), 'entry', 'entries')} from {diskcache.cache_dir()}")
+        return 0
+    found = diskcache.entries()
+    size = sum(p.stat().st_size for p in found) / 1e6
+    state = "" if diskcache.enabled() else " (off: DIPLOSIM_CACHE is set to turn it off)"
+    print(f"{diskcache.cache_dir()}: {_plural(len(found), 'entry', 'entries')}, {size:.1f} MB{state}")
     return 0
 
 
