@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 import numpy as np
 
 from sim.config import Scenario, load_scenario
-from sim.model import DiplomacyModel
+from sim.model import DiplomacyModel, with_parameters
+from sim.recording import Recording, check_memory, run_bytes
 from sim.results import Results
+from sim.world import compile_world
 
 CHUNK = 8192  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
 
@@ -33,15 +36,39 @@ def run(
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     replications = spec.replications if replications is None else replications
     reps = np.arange(replications) if isinstance(replications, int | np.integer) else np.asarray(replications)
-    # Large runs go in chunks of replications: the numbers are the same (replications are batch-independent),
-    # and the cost per replication-step stays flat instead of growing once arrays outgrow the cache.
-    batches = [reps[i : i + CHUNK] for i in range(0, len(reps), CHUNK)] if len(reps) > CHUNK else [replications]
-    parts = []
-    for batch in batches:
-        model = DiplomacyModel(spec, batch, rng=spec.seed if seed is None else seed, steps=steps, **parameters)
+    rng = spec.seed if seed is None else seed
+    world = compile_world(with_parameters(spec, parameters))
+    n_steps = spec.steps if steps is None else steps
+    check_memory(run_bytes(world, len(reps), n_steps))
+    # One preallocated recording; models of at most CHUNK replications fill consecutive slices of it. The numbers
+    # are the same in any batch (replications are batch-independent), and the cost per replication-step stays
+    # flat instead of growing once arrays outgrow the cache.
+    recording = Recording.allocate(world, len(reps), n_steps)
+    for start in range(0, max(1, len(reps)), CHUNK):  # no replications: the model says what is wrong
+        model = _model(spec, reps[start : start + CHUNK], rng, steps, parameters, recording.part(start, start + CHUNK))
         model.run(progress=progress)
-        parts.append(model.results())
-    return parts[0] if len(parts) == 1 else Results.concat(parts)
+        world, config, seed = model.world, model.config, model.seed
+        del model
+        if start + CHUNK < len(reps):  # free the finished model's working arrays now: it sits in reference cycles
+            gc.collect()
+    return Results.from_arrays(
+        trust=recording.trust,
+        moves=recording.moves,
+        events=recording.events,
+        replications=reps,
+        actors=world.actors,
+        move_names=world.moves,
+        event_names=[e.name for e in world.events],
+        scenario=config,
+        seed=seed,
+        copy=False,
+    )
+
+
+def _model(
+    spec: Scenario, reps: Any, rng: int, steps: int | None, parameters: dict[str, Any], record: bool | Recording
+) -> DiplomacyModel:
+    return DiplomacyModel(spec, reps, rng=rng, steps=steps, record=record, **parameters)
 
 
 def compare(
@@ -58,13 +85,13 @@ def compare(
     """
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     first = specs[0]
+    replications = first.replications if replications is None else replications
+    steps = first.steps if steps is None else steps
+    count = replications if isinstance(replications, int | np.integer) else len(replications)
+    check_memory(sum(run_bytes(compile_world(s), count, steps) for s in specs), f"comparing {len(specs)} scenarios")
     out: dict[str, Results] = {}
     for spec in specs:
         out[spec.name] = run(
-            spec,
-            replications=first.replications if replications is None else replications,
-            steps=first.steps if steps is None else steps,
-            seed=first.seed if seed is None else seed,
-            progress=progress,
+            spec, replications=replications, steps=steps, seed=first.seed if seed is None else seed, progress=progress
         )
     return out

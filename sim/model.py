@@ -18,6 +18,7 @@ from sim.agents import Country
 from sim.calibrate import baseline_log_odds
 from sim.config import Parameters, Scenario, load_scenario, validate_raw
 from sim.errors import ConfigError, did_you_mean
+from sim.recording import Recording
 from sim.rng import Streams, replication_keys
 from sim.world import World, compile_world, logit
 
@@ -64,7 +65,8 @@ class DiplomacyModel(mesa.Model):
         replications: how many replications (indices 0..R-1), or the replication indices themselves.
         rng: the seed (Mesa convention). None uses the scenario's seed, so runs are reproducible by default.
         steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
-        record: keep the whole trajectory (needed for `results()`); False keeps only the current state.
+        record: keep the whole trajectory (needed for `results()`); False keeps only the current state; a
+            `sim.recording.Recording` of R replications and `steps` steps is filled in place instead.
         frozen: hold trust at its initial value (used to calibrate baselines); moves still happen.
         **parameters: model parameters (alpha, mu, beta, half_life, sigma, ...) overriding the scenario's.
     """
@@ -76,7 +78,7 @@ class DiplomacyModel(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         steps: int | None = None,
-        record: bool = True,
+        record: bool | Recording = True,
         frozen: bool = False,
         **parameters: Any,
     ) -> None:
@@ -100,7 +102,7 @@ class DiplomacyModel(mesa.Model):
         self.n_replications = len(reps)
         self.n_steps = int(steps if steps is not None else self.config.steps)
         self.frozen = frozen
-        self.record = record
+        self.record = record is not False
 
         self.world: World = compile_world(self.config)
         w, p = self.world, self.config.parameters
@@ -118,12 +120,16 @@ class DiplomacyModel(mesa.Model):
         self.previous_moves = np.zeros((r, c))
         self.draws = np.zeros((r, 0))
         self.moments = FlowMoments(n)  # filled only when frozen (calibration)
-        k, e = len(w.moves), len(w.events)
-        if record:  # step-major buffers, filled in place; step 0 is the initial state
-            self._trust_history = np.empty((self.n_steps + 1, r, n, n))
-            self._trust_history[0] = self.trust
-            self._move_history = np.zeros((self.n_steps + 1, r, n, k), np.int32)
-            self._event_history = np.zeros((self.n_steps + 1, r, e), np.int32)
+        self.recording: Recording | None = None
+        if isinstance(record, Recording):
+            if (record.replications, record.steps) != (r, self.n_steps):
+                shape = f"{record.replications} x {record.steps}"
+                raise ValueError(f"the recording holds {shape} replications x steps, not {r} x {self.n_steps}")
+            self.recording = record
+        elif record:
+            self.recording = Recording.allocate(w, r, self.n_steps)
+        if self.recording is not None:  # step 0 is the initial state
+            self.recording.write(0, self.trust, 0, 0)
 
         for code, i in self.index.items():
             Country(self, code, i)
@@ -213,11 +219,9 @@ class DiplomacyModel(mesa.Model):
             self.log_odds = dynamics.update(self.log_odds, self.baseline, push, sd, eps, self._lam, p.l_max)
             self.trust = dynamics.trust(self.log_odds)
 
-        if self.record and t <= self.n_steps:
-            self._trust_history[t] = self.trust
+        if self.recording is not None and t <= self.n_steps:
             made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
-            self._move_history[t] = made.reshape(-1, n, len(w.moves))
-            self._event_history[t] = event_counts
+            self.recording.write(t, self.trust, made.reshape(-1, n, len(w.moves)), event_counts)
         if not self.frozen:
             self.mean_trust = self.trust.mean(axis=0)
             self.datacollector.collect(self)
@@ -238,13 +242,13 @@ class DiplomacyModel(mesa.Model):
         """The recorded run as labelled arrays."""
         from sim.results import Results
 
-        if not self.record:
+        if self.recording is None:
             raise RuntimeError("this model was created with record=False; nothing was recorded")
-        w, done = self.world, min(self.steps, self.n_steps) + 1
+        w, done, rec = self.world, min(self.steps, self.n_steps) + 1, self.recording
         return Results.from_arrays(
-            trust=np.moveaxis(self._trust_history[:done], 0, 1),
-            moves=np.moveaxis(self._move_history[:done], 0, 1),
-            events=np.moveaxis(self._event_history[:done], 0, 1),
+            trust=rec.trust[:, :done],
+            moves=rec.moves[:, :done],
+            events=rec.events[:, :done],
             replications=self.replication_index,
             actors=w.actors,
             move_names=w.moves,

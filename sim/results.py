@@ -1,7 +1,8 @@
 """Results: a run as labelled arrays (xarray), its derived outputs, tidy tables, and a file that round-trips.
 
 Dimensions: `replication`, `step` (0 is the initial state), `observer`, `target` (actor codes), `actor`, `move`,
-`event`. Trust on the diagonal (an actor's trust in itself) is NaN.
+`event`. Trust on the diagonal (an actor's trust in itself) is NaN. Trust is stored as float32 and counts as
+small unsigned integers (sim.recording); summaries are computed in float64.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import xarray as xr
 
 from sim import dynamics
 from sim.config import Scenario
+from sim.recording import TRUST_DTYPE
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 FORMAT_VERSION = 1
+SUMMARY_BLOCK = 64 * 2**20  # bytes of float64 trust a summary works on at once
+NETCDF_ENCODING = {"zlib": True, "complevel": 4, "shuffle": True}
 
 
 class Results:
@@ -39,8 +43,12 @@ class Results:
         event_names: list[str],
         scenario: Scenario,
         seed: int,
+        copy: bool = True,
     ) -> Results:
-        trust = np.array(trust)  # a copy: the diagonal is set to NaN below
+        """Wrap a run's arrays; trust is stored as float32. With `copy=False` the arrays are used as they are
+        where possible (and trust's diagonal is set to NaN in place)."""
+        trust = np.array(trust, dtype=TRUST_DTYPE, copy=True if copy else None)
+        moves, events = (np.array(a, copy=True if copy else None) for a in (moves, events))
         n = len(actors)
         trust[..., np.arange(n), np.arange(n)] = np.nan
         steps = np.arange(trust.shape[1])
@@ -76,15 +84,6 @@ class Results:
             },
         )
         return cls(ds)
-
-    @classmethod
-    def concat(cls, parts: Sequence[Results]) -> Results:
-        """Join runs of the same scenario and seed over disjoint replications, in the order given."""
-        first = parts[0].dataset.attrs
-        for part in parts[1:]:
-            if (part.dataset.attrs["config"], part.seed) != (first["config"], int(first["seed"])):
-                raise ValueError("only runs of the same scenario and seed can be joined")
-        return cls(xr.concat([p.dataset for p in parts], dim="replication", combine_attrs="override"))
 
     # -- basic views -------------------------------------------------------------------------------------------
 
@@ -159,14 +158,24 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """Per step and dyad: mean and the 5, 25, 50, 75, 95 % quantiles of trust over replications."""
-        t = self.trust.stack(dyad=("observer", "target"))
-        t = t.isel(dyad=(t.observer != t.target).values)
-        q = t.quantile(list(QUANTILES), dim="replication")
-        frame = {"mean": t.mean("replication")}
-        for value in QUANTILES:
-            frame[f"p{round(value * 100):02d}"] = q.sel(quantile=value, drop=True)
-        df = xr.Dataset(frame).to_dataframe().reset_index()
-        return df[["step", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]].reset_index(drop=True)
+        trust, actors = self.trust.values, self.actors
+        observer, target = (a.ravel() for a in np.nonzero(~np.eye(len(actors), dtype=bool)))  # observer-major
+        steps = self.trust.step.values
+        stats = np.empty((1 + len(QUANTILES), len(steps), len(observer)))
+        # a few steps at a time, in float64: temporary copies stay small however many replications there are
+        block = max(1, SUMMARY_BLOCK // max(1, trust.shape[0] * len(observer) * 8))
+        for start in range(0, len(steps), block):
+            values = trust[:, start : start + block][:, :, observer, target].astype(np.float64)
+            stats[0, start : start + block] = values.mean(axis=0)
+            stats[1:, start : start + block] = np.quantile(values, QUANTILES, axis=0)
+        names = np.asarray(actors, dtype=object)
+        columns = {
+            "step": np.repeat(steps, len(observer)),
+            "observer": np.tile(names[observer], len(steps)),
+            "target": np.tile(names[target], len(steps)),
+        }
+        labels = ["mean", *(f"p{round(q * 100):02d}" for q in QUANTILES)]
+        return pd.DataFrame(columns | {label: stats[i].ravel() for i, label in enumerate(labels)})
 
     def move_counts(self) -> pd.DataFrame:
         """Moves made per step, actor and type, averaged over replications."""
@@ -179,10 +188,20 @@ class Results:
     # -- files ------------------------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Write a compressed netCDF-4 file (h5netcdf, zlib); `Results.load` reads it back identically."""
+        """Write a compressed netCDF-4 file (h5netcdf, zlib); `Results.load` reads it back identically.
+
+        Written through xarray's h5netcdf store directly: `Dataset.to_netcdf` asks Dask for its scheduler
+        first, which imports Dask and distributed (a second or more) whenever they are installed.
+        """
+        from xarray.backends import H5NetCDFStore
+
         path = Path(path)
-        encoding = {name: {"zlib": True, "complevel": 4} for name in self.dataset.data_vars}
-        self.dataset.to_netcdf(path, engine="h5netcdf", encoding=encoding)
+        encoding = {name: NETCDF_ENCODING for name in self.dataset.data_vars}
+        store = H5NetCDFStore.open(str(path), mode="w", lock=False)
+        try:
+            self.dataset.dump_to_store(store, encoding=encoding)
+        finally:
+            store.close()
         return path
 
     @classmethod

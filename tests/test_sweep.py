@@ -20,6 +20,7 @@ import pytest
 
 import sim
 import sim.sweep
+import sim.sweep.api  # used directly below: do not rely on another test having imported it
 from sim.cli import main
 from sim.config import load_scenario, validate_raw
 from sim.errors import ConfigError
@@ -196,7 +197,7 @@ def test_outcomes_are_results_final_alignment_and_polarization():
         res.polarization().isel(step=slice(-12, None)).mean("step").values,
     ]
     assert last.sizes["step"] == 12
-    np.testing.assert_allclose(values, np.stack(expected, axis=-1), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(values, np.stack(expected, axis=-1), rtol=0, atol=1e-6)  # Results keep float32
 
 
 def test_numbers_do_not_depend_on_chunking(monkeypatch):
