@@ -24,6 +24,8 @@ from sim import __version__
 from sim.errors import ConfigError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.config import Scenario
     from sim.results import Results
 
@@ -330,6 +332,16 @@ def _listing(folder: Path, files: Sequence[Path]) -> list[str]:
     return [*sorted(str(f.relative_to(folder)) for f in files), MANIFEST]
 
 
+def _announce(state: str) -> None:
+    """Create the file `$DIPLOSIM_STATE_FILE` names, if set, when the command reaches `state` ("working": its
+    unfinished output folder exists and the computation starts). Tests that interrupt a command wait for it
+    instead of guessing with a sleep how far the command got."""
+    path = os.environ.get("DIPLOSIM_STATE_FILE")
+    if path:  # written whole, then renamed: the watcher never reads a half-written file
+        Path(path + ".tmp").write_text(state + "\n", encoding="utf-8")
+        os.replace(path + ".tmp", path)
+
+
 def _progress(args: argparse.Namespace) -> bool:
     """A progress bar only for people watching (stderr is a terminal), never in --quiet mode."""
     return not args.quiet and sys.stderr.isatty()
@@ -339,22 +351,26 @@ def _write_folder(
     args: argparse.Namespace,
     out: Path,
     fields: dict[str, Any],
-    produce: Callable[[Path], tuple[Any, list[str]]],
+    produce: Callable[[Path], tuple[Any, list[Path], list[Callable[[], Path]]]],
     figures: str,
 ) -> Any:
     """Run `produce(folder)` in a folder that appears only when complete, add figures and the manifest.
 
-    `produce` returns what it computed and the files it wrote; `figures` names the sim.plots function to draw.
+    `produce` returns what it computed, the files it wrote and jobs that write more (the trajectories); those
+    run together with the figures' jobs (`figures` names the sim.plots function that lists them), several at
+    once where there are CPUs to spare (sim.parallel).
     """
-    from sim import output
+    from sim import output, parallel
 
     started = datetime.now(UTC)
     with output.atomic_output(out, args.force) as tmp:
-        computed, files = produce(tmp)
+        _announce("working")
+        computed, files, jobs = produce(tmp)
         if not args.no_plots:
             from sim import plots
 
-            files += getattr(plots, figures)(tmp, fields)
+            jobs = [*getattr(plots, figures)(tmp, fields), *jobs]  # figures first: the longest jobs
+        files += parallel.run_all(jobs)
         listing = _listing(tmp, files)
         output.write_manifest(tmp, output.manifest(args.command_line, started=started, **fields, files=listing))
     return computed
@@ -364,14 +380,14 @@ def _run(args: argparse.Namespace) -> int:
     spec = _resolve(args.scenario, args.steps, args.replications, args.seed)
     out = _output_dir(args, spec.name)
 
-    def produce(tmp: Path) -> tuple[Any, list[str]]:
+    def produce(tmp: Path) -> tuple[Any, list[Path], list[Callable[[], Path]]]:
         import sim
         from sim import output
 
         results = sim.run(spec, progress=_progress(args))
-        return results, output.write_run(tmp, results, spec)
+        return results, *output.write_run(tmp, results, spec)
 
-    results = _write_folder(args, out, {"scenario": spec.name, **_run_fields(spec)}, produce, "plot_run")
+    results = _write_folder(args, out, {"scenario": spec.name, **_run_fields(spec)}, produce, "run_figures")
     if not args.quiet:
         print(_final_text(results, spec))
     print(out if args.quiet else f"\nWrote {out}/")
@@ -391,17 +407,18 @@ def _compare(args: argparse.Namespace) -> int:
         specs[spec.name] = spec
     out = _output_dir(args, "_vs_".join(specs))
 
-    def produce(tmp: Path) -> tuple[Any, list[str]]:
+    def produce(tmp: Path) -> tuple[Any, list[Path], list[Callable[[], Path]]]:
         import sim
         from sim import output
 
         runs = sim.compare(list(specs.values()), progress=_progress(args))
-        return runs, output.write_comparison(tmp, runs, specs)
+        tables = output.comparison_tables(runs)  # once: for the files and for the text below
+        return tables[0], *output.write_comparison(tmp, runs, specs, tables)
 
     fields = {"scenarios": list(specs), **_run_fields(first)}
-    runs = _write_folder(args, out, fields, produce, "plot_comparison")
+    final = _write_folder(args, out, fields, produce, "comparison_figures")
     if not args.quiet:
-        print(_comparison_text(runs, first))
+        print(_comparison_text(final, list(specs), first))
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -498,12 +515,13 @@ def _final_text(results: Results, spec: Scenario) -> str:
     return "\n".join(lines)
 
 
-def _comparison_text(runs: dict[str, Results], first: Scenario) -> str:
-    """Per dyad and scenario: mean final trust [90% band], and the difference from the first scenario [95% CI]."""
-    from sim.output import comparison_tables, final_window
+def _comparison_text(final: pd.DataFrame, names: list[str], first: Scenario) -> str:
+    """Per dyad and scenario: mean final trust [90% band], and the difference from the first scenario [95% CI].
 
-    final, _ = comparison_tables(runs)
-    names = list(runs)
+    `final` is the first table of `sim.output.comparison_tables`; `names` the scenarios, the reference first.
+    """
+    from sim.output import final_window
+
     lo, hi = final_window(first.steps)
     width = max(12, *map(len, names)) + 2
     lines = [

@@ -14,9 +14,10 @@ import secrets
 import shlex
 import shutil
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from sim.config import Scenario
     from sim.results import Results
 
+Job = Callable[[], Path]  # a piece of writing the caller runs when it likes (sim.parallel.run_all)
 MANIFEST = "manifest.json"
 SCENARIO_FILE = "scenario.toml"
 DEPENDENCIES = ("diplosim", "mesa", "numpy", "pandas", "xarray", "h5netcdf", "pydantic", "matplotlib", "scipy")
@@ -265,8 +267,9 @@ def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
     return df[["step", "actor", "move", "goldstein", "mean_count"]]
 
 
-def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[Path]:
-    """Write a run's tables, trajectories and resolved scenario into `folder`; return the files written."""
+def write_run(folder: str | Path, results: Results, scenario: Scenario) -> tuple[list[Path], list[Job]]:
+    """Write a run's tables and resolved scenario into `folder`; return the files written, and the job that writes
+    its trajectories (for the caller to run, perhaps alongside the figures: sim.parallel)."""
     folder = Path(folder)
     tables = {
         "summary.csv": results.summary(),
@@ -278,9 +281,8 @@ def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[
     for name, table in tables.items():
         table.to_csv(folder / name, index=False, float_format=FLOAT_FORMAT)
         written.append(folder / name)
-    written.append(results.save(folder / TRAJECTORIES))
     written.append(write_scenario(folder, scenario))
-    return written
+    return written, [partial(results.save, folder / TRAJECTORIES)]
 
 
 def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -313,15 +315,21 @@ def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.Dat
     )
 
 
-def write_comparison(folder: str | Path, runs: Mapping[str, Results], specs: Mapping[str, Scenario]) -> list[Path]:
-    """Write comparison.csv, comparison_steps.csv, and per scenario <name>/scenario.toml and trajectories."""
+def write_comparison(
+    folder: str | Path,
+    runs: Mapping[str, Results],
+    specs: Mapping[str, Scenario],
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+) -> tuple[list[Path], list[Job]]:
+    """Write comparison.csv and comparison_steps.csv (`tables`, from `comparison_tables`) and per scenario
+    <name>/scenario.toml; return the files written, and the jobs that write each <name>/trajectories.nc."""
     folder = Path(folder)
-    final, over_time = comparison_tables(runs)
     written = [folder / "comparison.csv", folder / "comparison_steps.csv"]
-    final.to_csv(written[0], index=False, float_format=FLOAT_FORMAT)
-    over_time.to_csv(written[1], index=False, float_format=FLOAT_FORMAT)
+    for table, path in zip(tables, written, strict=True):
+        table.to_csv(path, index=False, float_format=FLOAT_FORMAT)
+    jobs: list[Job] = []
     for name, res in runs.items():
         (folder / name).mkdir()
-        written.append(res.save(folder / name / TRAJECTORIES))
         written.append(write_scenario(folder / name, specs[name]))
-    return written
+        jobs.append(partial(res.save, folder / name / TRAJECTORIES))
+    return written, jobs

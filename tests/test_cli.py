@@ -188,15 +188,26 @@ def test_force_never_replaces_a_folder_that_is_not_a_result(tmp_path: Path) -> N
     assert (tmp_path / "thesis" / "chapter1.tex").read_text() == "precious"
 
 
+def start_and_wait_until_working(command: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """Start a command and return once it is computing inside its unfinished output folder (it says so by
+    creating $DIPLOSIM_STATE_FILE), so that a signal sent next arrives mid-run however busy the machine is."""
+    state = cwd / "state"
+    env = {**os.environ, "DIPLOSIM_STATE_FILE": str(state)}
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert state.exists() and state.read_text() == "working\n", proc.stderr.read() if proc.poll() is not None else ""
+    state.unlink()
+    return proc
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
 def test_an_interrupted_run_leaves_nothing_that_looks_finished(tmp_path: Path, how: signal.Signals) -> None:
-    command = [*DIPLOSIM, "run", "--replications", "3000", "--steps", "120", "--out", "out/run", "--no-plots"]
-    proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not ((tmp_path / "out").is_dir() and any((tmp_path / "out").iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well into the imports or the simulation
-    assert proc.poll() is None, "the run finished before it could be interrupted"
+    # 20,000 replications: many seconds of simulation after the state file appears, so the signal cannot miss it
+    command = [*DIPLOSIM, "run", "--replications", "20000", "--steps", "120", "--out", "out/run", "--no-plots"]
+    proc = start_and_wait_until_working(command, tmp_path)
+    assert [p.name.endswith(".partial") for p in (tmp_path / "out").iterdir()] == [True]
     proc.send_signal(how)
     _, stderr = proc.communicate(timeout=60)
     assert not (tmp_path / "out" / "run").exists()
@@ -361,6 +372,7 @@ def test_readme_shows_every_command() -> None:
     assert {words[1] for words in readme_commands()} >= OWN_COMMANDS
 
 
+@pytest.mark.slow
 def test_every_readme_command_works(work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     """In this process, through the console script's `main` (the subprocess path is tested above): the same
     commands, with small runs and no figures for run and compare."""
