@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
-    import xarray as xr
 
     from sim.config import Scenario
     from sim.results import Results
@@ -192,6 +192,7 @@ def write_scenario(folder: str | Path, scenario: Scenario, name: str = SCENARIO_
 # inside these functions, so importing this module stays cheap.
 
 FINAL_WINDOW = 12  # "final trust" is the mean over the last 12 months of each replication
+TABLE_BLOCK = 64 * 2**20  # bytes of float64 trust a comparison table works on at once
 TRAJECTORIES = "trajectories.nc"
 FLOAT_FORMAT = "%.6g"
 BANDS = ("p05", "p25", "p50", "p75", "p95")
@@ -202,60 +203,75 @@ def final_window(steps: int) -> tuple[int, int]:
     return max(1, steps - FINAL_WINDOW + 1), steps
 
 
-def final_trust(results: Results) -> xr.DataArray:
-    """Per replication and directed dyad (self-trust dropped): mean trust over the final window."""
-    first, last = final_window(int(results.trust.step.max()))
-    return _dyads(results.trust.sel(step=slice(first, last)).mean("step"))
+def _dyads(actors: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Observer and target indices of every directed dyad (self-trust left out), observer-major."""
+    import numpy as np
+
+    observer, target = np.nonzero(~np.eye(len(actors), dtype=bool))
+    return observer, target
 
 
-def _dyads(trust: xr.DataArray) -> xr.DataArray:
-    """Trust with (observer, target) stacked into `dyad`, self-trust (NaN) dropped."""
-    stacked = trust.stack(dyad=("observer", "target"))
-    return stacked.isel(dyad=(stacked.observer != stacked.target).values)
+def final_trust(results: Results) -> np.ndarray:
+    """Per replication and directed dyad [R, D] (observer-major, self-trust left out): the mean trust over the
+    final window, in float64."""
+    import numpy as np
+
+    trust, steps = results.trust.values, results.trust.step.values
+    first, last = final_window(int(steps.max()))
+    observer, target = _dyads(results.actors)
+    window = (steps >= first) & (steps <= last)
+    return trust[:, window][:, :, observer, target].astype(np.float64).mean(axis=1)
 
 
-def _stats(values: xr.DataArray, quantiles: Sequence[str] = BANDS) -> xr.Dataset:
-    """Mean and quantiles (named p05 ... p95) over replications."""
-    import xarray as xr
+def _stats(values: np.ndarray, quantiles: Sequence[str] = BANDS) -> dict[str, np.ndarray]:
+    """Mean and quantiles (named p05 ... p95) over replications (axis 0)."""
+    import numpy as np
 
-    q = values.quantile([int(name[1:]) / 100 for name in quantiles], dim="replication")
-    out = {"mean": values.mean("replication")}
-    out.update({name: q.isel(quantile=i, drop=True) for i, name in enumerate(quantiles)})
-    return xr.Dataset(out)
+    out = {"mean": values.mean(axis=0)}
+    out.update(zip(quantiles, np.quantile(values, [int(name[1:]) / 100 for name in quantiles], axis=0), strict=True))
+    return out
 
 
-def _paired(diff: xr.DataArray) -> xr.Dataset:
+def _paired(diff: np.ndarray) -> dict[str, np.ndarray]:
     """Paired differences over replications (common random numbers): mean, its 95% CI, and their 90% range."""
-    import xarray as xr
+    import numpy as np
 
-    n = diff.sizes["replication"]
-    mean = diff.mean("replication")
-    half = 1.96 * diff.std("replication", ddof=1) / n**0.5 if n > 1 else mean * float("nan")
-    q = diff.quantile([0.05, 0.95], dim="replication")
-    return xr.Dataset(
-        {
-            "diff": mean,
-            "diff_low": mean - half,
-            "diff_high": mean + half,
-            "diff_p05": q.isel(quantile=0, drop=True),
-            "diff_p95": q.isel(quantile=1, drop=True),
-        }
-    )
+    n = diff.shape[0]
+    mean = diff.mean(axis=0)
+    half = 1.96 * diff.std(axis=0, ddof=1) / n**0.5 if n > 1 else np.full_like(mean, np.nan)
+    p05, p95 = np.quantile(diff, [0.05, 0.95], axis=0)
+    return {"diff": mean, "diff_low": mean - half, "diff_high": mean + half, "diff_p05": p05, "diff_p95": p95}
 
 
-def _table(ds: xr.Dataset, index: Sequence[str]) -> pd.DataFrame:
-    """A dataset over (..., dyad) as a tidy frame: the `index` columns, then the variables."""
-    return ds.to_dataframe().reset_index()[[*index, *ds.data_vars]]
+def _dyad_frame(
+    actors: Sequence[str], columns: Mapping[str, np.ndarray], steps: np.ndarray | None = None
+) -> pd.DataFrame:
+    """A tidy frame of per-dyad columns ([D], or [S, D] with `steps`): (step,) observer, target, then the columns."""
+    import numpy as np
+    import pandas as pd
+
+    observer, target = _dyads(actors)
+    names = np.asarray(actors, dtype=object)
+    repeat = 1 if steps is None else len(steps)
+    index = {"observer": np.tile(names[observer], repeat), "target": np.tile(names[target], repeat)}
+    if steps is not None:
+        index = {"step": np.repeat(steps, len(observer))} | index
+    return pd.DataFrame(index | {name: np.asarray(v).ravel() for name, v in columns.items()})
 
 
 def final_table(results: Results) -> pd.DataFrame:
     """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications."""
-    return _table(_stats(final_trust(results), ("p05", "p50", "p95")), ["observer", "target"])
+    return _dyad_frame(results.actors, _stats(final_trust(results), ("p05", "p50", "p95")))
 
 
 def alignment_table(results: Results) -> pd.DataFrame:
     """Pakistan's alignment (0 = toward the US, 1 = toward China) per step: mean and quantiles."""
-    return _stats(results.alignment()).to_dataframe().reset_index()[["step", "mean", *BANDS]]
+    import numpy as np
+    import pandas as pd
+
+    alignment = results.alignment()
+    stats = _stats(alignment.values.astype(np.float64))
+    return pd.DataFrame({"step": alignment.step.values} | stats)
 
 
 def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
@@ -290,28 +306,38 @@ def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.Dat
 
     Returns (final, over_time): final trust per scenario and dyad (mean, p05, p50, p95, and the difference from
     the first scenario: diff, its 95% CI diff_low..diff_high, and the 90% range of per-replication differences
-    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles.
+    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles. Computed in
+    float64, a few steps at a time, so temporary copies stay small however many replications there are.
     """
+    import numpy as np
     import pandas as pd
-    import xarray as xr
 
     names = list(runs)
     ref = runs[names[0]]
+    actors, steps = ref.actors, ref.trust.step.values
+    observer, target = _dyads(actors)
     ref_final = final_trust(ref)
-    finals, steps = [], []
+    finals, over_time = [], []
     for name, res in runs.items():
-        fin = _stats(final_trust(res), ("p05", "p50", "p95"))
-        over = _stats(_dyads(res.trust))
+        final, per_step = _stats(final_trust(res), ("p05", "p50", "p95")), {}
         if name != names[0]:
-            fin = xr.merge([fin, _paired(final_trust(res) - ref_final)])
-            over = xr.merge([over, _paired(_dyads(res.trust - ref.trust))])
-        finals.append(_table(fin, ["observer", "target"]).assign(scenario=name))
-        steps.append(_table(over, ["step", "observer", "target"]).assign(scenario=name))
-    final = pd.concat(finals, ignore_index=True)
-    over_time = pd.concat(steps, ignore_index=True)
+            final |= _paired(final_trust(res) - ref_final)
+        block = max(1, TABLE_BLOCK // max(1, res.trust.shape[0] * len(observer) * 8))
+        for start in range(0, len(steps), block):
+            part = slice(start, start + block)
+            values = res.trust.values[:, part][:, :, observer, target].astype(np.float64)
+            stats = _stats(values)
+            if name != names[0]:
+                stats |= _paired(values - ref.trust.values[:, part][:, :, observer, target])
+            for key, value in stats.items():
+                per_step.setdefault(key, np.empty((len(steps), len(observer))))[part] = value
+        finals.append(_dyad_frame(actors, final).assign(scenario=name))
+        over_time.append(_dyad_frame(actors, per_step, steps).assign(scenario=name))
+    final_df = pd.concat(finals, ignore_index=True)
+    steps_df = pd.concat(over_time, ignore_index=True)
     return (
-        final[["scenario", *(c for c in final.columns if c != "scenario")]],
-        over_time[["step", "scenario", *(c for c in over_time.columns if c not in ("step", "scenario"))]],
+        final_df[["scenario", *(c for c in final_df.columns if c != "scenario")]],
+        steps_df[["step", "scenario", *(c for c in steps_df.columns if c not in ("step", "scenario"))]],
     )
 
 
