@@ -15,7 +15,7 @@ from sim.recording import Recording, check_memory, run_bytes
 from sim.results import Results
 from sim.world import compile_world
 
-CHUNK = 8192  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
+CHUNK = 4096  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
 
 
 def run(
