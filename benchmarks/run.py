@@ -11,6 +11,7 @@ does not decide it. Targets (issues 5 and 10) are reported as met or missed, nev
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -182,6 +183,8 @@ def machine_facts(argv: Sequence[str]) -> Table:
     t.add("numpy / BLAS", f"{np.__version__} / {blas}")
     t.add("mesa", mesa.__version__)
     t.add("BLAS/thread environment", env or "none set (OPENBLAS_CORETYPE unset)")
+    dask = importlib.util.find_spec("dask") is not None
+    t.add("dask installed", "yes: xarray then imports dask.array in every command" if dask else "no (pip install -e .)")
     t.add("load average at start (1, 5, 15 min)", load_average())
     return t
 
