@@ -333,9 +333,10 @@ def _listing(folder: Path, files: Sequence[Path]) -> list[str]:
 
 
 def _announce(state: str) -> None:
-    """Create the file `$DIPLOSIM_STATE_FILE` names, if set, when the command reaches `state` ("working": its
-    unfinished output folder exists and the computation starts). Tests that interrupt a command wait for it
-    instead of guessing with a sleep how far the command got."""
+    """Write `state` to the file `$DIPLOSIM_STATE_FILE` names, if set, when the command reaches it: "working" (its
+    unfinished output folder exists and the computation starts), then "writing" (figures and trajectory files are
+    being written, in parallel). Tests that interrupt a command wait for a state instead of guessing with a sleep
+    how far the command got."""
     path = os.environ.get("DIPLOSIM_STATE_FILE")
     if path:  # written whole, then renamed: the watcher never reads a half-written file
         Path(path + ".tmp").write_text(state + "\n", encoding="utf-8")
@@ -370,6 +371,7 @@ def _write_folder(
             from sim import plots
 
             jobs = [*getattr(plots, figures)(tmp, fields), *jobs]  # figures first: the longest jobs
+        _announce("writing")
         files += parallel.run_all(jobs)
         listing = _listing(tmp, files)
         output.write_manifest(tmp, output.manifest(args.command_line, started=started, **fields, files=listing))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 MAX_WORKERS = 4  # besides this process: more rarely pays for a handful of jobs
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def usable_cpus() -> int:
@@ -42,17 +43,18 @@ def run_all(jobs: Sequence[Callable[[], Any]], processes: int | None = None) -> 
     workers = []
     sys.stdout.flush()  # a forked worker must not write out a copy of what is still buffered here
     sys.stderr.flush()
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C before a worker ignores it
     try:
-        for _ in range(count - 1):
-            receive, send = ctx.Pipe(duplex=False)
-            worker = ctx.Process(target=_worker, args=(jobs, taken, send), daemon=True)
-            worker.start()
-            send.close()
-            workers.append((worker, receive))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    try:
+        # no Ctrl-C or SIGTERM reaches a worker before it has set its own handlers (they are delivered here after)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _ in range(count - 1):
+                receive, send = ctx.Pipe(duplex=False)
+                worker = ctx.Process(target=_worker, args=(jobs, taken, send), daemon=True)
+                worker.start()
+                send.close()
+                workers.append((worker, receive))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         results = dict(_take(jobs, taken))
         for worker, receive in workers:
             try:
@@ -88,7 +90,7 @@ def _take(jobs: Sequence[Callable[[], Any]], taken: Any) -> list[tuple[int, Any]
 def _worker(jobs: Sequence[Callable[[], Any]], taken: Any, send: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends its workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     try:
         message: tuple[bool, Any] = (True, _take(jobs, taken))
     except BaseException as exc:
