@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -48,9 +47,10 @@ def run(
         model = _model(spec, reps[start : start + CHUNK], rng, steps, parameters, recording.part(start, start + CHUNK))
         model.run(progress=progress)
         world, config, seed = model.world, model.config, model.seed
-        del model
-        if start + CHUNK < len(reps):  # free the finished model's working arrays now: it sits in reference cycles
-            gc.collect()
+        # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
+        # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is
+        # swallowed (an exception raised inside a finalizer is only printed).
+        vars(model).clear()
     return Results.from_arrays(
         trust=recording.trust,
         moves=recording.moves,
