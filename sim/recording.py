@@ -1,4 +1,4 @@
-"""What a run keeps of every replication, stored compactly, and the memory that takes.
+"""What a run keeps of every replication, stored compactly, and the memory that takes (sim.inputs checks it).
 
 Trust is stored as float32 (7 significant digits, far finer than any reading of a trust probability; the engine
 itself computes in float64) and counts in the smallest unsigned integer type that holds the most a step can
@@ -8,17 +8,14 @@ of consecutive blocks of replications each fill their slice of it in place: no c
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim import events
-from sim.errors import ConfigError
 from sim.world import World
 
 TRUST_DTYPE = np.dtype(np.float32)
-WORKING_BYTES_PER_CHANNEL = 120  # the engine's arrays per replication and channel during a step (measured)
 
 
 def count_dtype(most: int) -> np.dtype:
@@ -42,6 +39,13 @@ def bytes_per_state(world: World) -> int:
     """Bytes one replication's recorded step takes: trust [N, N], moves [N, K] and events [E]."""
     n, k, e = world.n, len(world.moves), len(world.events)
     return n * n * TRUST_DTYPE.itemsize + n * k * move_dtype(world).itemsize + e * event_dtype().itemsize
+
+
+def state_bytes(actors: int, moves: int, events: int) -> int:
+    """At most `bytes_per_state` of any world of these sizes, without compiling it (an actor makes a move of one
+    type at most once per other actor in a step): what the memory check up front counts."""
+    n = actors
+    return n * n * TRUST_DTYPE.itemsize + n * moves * count_dtype(n - 1).itemsize + events * event_dtype().itemsize
 
 
 @dataclass(frozen=True)
@@ -79,39 +83,3 @@ class Recording:
         self.trust[:, step] = trust
         self.moves[:, step] = moves
         self.events[:, step] = counts
-
-
-def available_memory() -> int | None:
-    """Bytes the system can give this process now without swapping (Linux: MemAvailable), or None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def run_bytes(world: World, replications: int, steps: int) -> int:
-    """Memory a recorded run takes at its peak: the recording, plus one batch of the engine's working arrays."""
-    from sim.api import CHUNK
-
-    working = WORKING_BYTES_PER_CHANNEL * len(world.channels) * min(replications, CHUNK)
-    return replications * (steps + 1) * bytes_per_state(world) + working
-
-
-def check_memory(need: int, what: str = "this run") -> None:
-    """Refuse, before starting, work that needs more memory than the system has available now."""
-    free = available_memory()
-    if free is None or need <= free:
-        return
-    raise ConfigError(
-        f"{what} needs about {need / 1e9:,.1f} GB of memory, more than the {free / 1e9:,.1f} GB available",
-        key="replications",
-        hint="use fewer replications or steps, or run the replications as a sweep (diplosim sweep keeps only "
-        "each replication's outcomes, chunk by chunk)",
-    )

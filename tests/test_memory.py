@@ -11,7 +11,8 @@ import pytest
 
 import sim
 import sim.results
-from sim import recording
+from sim import recording, safety
+from sim.config import load_scenario
 from sim.errors import ConfigError
 from sim.world import compile_world
 
@@ -74,11 +75,19 @@ def test_summary_is_the_same_whatever_block_of_steps_it_works_on(monkeypatch: py
 
 
 def test_a_run_that_would_not_fit_is_refused_before_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(recording, "available_memory", lambda: 50_000_000)
-    with pytest.raises(ConfigError, match=r"needs about 0\.2 GB of memory, more than the 0\.1 GB available") as info:
+    monkeypatch.setattr(safety, "available_memory", lambda: 50_000_000)
+    # 10,000 x 121 months x 151 bytes (compact): 183 MB; as float64 and int32 it would have been about 3x that
+    with pytest.raises(ConfigError, match=r"10,000 replications x 121 months of baseline need about 18\d MB") as info:
         sim.run("baseline", replications=10_000, steps=120)
-    assert "sweep" in str(info.value) and info.value.key == "replications"
+    assert "sweep" in str(info.value)
     assert sim.run("baseline", replications=10, steps=12).trust.sizes["replication"] == 10  # small runs still go
+
+
+def test_the_estimate_bounds_what_a_recording_takes() -> None:
+    spec = load_scenario("baseline")
+    world = compile_world(spec)
+    n, k, e = len(spec.world.actors), len(spec.world.moves), len(spec.all_events())
+    assert recording.bytes_per_state(world) <= recording.state_bytes(n, k, e) < 8 * n * n + 4 * n * k + 4 * e
 
 
 def test_the_command_refuses_a_run_too_big_for_any_machine(tmp_path: Path) -> None:
@@ -91,6 +100,6 @@ def test_the_command_refuses_a_run_too_big_for_any_machine(tmp_path: Path) -> No
     )
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith("diplosim: error: key 'replications': this run needs about ") and "GB of memory" in line
+    assert line.startswith("diplosim: error: ") and "10,000,000 replications x 10,001 months" in line
     assert "hint: use fewer replications" in line and "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
