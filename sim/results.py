@@ -240,12 +240,23 @@ class Results:
 
         The file is encoded in memory and then written atomically with plain file I/O, so a full disk is one
         OSError and no file, never HDF5 failing half-way through (which leaves a broken file and can crash the
-        interpreter when it cleans up).
+        interpreter when it cleans up). It is encoded through xarray's h5netcdf store directly: `to_netcdf` asks
+        Dask for its scheduler first, which imports distributed (a second or more) whenever it is installed.
         """
+        import io
+
+        from xarray.backends import H5NetCDFStore
+
         from sim.output import write_atomic
 
         encoding = {name: NETCDF_ENCODING for name in self.dataset.data_vars}
-        return write_atomic(path, self.dataset.to_netcdf(engine="h5netcdf", encoding=encoding))
+        buffer = io.BytesIO()
+        store = H5NetCDFStore.open(buffer, mode="w", lock=False)
+        try:
+            self.dataset.dump_to_store(store, encoding=encoding)
+        finally:
+            store.close()
+        return write_atomic(path, buffer.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> Results:
