@@ -10,12 +10,14 @@ import numpy as np
 
 from sim import inputs
 from sim.comparison import Comparison
-from sim.config import Scenario, load_scenario, scenario_path
+from sim.config import Scenario, load_scenario, scenario_path, with_parameters
 from sim.errors import ConfigError
 from sim.model import DiplomacyModel
+from sim.recording import Recording
 from sim.results import Results
+from sim.world import compile_world
 
-CHUNK = 8192  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
+CHUNK = 4096  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
 
 
 def run(
@@ -37,15 +39,32 @@ def run(
     spec = _settled(scenario, steps=steps, seed=seed, replications=replications)
     reps = _indices(spec.replications if replications is None else replications)
     inputs.check_run_memory(spec, len(reps))
-    # Large runs go in chunks of replications: the numbers are the same (replications are batch-independent),
-    # and the cost per replication-step stays flat instead of growing once arrays outgrow the cache.
-    batches = [reps[i : i + CHUNK] for i in range(0, len(reps), CHUNK)]
-    parts = []
-    for batch in batches:
-        model = DiplomacyModel(spec, batch, rng=spec.seed, **parameters)
+    world = compile_world(with_parameters(spec, parameters))
+    # One preallocated recording; models of at most CHUNK replications fill consecutive slices of it. The numbers
+    # are the same in any batch (replications are batch-independent), and the cost per replication-step stays
+    # flat instead of growing once arrays outgrow the cache.
+    recording = Recording.allocate(world, len(reps), spec.steps)
+    for start in range(0, len(reps), CHUNK):
+        part = recording.part(start, start + CHUNK)
+        model = DiplomacyModel(spec, reps[start : start + CHUNK], rng=spec.seed, record=part, **parameters)
         model.run(progress=progress)
-        parts.append(model.results())
-    return parts[0] if len(parts) == 1 else Results.concat(parts)
+        world, config, seed = model.world, model.config, model.seed
+        # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
+        # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is
+        # swallowed (an exception raised inside a finalizer is only printed).
+        vars(model).clear()
+    return Results.from_arrays(
+        trust=recording.trust,
+        moves=recording.moves,
+        events=recording.events,
+        replications=reps,
+        actors=world.actors,
+        move_names=world.moves,
+        event_names=[e.name for e in world.events],
+        scenario=config,
+        seed=seed,
+        copy=False,
+    )
 
 
 def compare(
@@ -68,14 +87,14 @@ def compare(
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     inputs.check_comparable(specs, [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios])
     first = specs[0]
+    replications = first.replications if replications is None else replications
+    steps = first.steps if steps is None else steps
+    if isinstance(replications, int | np.integer) and not isinstance(steps, bool) and isinstance(steps, int):
+        inputs.check_run_memory(first.model_copy(update={"steps": steps}), int(replications), len(specs))
     out: dict[str, Results] = {}
     for spec in specs:
         out[spec.name] = run(
-            spec,
-            replications=first.replications if replications is None else replications,
-            steps=first.steps if steps is None else steps,
-            seed=first.seed if seed is None else seed,
-            progress=progress,
+            spec, replications=replications, steps=steps, seed=first.seed if seed is None else seed, progress=progress
         )
     return Comparison(out)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import dynamics, signals
+from sim import diskcache, dynamics, signals
 from sim.anchors import Anchors
 from sim.config import Parameters, Scenario, WorldSpec
 from sim.engine import Engine
@@ -83,7 +83,7 @@ def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
     if world is None:
         world = compile_world(scenario, interventions=False)
     p = scenario.parameters
-    first, second, expected = status_quo_moments(
+    first, second, *expected = status_quo_moments(
         status_quo_key(scenario.world), p.reply_floor, p.habituation, p.negativity, p.saturation
     )
     lam = dynamics.decay_rate(p.half_life)
@@ -121,11 +121,12 @@ def status_quo_key(world: WorldSpec) -> str:
 
 
 @lru_cache(maxsize=32)
+@diskcache.cached("calibration", 5)  # shared by every process: CLI calls, sweep workers
 def status_quo_moments(
     world_json: str, reply_floor: float, habituation: float, negativity: float, saturation: float
-) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+) -> tuple[np.ndarray, ...]:
     """Per-step means [K, N, N] and raw second moments [K, K, N, N] of the parts of the push (PARTS) under the
-    status quo with trust frozen at the essay's levels, and the mean expectations (coop, host, audience)."""
+    status quo with trust frozen at the essay's levels, then the mean expectations (coop, host, audience)."""
     status_quo = Scenario(
         name="status_quo",
         world=WorldSpec.model_validate_json(world_json),
@@ -137,5 +138,10 @@ def status_quo_moments(
     probe = Probe(status_quo)
     probe.run()
     e = probe.expected_sum
-    expected = (e.coop / probe.count, e.host / probe.count, e.audience / probe.count)
-    return probe.first / probe.count, probe.second / probe.count, expected
+    return (
+        probe.first / probe.count,
+        probe.second / probe.count,
+        e.coop / probe.count,
+        e.host / probe.count,
+        e.audience / probe.count,
+    )

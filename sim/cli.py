@@ -299,6 +299,25 @@ def _add_report(sub: Any) -> None:
     p.set_defaults(handler=_report)
 
 
+def _add_cache(sub: Any) -> None:
+    p = sub.add_parser(
+        "cache",
+        **_help("""
+            Show or clear the calibration cache: each world's calibrated baselines, computed once and reused.
+
+            The folder is $DIPLOSIM_CACHE_DIR if set, else the user cache folder (~/.cache/diplosim on Linux).
+            Entries are keyed by the world and by the code, so a stale entry is never used; DIPLOSIM_CACHE=off
+            turns the cache off.
+
+            examples:
+              diplosim cache             # where it is, its entries and their size
+              diplosim cache --clear     # delete them (they are recomputed when needed)
+        """),
+    )
+    p.add_argument("--clear", action="store_true", help="delete every entry")
+    p.set_defaults(handler=_cache)
+
+
 def _add_sweep(sub: Any) -> None:
     """The `sweep` command lives with the sweep engine (sim/sweep/command.py); registered once that exists."""
     if importlib.util.find_spec("sim.sweep.command") is not None:
@@ -328,6 +347,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_list,
     _add_show,
     _add_plot,
+    _add_cache,
     _add_sweep,
     _add_fit,
     _add_discover,
@@ -398,6 +418,17 @@ def _listing(folder: Path, files: Sequence[Path]) -> list[str]:
     return [*sorted(str(f.relative_to(folder)) for f in files), MANIFEST]
 
 
+def _announce(state: str) -> None:
+    """Write `state` to the file `$DIPLOSIM_STATE_FILE` names, if set, when the command reaches it: "working" (its
+    unfinished output folder exists and the computation starts), then "writing" (figures and trajectory files are
+    being written, in parallel). Tests that interrupt a command wait for a state instead of guessing with a sleep
+    how far the command got."""
+    path = os.environ.get("DIPLOSIM_STATE_FILE")
+    if path:  # written whole, then renamed: the watcher never reads a half-written file
+        Path(path + ".tmp").write_text(state + "\n", encoding="utf-8")
+        os.replace(path + ".tmp", path)
+
+
 def _progress(args: argparse.Namespace) -> bool:
     """A progress bar only for people watching (stderr is a terminal), never in --quiet mode."""
     return not args.quiet and sys.stderr.isatty()
@@ -407,22 +438,27 @@ def _write_folder(
     args: argparse.Namespace,
     out: Path,
     fields: dict[str, Any],
-    produce: Callable[[Path], tuple[Any, list[str]]],
+    produce: Callable[[Path], tuple[Any, list[Path], list[Callable[[], Path]]]],
     figures: str,
 ) -> Any:
     """Run `produce(folder)` in a folder that appears only when complete, add figures and the manifest.
 
-    `produce` returns what it computed and the files it wrote; `figures` names the sim.plots function to draw.
+    `produce` returns what it computed, the files it wrote and jobs that write more (the trajectories); those
+    run together with the figures' jobs (`figures` names the sim.plots function that lists them), several at
+    once where there are CPUs to spare (sim.parallel).
     """
-    from sim import output
+    from sim import output, parallel
 
     started = datetime.now(UTC)
     with output.atomic_output(out, args.force) as tmp:
-        computed, files = produce(tmp)
+        _announce("working")
+        computed, files, jobs = produce(tmp)
         if not args.no_plots:
             from sim import plots
 
-            files += getattr(plots, figures)(tmp, fields)
+            jobs = [*getattr(plots, figures)(tmp, fields), *jobs]  # figures first: the longest jobs
+        _announce("writing")
+        files += parallel.run_all(jobs)
         listing = _listing(tmp, files)
         output.write_manifest(tmp, output.manifest(args.command_line, started=started, **fields, files=listing))
     return computed
@@ -433,14 +469,14 @@ def _run(args: argparse.Namespace) -> int:
     inputs.check_run_memory(spec, spec.replications)
     out = _output_dir(args, spec.name)
 
-    def produce(tmp: Path) -> tuple[Any, list[str]]:
+    def produce(tmp: Path) -> tuple[Any, list[Path], list[Callable[[], Path]]]:
         import sim
         from sim import output
 
         results = sim.run(spec, progress=_progress(args))
-        return results, output.write_run(tmp, results, spec)
+        return results, *output.write_run(tmp, results, spec)
 
-    results = _write_folder(args, out, {"scenario": spec.name, **_run_fields(spec)}, produce, "plot_run")
+    results = _write_folder(args, out, {"scenario": spec.name, **_run_fields(spec)}, produce, "run_figures")
     if not args.quiet:
         print(_final_text(results, spec))
     print(out if args.quiet else f"\nWrote {out}/")
@@ -462,15 +498,16 @@ def _compare(args: argparse.Namespace) -> int:
     specs = {spec.name: spec for spec in resolved}
     out = _output_dir(args, inputs.comparison_name(list(specs)))
 
-    def produce(tmp: Path) -> tuple[Any, list[str]]:
+    def produce(tmp: Path) -> tuple[Any, list[Path], list[Callable[[], Path]]]:
         import sim
         from sim import output
 
         runs = sim.compare(list(specs.values()), progress=_progress(args))
-        return runs, output.write_comparison(tmp, runs, specs)
+        tables = (runs.table(), runs.steps())  # computed once: for the files and for the text below
+        return runs, *output.write_comparison(tmp, runs, specs, tables)
 
     fields = {"scenarios": list(specs), **_run_fields(first)}
-    runs = _write_folder(args, out, fields, produce, "plot_comparison")
+    runs = _write_folder(args, out, fields, produce, "comparison_figures")
     if not args.quiet:
         print(runs.text())
     print(out if args.quiet else f"\nWrote {out}/")
@@ -598,6 +635,19 @@ def _report(args: argparse.Namespace) -> int:
     from sim import report
 
     print(report.write(args.folder, args.out, args.force))
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from sim import diskcache
+
+    if args.clear:
+        print(f"Removed {_plural(diskcache.clear(), 'entry', 'entries')} from {diskcache.cache_dir()}")
+        return 0
+    found = diskcache.entries()
+    size = sum(p.stat().st_size for p in found) / 1e6
+    state = "" if diskcache.enabled() else " (off: DIPLOSIM_CACHE is set to turn it off)"
+    print(f"{diskcache.cache_dir()}: {_plural(len(found), 'entry', 'entries')}, {size:.1f} MB{state}")
     return 0
 
 

@@ -20,6 +20,7 @@ from sim.anchors import Anchors
 from sim.config import Scenario
 from sim.draws import Draws, StreamLayout
 from sim.errors import ConfigError
+from sim.recording import Recording
 from sim.world import World, compile_world, logit
 
 AUDIENCE_SHARE = 0.5  # the audience's habits move the level at most this share of `level_range`
@@ -35,7 +36,8 @@ class Engine(mesa.Model):
         anchors: baseline log-odds and status-quo expectations (sim.calibrate); None for a run that never
             updates trust (the calibration probe).
         steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
-        record: keep the whole trajectory (needed for `results()`); False keeps only the current state.
+        record: keep the whole trajectory (needed for `results()`); False keeps only the current state; a
+            `sim.recording.Recording` of R replications and `steps` steps is filled in place instead.
         world: the compiled world, when the caller already has it.
     """
 
@@ -47,7 +49,7 @@ class Engine(mesa.Model):
         seed: int,
         anchors: Anchors | None,
         steps: int | None = None,
-        record: bool = True,
+        record: bool | Recording = True,
         world: World | None = None,
         rng: Any = None,
     ) -> None:
@@ -64,7 +66,7 @@ class Engine(mesa.Model):
         self.replication_index = reps.astype(np.int64)
         self.n_replications = len(reps)
         self.n_steps = int(steps if steps is not None else config.steps)
-        self.record = record
+        self.record = record is not False
 
         self.world: World = world if world is not None else compile_world(config)
         w, p = self.world, config.parameters
@@ -88,12 +90,16 @@ class Engine(mesa.Model):
         self.moves = np.zeros((r, c))
         self.previous_moves = np.zeros((r, c))
         self.draws: Draws | None = None
-        k, e = len(w.moves), len(w.events)
-        if record:  # step-major buffers, filled in place; step 0 is the initial state
-            self._trust_history = np.empty((self.n_steps + 1, r, n, n))
-            self._trust_history[0] = self.trust
-            self._move_history = np.zeros((self.n_steps + 1, r, n, k), np.int32)
-            self._event_history = np.zeros((self.n_steps + 1, r, e), np.int32)
+        self.recording: Recording | None = None
+        if isinstance(record, Recording):
+            if (record.replications, record.steps) != (r, self.n_steps):
+                shape = f"{record.replications} x {record.steps}"
+                raise ValueError(f"the recording holds {shape} replications x steps, not {r} x {self.n_steps}")
+            self.recording = record
+        elif record:
+            self.recording = Recording.allocate(w, r, self.n_steps)
+        if self.recording is not None:  # step 0 is the initial state
+            self.recording.write(0, self.trust, 0, 0)
 
         for code, i in self.index.items():
             Country(self, code, i)
@@ -158,11 +164,9 @@ class Engine(mesa.Model):
         self.respond(seen, stance, shock)
         self.expected.learn(seen, self._eta)
 
-        if self.record and t <= self.n_steps:
-            self._trust_history[t] = self.trust
+        if self.recording is not None and t <= self.n_steps:
             made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
-            self._move_history[t] = made.reshape(-1, n, len(w.moves))
-            self._event_history[t] = event_counts
+            self.recording.write(t, self.trust, made.reshape(-1, n, len(w.moves)), event_counts)
         if self.steps >= self.n_steps:
             self.running = False
 
@@ -197,13 +201,13 @@ class Engine(mesa.Model):
         """The recorded run as labelled arrays."""
         from sim.results import Results
 
-        if not self.record:
+        if self.recording is None:
             raise RuntimeError("this model was created with record=False; nothing was recorded")
-        w, done = self.world, min(self.steps, self.n_steps) + 1
+        w, done, rec = self.world, min(self.steps, self.n_steps) + 1, self.recording
         return Results.from_arrays(
-            trust=np.moveaxis(self._trust_history[:done], 0, 1),
-            moves=np.moveaxis(self._move_history[:done], 0, 1),
-            events=np.moveaxis(self._event_history[:done], 0, 1),
+            trust=rec.trust[:, :done],
+            moves=rec.moves[:, :done],
+            events=rec.events[:, :done],
             replications=self.replication_index,
             actors=w.actors,
             move_names=w.moves,

@@ -230,21 +230,22 @@ def apply_settings(
 def check_run_memory(spec: Scenario, replications: int, scenarios: int = 1) -> None:
     """Refuse a run (or a comparison of `scenarios` runs) whose trajectories would not fit in the free memory.
 
-    Every replication's trajectory is kept: trust (float64, N x N), moves (int32, N x moves) and events (int32)
-    per step; summarising it over replications takes about two more copies of trust.
+    Every replication's trajectory is kept compactly (sim.recording): trust (float32, N x N), moves and events as
+    small counts, per step; tables and summaries work on a bounded block of it at a time.
     """
+    from sim.recording import state_bytes
     from sim.safety import available_memory, size_text
 
     n, k, e = len(spec.world.actors), len(spec.world.moves), len(spec.all_events())
-    per_state = 3 * 8 * n * n + 4 * n * k + 4 * e
-    need = scenarios * replications * (spec.steps + 1) * per_state
+    need = scenarios * replications * (spec.steps + 1) * state_bytes(n, k, e)
     free = available_memory()
     if free is not None and need > free:
         runs = f"{scenarios} runs of " if scenarios > 1 else ""
         raise ConfigError(
             f"{runs}{replications:,} replications x {spec.steps + 1:,} months of {spec.name} need about "
             f"{size_text(need)} of memory, more than the {size_text(free)} free",
-            hint="use fewer replications or steps",
+            hint="use fewer replications or steps, or run them as a sweep (which keeps only each replication's "
+            "outcomes, chunk by chunk)",
         )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from sim.calibrate import anchors_for
 from sim.config import Scenario, load_scenario, with_parameters
 from sim.engine import Engine
+from sim.recording import Recording
 from sim.world import compile_world
 
 
@@ -27,7 +28,8 @@ class DiplomacyModel(Engine):
         replications: how many replications (indices 0..R-1), or the replication indices themselves.
         rng: the seed (Mesa convention): an int, a numpy Generator to draw it from, or None for a fresh one.
         steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
-        record: keep the whole trajectory (needed for `results()`); False keeps only the current state.
+        record: keep the whole trajectory (needed for `results()`); False keeps only the current state; a
+            `sim.recording.Recording` to fill in place (see `sim.run`).
         **parameters: model parameters (alpha, mu, beta, half_life, ...) overriding the scenario's.
     """
 
@@ -38,7 +40,7 @@ class DiplomacyModel(Engine):
         *,
         rng: int | np.random.Generator | None = None,
         steps: int | None = None,
-        record: bool = True,
+        record: bool | Recording = True,
         **parameters: Any,
     ) -> None:
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

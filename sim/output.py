@@ -15,9 +15,10 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +26,13 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
-    import xarray as xr
 
     from sim.config import Scenario
     from sim.results import Results
 
+Job = Callable[[], Path]  # a piece of writing the caller runs when it likes (sim.parallel.run_all)
 MANIFEST = "manifest.json"
 NAME_MAX = 255 - len("..12345678.partial")  # bytes a folder name may have, so that its hidden .partial twin fits
 SCENARIO_FILE = "scenario.toml"
@@ -212,32 +214,51 @@ def write_scenario(folder: str | Path, scenario: Scenario, name: str = SCENARIO_
 # Result tables: what a run or a comparison writes besides the trajectories. The numerical stack is imported
 # inside these functions, so importing this module stays cheap.
 
+TABLE_BLOCK = 64 * 2**20  # bytes of float64 trust a comparison table works on at once
 TRAJECTORIES = "trajectories.nc"
 
 
-def final_trust(results: Results) -> xr.DataArray:
-    """Per replication and directed dyad (self-trust dropped): mean trust over the final window (sim.stats)."""
+def _dyads(actors: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Observer and target indices of every directed dyad (self-trust left out), observer-major."""
+    import numpy as np
+
+    observer, target = np.nonzero(~np.eye(len(actors), dtype=bool))
+    return observer, target
+
+
+def final_trust(results: Results) -> np.ndarray:
+    """Per replication and directed dyad [R, D] (observer-major, self-trust left out): the mean trust over the
+    final window (sim.stats), in float64."""
+    import numpy as np
+
     from sim import stats
 
-    return _dyads(stats.final_mean(results.trust))
+    trust, steps = results.trust.values, results.trust.step.values
+    observer, target = _dyads(results.actors)
+    return trust[:, stats.in_final_window(steps)][:, :, observer, target].astype(np.float64).mean(axis=1)
 
 
-def _dyads(trust: xr.DataArray) -> xr.DataArray:
-    """Trust with (observer, target) stacked into `dyad`, self-trust (NaN) dropped."""
-    stacked = trust.stack(dyad=("observer", "target"))
-    return stacked.isel(dyad=(stacked.observer != stacked.target).values)
+def _dyad_frame(
+    actors: Sequence[str], columns: Mapping[str, np.ndarray], steps: np.ndarray | None = None
+) -> pd.DataFrame:
+    """A tidy frame of per-dyad columns ([D], or [S, D] with `steps`): (step,) observer, target, then the columns."""
+    import numpy as np
+    import pandas as pd
 
-
-def _table(ds: xr.Dataset, index: Sequence[str]) -> pd.DataFrame:
-    """A dataset over (..., dyad) as a tidy frame: the `index` columns, then the variables."""
-    return ds.to_dataframe().reset_index()[[*index, *ds.data_vars]]
+    observer, target = _dyads(actors)
+    names = np.asarray(actors, dtype=object)
+    repeat = 1 if steps is None else len(steps)
+    index = {"observer": np.tile(names[observer], repeat), "target": np.tile(names[target], repeat)}
+    if steps is not None:
+        index = {"step": np.repeat(steps, len(observer))} | index
+    return pd.DataFrame(index | {name: np.asarray(v).ravel() for name, v in columns.items()})
 
 
 def final_table(results: Results) -> pd.DataFrame:
     """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications."""
     from sim import stats
 
-    return _table(stats.describe(final_trust(results), stats.FINAL_BANDS), ["observer", "target"])
+    return _dyad_frame(results.actors, stats.describe_array(final_trust(results), axis=0))
 
 
 def has_alignment(actors: Sequence[str]) -> bool:
@@ -247,9 +268,14 @@ def has_alignment(actors: Sequence[str]) -> bool:
 
 def alignment_table(results: Results) -> pd.DataFrame:
     """Pakistan's alignment (0 = toward the US, 1 = toward China) per step: mean and quantiles."""
+    import numpy as np
+    import pandas as pd
+
     from sim import stats
 
-    return stats.describe(results.alignment()).to_dataframe().reset_index()[["step", "mean", *stats.BANDS]]
+    alignment = results.alignment()
+    described = stats.describe_array(alignment.values.astype(np.float64), axis=0, bands=stats.BANDS)
+    return pd.DataFrame({"step": alignment.step.values} | described)
 
 
 def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
@@ -261,8 +287,9 @@ def move_table(results: Results, scenario: Scenario) -> pd.DataFrame:
     return df[["step", "actor", "move", "goldstein", "mean_count"]]
 
 
-def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[Path]:
-    """Write a run's tables, trajectories and resolved scenario into `folder`; return the files written."""
+def write_run(folder: str | Path, results: Results, scenario: Scenario) -> tuple[list[Path], list[Job]]:
+    """Write a run's tables and resolved scenario into `folder`; return the files written, and the job that writes
+    its trajectories (for the caller to run, perhaps alongside the figures: sim.parallel)."""
     from sim import stats
 
     folder = Path(folder)
@@ -278,9 +305,8 @@ def write_run(folder: str | Path, results: Results, scenario: Scenario) -> list[
     for name, table in tables.items():
         if table is not None:
             written.append(stats.write_csv(with_dates(table, dates), folder / name))
-    written.append(results.save(folder / TRAJECTORIES))
     written.append(write_scenario(folder, scenario))
-    return written
+    return written, [partial(results.save, folder / TRAJECTORIES)]
 
 
 def with_dates(table: pd.DataFrame, dates: Sequence[str] | None) -> pd.DataFrame:
@@ -297,45 +323,64 @@ def comparison_tables(runs: Mapping[str, Results]) -> tuple[pd.DataFrame, pd.Dat
 
     Returns (final, over_time): final trust per scenario and dyad (mean, p05, p50, p95, and the difference from
     the first scenario: diff, its 95% CI diff_low..diff_high, and the 90% range of per-replication differences
-    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles.
+    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles. Computed in
+    float64, a few steps at a time, so temporary copies stay small however many replications there are.
     """
+    import numpy as np
     import pandas as pd
-    import xarray as xr
 
     from sim import stats
 
     names = list(runs)
     ref = runs[names[0]]
+    actors, steps = ref.actors, ref.trust.step.values
+    observer, target = _dyads(actors)
     ref_final = final_trust(ref)
-    finals, steps = [], []
+    finals, over_time = [], []
     for name, res in runs.items():
-        fin = stats.describe(final_trust(res), stats.FINAL_BANDS)
-        over = stats.describe(_dyads(res.trust))
+        fin, per_step = final_trust(res), {}
+        final = stats.describe_array(fin, axis=0)
         if name != names[0]:
-            fin = xr.merge([fin, stats.paired(final_trust(res) - ref_final)])
-            over = xr.merge([over, stats.paired(_dyads(res.trust - ref.trust))])
-        finals.append(_table(fin, ["observer", "target"]).assign(scenario=name))
-        steps.append(_table(over, ["step", "observer", "target"]).assign(scenario=name))
-    final = pd.concat(finals, ignore_index=True)
-    over_time = pd.concat(steps, ignore_index=True)
+            final |= stats.paired_array(fin - ref_final, axis=0)
+        block = max(1, TABLE_BLOCK // max(1, res.trust.shape[0] * len(observer) * 8))
+        for start in range(0, len(steps), block):
+            part = slice(start, start + block)
+            values = res.trust.values[:, part][:, :, observer, target].astype(np.float64)
+            described = stats.describe_array(values, axis=0, bands=stats.BANDS)
+            if name != names[0]:
+                described |= stats.paired_array(values - ref.trust.values[:, part][:, :, observer, target], axis=0)
+            for key, value in described.items():
+                per_step.setdefault(key, np.empty((len(steps), len(observer))))[part] = value
+        finals.append(_dyad_frame(actors, final).assign(scenario=name))
+        over_time.append(_dyad_frame(actors, per_step, steps).assign(scenario=name))
+    final_df = pd.concat(finals, ignore_index=True)
+    steps_df = pd.concat(over_time, ignore_index=True)
     return (
-        final[["scenario", *(c for c in final.columns if c != "scenario")]],
-        over_time[["step", "scenario", *(c for c in over_time.columns if c not in ("step", "scenario"))]],
+        final_df[["scenario", *(c for c in final_df.columns if c != "scenario")]],
+        steps_df[["step", "scenario", *(c for c in steps_df.columns if c not in ("step", "scenario"))]],
     )
 
 
-def write_comparison(folder: str | Path, runs: Mapping[str, Results], specs: Mapping[str, Scenario]) -> list[Path]:
-    """Write comparison.csv, comparison_steps.csv, and per scenario <name>/scenario.toml and trajectories."""
+def write_comparison(
+    folder: str | Path,
+    runs: Mapping[str, Results],
+    specs: Mapping[str, Scenario],
+    tables: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> tuple[list[Path], list[Job]]:
+    """Write comparison.csv and comparison_steps.csv (`tables`, from `comparison_tables`: computed if not given)
+    and per scenario <name>/scenario.toml; return the files written, and the jobs that write each
+    <name>/trajectories.nc."""
     from sim import stats
 
     folder = Path(folder)
-    final, over_time = comparison_tables(runs)
+    final, over_time = comparison_tables(runs) if tables is None else tables
     written = [
         stats.write_csv(final, folder / "comparison.csv"),
         stats.write_csv(with_dates(over_time, next(iter(specs.values())).dates()), folder / "comparison_steps.csv"),
     ]
+    jobs: list[Job] = []
     for name, res in runs.items():
         (folder / name).mkdir()
-        written.append(res.save(folder / name / TRAJECTORIES))
         written.append(write_scenario(folder / name, specs[name]))
-    return written
+        jobs.append(partial(res.save, folder / name / TRAJECTORIES))
+    return written, jobs

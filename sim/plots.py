@@ -8,22 +8,24 @@ with the Okabe-Ito palette, which stays distinguishable under the common colour-
 
 from __future__ import annotations
 
-import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, Patch
+from matplotlib.path import Path as MplPath
 from PIL import Image
 
+from sim import parallel
 from sim.errors import ConfigError
 from sim.folders import comparison_tables, run_tables
 from sim.stats import final_window
@@ -49,20 +51,69 @@ STYLE = {
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Layout helpers
+# Layout: fixed margins in inches, no layout engine. Each figure's panels are placed once from known sizes, where a
+# constrained layout would measure every tick label and re-place the panels on each draw (half the drawing time).
+
+GAP = 4.0  # points between the header's lines
+LEFT, BOTTOM, RIGHT = 0.75, 0.5, 0.25  # inches for tick labels plus axis labels, and a margin on the right
+TITLE = 0.3  # inches above a panel for its title
+NODE = 0.18  # radius of an actor's circle in the network figure (data units; the actors sit on the unit circle)
 
 
 def _actors(frame: pd.DataFrame) -> list[str]:
     return list(pd.unique(frame["observer"]))
 
 
-def _dyad_grid(fig: Figure, actors: Sequence[str], names: Mapping[str, str]) -> dict[tuple[str, str], Any]:
+def _strip(caption: str, legend: bool) -> float:
+    """Height in inches of the header strip above the panels: title, caption lines and an optional legend row."""
+    title_h, caption_h = 12.5 * 1.25, (caption.count("\n") + 1) * 8.5 * 1.3
+    return (3 * GAP + title_h + caption_h + (18.0 + GAP if legend else 0.0)) / 72
+
+
+def _canvas(width: float, body: float, caption: str, legend: bool = False) -> tuple[Figure, float]:
+    """A figure `width` inches wide with `body` inches for the panels below a header strip; returns the strip."""
+    strip = _strip(caption, legend)
+    return Figure(figsize=(width, body + strip)), strip
+
+
+def _grid(
+    fig: Figure,
+    rows: int,
+    cols: int,
+    *,
+    top: float,
+    left: float = LEFT,
+    right: float = RIGHT,
+    bottom: float = BOTTOM,
+    wgap: float = 0.0,
+    hgap: float = 0.0,
+) -> Any:
+    """A GridSpec with margins (`top` from the figure's top edge) and gaps between panels, all in inches."""
+    width, height = fig.get_size_inches()
+    panel_w = (width - left - right - (cols - 1) * wgap) / cols
+    panel_h = (height - top - bottom - (rows - 1) * hgap) / rows
+    return fig.add_gridspec(
+        rows,
+        cols,
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=wgap / panel_w,
+        hspace=hgap / panel_h,
+    )
+
+
+def _dyad_grid(
+    fig: Figure, actors: Sequence[str], names: Mapping[str, str], strip: float, left: float = LEFT
+) -> dict[tuple[str, str], Any]:
     """An N x N grid of axes, row = observer, column = target; the diagonal names the actor.
 
     Tick labels appear once per row (left) and once per column (bottom), so the panels share scales visibly.
     """
     n = len(actors)
-    grid = fig.subplots(n, n, sharex=True, sharey=True, squeeze=False)
+    spec = _grid(fig, n, n, top=strip + TITLE, left=left, wgap=0.3, hgap=TITLE + 0.05)
+    grid = spec.subplots(sharex=True, sharey=True, squeeze=False)
     axes = {}
     for i, obs in enumerate(actors):
         for j, tgt in enumerate(actors):
@@ -97,29 +148,33 @@ def _dyad_grid(fig: Figure, actors: Sequence[str], names: Mapping[str, str]) -> 
 
 
 def _label_grid(fig: Figure, xlabel: str, ylabel: str) -> None:
-    fig.supxlabel(xlabel, fontsize=9)
-    fig.supylabel(ylabel, fontsize=9)
+    """Axis labels for a whole grid, in the bottom and left margins."""
+    width, height = fig.get_size_inches()
+    fig.supxlabel(xlabel, fontsize=9, y=0.06 / height, va="bottom")
+    fig.supylabel(ylabel, fontsize=9, x=0.06 / width, ha="left")
 
 
 def _header(fig: Figure, title: str, caption: str, legend: tuple[list[Any], list[str]] | None = None) -> None:
-    """A bold title, a smaller caption and optionally a one-row legend, in a strip added above the panels.
+    """A bold title, a smaller caption and optionally a one-row legend, in the strip `_canvas` left at the top.
 
-    The figure grows by the strip's height and the constrained layout is confined below it (`rect`), so the
-    panels keep their size and nothing in the layout can overlap the header. Heights are in points.
+    Heights are in points below the top edge, so the header never overlaps the panels placed under the strip. A
+    figure with a constrained layout (sweep, fit and discover figures) grows by the strip instead, and its layout is
+    confined below it (`rect`), so its panels keep their size.
     """
-    gap, title_h, caption_h = 4.0, 12.5 * 1.25, (caption.count("\n") + 1) * 8.5 * 1.3
-    legend_h = 18.0 + gap if legend else 0.0
-    strip = (3 * gap + title_h + caption_h + legend_h) / 72
-    height = fig.get_figheight() + strip
-    fig.set_figheight(height)
-    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - strip / height))
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        strip = _strip(caption, legend is not None)
+        height = fig.get_figheight() + strip
+        fig.set_figheight(height)
+        engine.set(rect=(0, 0, 1, 1 - strip / height))
 
     def below_top(points: float) -> mpl.transforms.Transform:
         return mpl.transforms.offset_copy(fig.transFigure, fig=fig, y=-points, units="points")
 
-    fig.text(0.5, 1, title, ha="center", va="top", fontsize=12.5, weight="bold", transform=below_top(gap))
+    title_h, caption_h = 12.5 * 1.25, (caption.count("\n") + 1) * 8.5 * 1.3
+    fig.text(0.5, 1, title, ha="center", va="top", fontsize=12.5, weight="bold", transform=below_top(GAP))
     fig.text(
-        0.5, 1, caption, ha="center", va="top", fontsize=8.5, color="#333333", transform=below_top(2 * gap + title_h)
+        0.5, 1, caption, ha="center", va="top", fontsize=8.5, color="#333333", transform=below_top(2 * GAP + title_h)
     )
     if legend:
         handles, labels = legend
@@ -129,7 +184,7 @@ def _header(fig: Figure, title: str, caption: str, legend: tuple[list[Any], list
             loc="upper center",
             bbox_to_anchor=(0.5, 1),
             ncol=min(len(labels), 5),
-            bbox_transform=below_top(3 * gap + title_h + caption_h),
+            bbox_transform=below_top(3 * GAP + title_h + caption_h),
             borderaxespad=0,
             fontsize=8.5,
         )
@@ -146,15 +201,18 @@ def _months(ax: Any, steps: Iterable[int]) -> None:
 def _save(fig: Figure, path: Path) -> Path:
     """Save atomically (temporary name, then rename), so a redraw never leaves a half-written image.
 
-    PNGs are reduced to a 256-colour palette: these flat charts look the same and the files are 3x smaller.
+    PNGs are rendered to pixels once and reduced to a 256-colour palette: these flat charts look the same and
+    the files are 2-3x smaller.
     """
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         if path.suffix == ".png":
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", facecolor="white")
-            image = Image.open(buffer).convert("RGB").quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-            image.save(tmp, "PNG", optimize=True)
+            fig.set_dpi(mpl.rcParams["savefig.dpi"])
+            fig.set_facecolor("white")
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
+            pixels = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+            pixels.quantize(256, Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE).save(tmp, "PNG")
         else:
             fig.savefig(tmp, format=path.suffix[1:], facecolor="white")
         os.replace(tmp, path)
@@ -197,16 +255,14 @@ def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str,
     """Trust over time for every directed dyad: median line with 50% and 90% bands, as an N x N grid."""
     actors = _actors(summary)
     n = len(actors)
-    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
-    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+    caption = (
+        f"Each panel: the row actor's trust in the column actor, month by month, over {replications} replications."
+    )
+    fig, strip = _canvas(2.5 * n + 0.8, 1.9 * n + 0.6, caption, legend=True)
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names, strip).items():
         fan_panel(ax, _dyad(summary, obs, tgt))
     _label_grid(fig, "Month", "Trust (probability, 0–1)")
-    _header(
-        fig,
-        f"Trust over time: {scenario}",
-        f"Each panel: the row actor's trust in the column actor, month by month, over {replications} replications.",
-        _band_handles(FAN),
-    )
+    _header(fig, f"Trust over time: {scenario}", caption, _band_handles(FAN))
     return fig
 
 
@@ -221,30 +277,36 @@ def _layout(actors: Sequence[str]) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def _trust_arrow(ax: Any, p: tuple[float, float], q: tuple[float, float], nodes: tuple[Any, Any], value: float) -> None:
+def _clipped_arc(p: np.ndarray, q: np.ndarray, rad: float, clear: float) -> MplPath:
+    """Matplotlib's arc3 curve from p to q (a quadratic Bezier) without its first and last `clear` units of
+    distance from p and q: the part outside the two nodes. Computed here once, instead of matplotlib clipping
+    the curve against each node's outline by bisection on every draw."""
+    control = (p + q) / 2 + rad * np.array([q[1] - p[1], p[0] - q[0]])
+    t = np.linspace(0.0, 1.0, 401)[:, None]
+    curve = (1 - t) ** 2 * p + 2 * (1 - t) * t * control + t**2 * q
+    start = t[np.argmax(np.hypot(*(curve - p).T) >= clear), 0]
+    end = t[len(t) - 1 - np.argmax(np.hypot(*(curve - q).T)[::-1] >= clear), 0]
+
+    def at(u: float) -> np.ndarray:
+        return (1 - u) ** 2 * p + 2 * (1 - u) * u * control + u**2 * q
+
+    # the sub-curve over [start, end] is again quadratic; its control point is the blossom b(start, end)
+    middle = (1 - start) * (1 - end) * p + ((1 - start) * end + start * (1 - end)) * control + start * end * q
+    return MplPath([at(start), middle, at(end)], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+
+
+def _trust_arrow(ax: Any, p: tuple[float, float], q: tuple[float, float], clear: float, value: float) -> None:
     """A curved arrow p -> q (the reverse arrow curves the other way), coloured and sized by trust, labelled.
 
-    The curvature is scaled so that the two directions of every pair sit equally far apart, short or long.
+    The curvature is scaled so that the two directions of every pair sit equally far apart, short or long; the
+    arrow stops `clear` short of each end (the node's radius plus a gap).
     """
     (x1, y1), (x2, y2) = p, q
     rad = 0.22 / float(np.hypot(x2 - x1, y2 - y1))
     colour = TRUST_CMAP(value)
-    ax.add_patch(
-        FancyArrowPatch(
-            p,
-            q,
-            patchA=nodes[0],
-            patchB=nodes[1],
-            shrinkA=3,
-            shrinkB=3,
-            connectionstyle=f"arc3,rad={rad}",
-            arrowstyle="-|>",
-            mutation_scale=10 + 8 * value,
-            lw=0.8 + 5.5 * value,
-            color=colour,
-            zorder=2,
-        )
-    )
+    path = _clipped_arc(np.asarray(p), np.asarray(q), rad, clear)
+    style = {"arrowstyle": "-|>", "mutation_scale": 10 + 8 * value, "lw": 0.8 + 5.5 * value, "color": colour}
+    ax.add_patch(FancyArrowPatch(path=path, zorder=2, **style))
     # the curve's midpoint (quadratic Bezier with matplotlib's arc3 control point), moved a little further out
     mx, my = (x1 + x2) / 2 + 0.62 * rad * (y2 - y1), (y1 + y2) / 2 - 0.62 * rad * (x2 - x1)
     ax.text(
@@ -266,46 +328,47 @@ def network_chart(
     actors = _actors(summary)
     pos = _layout(actors)
     xs, ys = zip(*pos.values(), strict=True)
-    fig = Figure(figsize=(3.7 * len(steps) + 0.4, 4.2), layout="constrained")
-    axes = fig.subplots(1, len(steps), squeeze=False)[0]
+    legend = ", ".join(f"{a} {names.get(a, a)}" for a in actors)
+    caption = (
+        f"Arrow A → B: A's trust in B (median of {replications} replications); colour and width grow with trust."
+        f"\n{legend}"
+    )
+    fig, strip = _canvas(3.7 * len(steps) + 0.4, 4.2, caption)
+    spec = _grid(fig, 1, len(steps), top=strip + 0.35, left=0.2, right=0.2, bottom=1.0, wgap=0.2)
+    axes = [fig.add_subplot(spec[0, i]) for i in range(len(steps))]
     for ax, step in zip(axes, steps, strict=True):
         at = summary[summary["step"] == step].set_index(["observer", "target"])["p50"]
-        nodes = {a: Circle(pos[a], 0.18, fc="white", ec="#333333", lw=1.2, zorder=3) for a in actors}
         for obs in actors:
             for tgt in actors:
                 if obs != tgt:
-                    _trust_arrow(ax, pos[obs], pos[tgt], (nodes[obs], nodes[tgt]), float(at[(obs, tgt)]))
-        for a, node in nodes.items():
-            ax.add_patch(node)
+                    _trust_arrow(ax, pos[obs], pos[tgt], NODE + 0.035, float(at[(obs, tgt)]))
+        for a in actors:
+            ax.add_patch(Circle(pos[a], NODE, fc="white", ec="#333333", lw=1.2, zorder=3))
             ax.text(*pos[a], a, ha="center", va="center", weight="bold", fontsize=10, zorder=4)
         ax.update_datalim([(min(xs) - 0.3, min(ys) - 0.3), (max(xs) + 0.3, max(ys) + 0.3)])
         ax.autoscale_view(tight=True)
-        ax.set_aspect("equal", adjustable="datalim")  # "datalim" keeps the title inside the layout
+        ax.set_aspect("equal", adjustable="datalim")  # the panel keeps its box; the data range widens to fit
         ax.set_axis_off()
         ax.set_title(f"Month {step}" + (" (the essay's levels)" if step == 0 else ""), fontsize=10)
+    height = fig.get_figheight()
     bar = fig.colorbar(
         ScalarMappable(Normalize(0, 1), TRUST_CMAP),
-        ax=list(axes),
+        cax=fig.add_axes((0.25, 0.55 / height, 0.5, 0.13 / height)),
         orientation="horizontal",
-        fraction=0.05,
-        shrink=0.5,
-        aspect=35,
     )
     bar.set_label("Trust (median over replications; probability, 0–1)")
-    legend = ", ".join(f"{a} {names.get(a, a)}" for a in actors)
-    _header(
-        fig,
-        f"Trust network: {scenario}",
-        f"Arrow A → B: A's trust in B (median of {replications} replications); colour and width grow with trust."
-        f"\n{legend}",
-    )
+    _header(fig, f"Trust network: {scenario}", caption)
     return fig
 
 
 def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int) -> Figure:
     """Pakistan's alignment between the US (0) and China (1) over time: median with 50% and 90% bands."""
-    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
-    ax = fig.subplots()
+    caption = (
+        "Alignment = T(PAK→CHN) / (T(PAK→CHN) + T(PAK→USA)), from Pakistan's trust in each;"
+        f" {replications} replications."
+    )
+    fig, strip = _canvas(7.5, 3.8, caption)
+    ax = fig.add_subplot(_grid(fig, 1, 1, top=strip + 0.1, right=0.85)[0, 0])  # right: the labels beside the axis
     fan_panel(ax, alignment, lw=1.8)
     ax.axhline(0.5, color="#333333", lw=0.8, ls="--")
     ax.text(1.01, 0.5, "equidistant", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
@@ -315,12 +378,7 @@ def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int
     ax.set_ylabel("Alignment (0 = US, 1 = China)")
     handles, labels = _band_handles(FAN)
     ax.legend(handles, labels, loc="lower left", ncol=2, fontsize=8)
-    _header(
-        fig,
-        f"Pakistan between the US and China: {scenario}",
-        "Alignment = T(PAK→CHN) / (T(PAK→CHN) + T(PAK→USA)), from Pakistan's trust in each;"
-        f" {replications} replications.",
-    )
+    _header(fig, f"Pakistan between the US and China: {scenario}", caption)
     return fig
 
 
@@ -333,8 +391,11 @@ def activity_chart(
     count is the event rate and a scheduled event shows as a step.
     """
     moves, events = moves[moves["step"] > 0], events[events["step"] > 0]
-    fig = Figure(figsize=(8.5, 7.2), layout="constrained")
-    axes = fig.subplots(3, 1, sharex=True)
+    caption = f"Means over {replications} replications; a move counts once per target it is made to."
+    fig, strip = _canvas(8.5, 7.2, caption)
+    spec = _grid(fig, 3, 1, top=strip + TITLE, left=LEFT + 0.15, hgap=TITLE + 0.1)
+    axes = spec.subplots(sharex=True)
+    legends = []
     kinds = (("cooperative", moves["goldstein"] > 0), ("hostile", moves["goldstein"] < 0))
     actors = list(pd.unique(moves["actor"]))
     for ax, (kind, mask) in zip(axes, kinds, strict=False):
@@ -348,7 +409,7 @@ def activity_chart(
         sign = "> 0" if kind == "cooperative" else "< 0"
         ax.set_title(f"{kind.capitalize()} moves made by each actor (Goldstein weight {sign})", loc="left")
         if ax.get_legend_handles_labels()[0]:  # a world may have no moves of a kind
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+            legends.append(ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8))
     ax = axes[2]
     happened = events.groupby("event", sort=False)["mean_count"].sum()
     for i, event in enumerate(happened[happened > 0].sort_values(ascending=False).index):  # legend order = lines
@@ -359,14 +420,16 @@ def activity_chart(
     ax.set_ylabel("Events so far\n(mean)")
     ax.set_title("Events (shocks) by type, cumulative; types that never occurred are omitted", loc="left")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        legends.append(ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8))
     ax.set_xlabel("Month")
     _months(ax, moves["step"])
-    _header(
-        fig,
-        f"Moves and events over time: {scenario}",
-        f"Means over {replications} replications; a move counts once per target it is made to.",
-    )
+    # the legends sit right of the panels: measure the widest once and narrow the panels to make room for it
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    widest = max((legend.get_window_extent(renderer).width for legend in legends), default=0.0) / fig.dpi
+    spec.update(right=1 - (widest + 0.15) / fig.get_figwidth())
+    for ax in axes:  # GridSpec.update only re-places the axes of pyplot's figures
+        ax.set_position(ax.get_subplotspec().get_position(fig))
+    _header(fig, f"Moves and events over time: {scenario}", caption)
     return fig
 
 
@@ -383,8 +446,9 @@ def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replicat
     scenarios = list(pd.unique(over_time["scenario"]))
     actors = _actors(over_time)
     n = len(actors)
-    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
-    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+    caption = f"Line: median; band: middle 50% of {replications} replications. All scenarios share random numbers."
+    fig, strip = _canvas(2.5 * n + 0.8, 1.9 * n + 0.6, caption, legend=True)
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names, strip).items():
         d = _dyad(over_time, obs, tgt)
         for i, name in enumerate(scenarios):
             s = d[d["scenario"] == name]
@@ -393,12 +457,8 @@ def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replicat
         ax.set_ylim(0, 1)
         _months(ax, d["step"])
     _label_grid(fig, "Month", "Trust (probability, 0–1)")
-    _header(
-        fig,
-        "Trust over time by scenario: " + " vs ".join(scenarios),
-        f"Line: median; band: middle 50% of {replications} replications. All scenarios share random numbers.",
-        (_scenario_handles(scenarios), scenarios),
-    )
+    title = "Trust over time by scenario: " + " vs ".join(scenarios)
+    _header(fig, title, caption, (_scenario_handles(scenarios), scenarios))
     return fig
 
 
@@ -408,8 +468,13 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
     ref, others = scenarios[0], scenarios[1:]
     actors = _actors(over_time)
     n = len(actors)
-    fig = Figure(figsize=(2.5 * n + 0.8, 1.9 * n + 0.6), layout="constrained")
-    for (obs, tgt), ax in _dyad_grid(fig, actors, names).items():
+    caption = (
+        f"Mean paired difference per replication (same random numbers in every scenario), {replications} replications;"
+        f"\nabove zero: more trust than under {ref}. Light band: where 90% of the replications' differences fall."
+        "\nDark band: 95% CI of the mean, often narrower than the line (compare_final.png shows it on its own scale)."
+    )
+    fig, strip = _canvas(2.5 * n + 0.8, 1.9 * n + 0.6, caption, legend=True)
+    for (obs, tgt), ax in _dyad_grid(fig, actors, names, strip, left=LEFT + 0.15).items():  # labels like -0.05
         d = _dyad(over_time, obs, tgt)
         ax.axhline(0, color="#333333", lw=0.8)
         for i, name in enumerate(others, start=1):
@@ -423,14 +488,7 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
     handles = [*_scenario_handles(scenarios)[1:], *bands]
     labels = [*(f"{name} − {ref}" for name in others), "95% CI of the mean", "90% of replications"]
     _label_grid(fig, "Month", f"Trust minus trust under {ref} (difference of probabilities)")
-    _header(
-        fig,
-        f"Effect on trust relative to {ref}",
-        f"Mean paired difference per replication (same random numbers in every scenario), {replications} replications;"
-        f" above zero: more trust than under {ref}.\nLight band: where 90% of the replications' differences fall."
-        " Dark band: 95% CI of the mean, often narrower than the line (compare_final.png shows it on its own scale).",
-        (handles, labels),
-    )
+    _header(fig, f"Effect on trust relative to {ref}", caption, (handles, labels))
     return fig
 
 
@@ -441,8 +499,16 @@ def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications:
     scenarios = list(pd.unique(final["scenario"]))
     ref, others = scenarios[0], scenarios[1:]
     dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
-    fig = Figure(figsize=(9.5, 0.32 * len(dyads) * max(1, len(others)) ** 0.5 + 1.6), layout="constrained")
-    mean_ax, spread_ax = fig.subplots(1, 2, sharey=True)
+    caption = (
+        f"Final trust = mean over months {window[0]}–{window[1]}; differences are paired per replication"
+        f"\n(same random numbers in every scenario), {replications} replications. The panels have their own scales:"
+        "\nthe CI says how well the mean effect is known, the spread how much it varies between futures."
+    )
+    fig, strip = _canvas(9.5, 0.32 * len(dyads) * max(1, len(others)) ** 0.5 + 1.6, caption, legend=True)
+    grid = _grid(fig, 1, 2, top=strip + TITLE, left=LEFT + 0.2, wgap=0.3)
+    mean_ax = fig.add_subplot(grid[0, 0])
+    spread_ax = fig.add_subplot(grid[0, 1], sharey=mean_ax)
+    spread_ax.tick_params(labelleft=False)
     width = 0.7 / max(1, len(others))
     for i, name in enumerate(others, start=1):
         rows = final[final["scenario"] == name].set_index(["observer", "target"]).loc[dyads]
@@ -468,14 +534,7 @@ def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications:
         Line2D([], [], color="#555555", alpha=0.45, lw=5),
     ]
     labels += ["mean, 95% CI", "90% of replications (| = mean)"]
-    _header(
-        fig,
-        f"Final trust relative to {ref}",
-        f"Final trust = mean over months {window[0]}–{window[1]}; differences are paired per replication (same random"
-        f" numbers in every scenario), {replications} replications.\nThe panels have their own scales: the CI"
-        " says how well the mean effect is known, the spread how much it varies between futures.",
-        (handles, labels),
-    )
+    _header(fig, f"Final trust relative to {ref}", caption, (handles, labels))
     return fig
 
 
@@ -488,21 +547,35 @@ def default_network_steps(last: int) -> list[int]:
     return sorted({0, last // 2, last})
 
 
-def _draw(out: Path, figures: Mapping[str, Figure], fmt: str) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    return [_save(fig, out / f"{name}.{fmt}") for name, fig in figures.items()]
+def _job(path: Path, chart: Callable[..., Figure], *args: Any, **kwargs: Any) -> Callable[[], Path]:
+    """A job that draws one figure in the house style and saves it to `path`."""
+
+    def draw() -> Path:
+        with mpl.rc_context(STYLE):
+            return _save(chart(*args, **kwargs), path)
+
+    return draw
 
 
-def plot_run(
+def _plots_dir(folder: Path, out: str | Path | None) -> Path:
+    """Where the figures go: `out` if given, else folder/plots/."""
+    target = Path(out) if out else folder / "plots"
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def run_figures(
     folder: str | Path,
     meta: Mapping[str, Any],
     fmt: str = "png",
     network_steps: Sequence[int] | None = None,
     out: str | Path | None = None,
-) -> list[Path]:
-    """Draw a run's figures into folder/plots/ (or `out`) from its tables; `meta` is its manifest.
+) -> list[Callable[[], Path]]:
+    """Jobs drawing a run's figures into folder/plots/ (or `out`) from its tables, longest first (sim.parallel).
 
-    The alignment figure is drawn only for worlds with Pakistan, the US and China (whose alignment it shows)."""
+    `meta` is the run's manifest (scenario, replications, actors). The tables and months are checked here. The
+    alignment figure is drawn only for worlds with Pakistan, the US and China (whose alignment it shows).
+    """
     folder = Path(folder)
     t = run_tables(folder, meta)
     summary = t["summary.csv"]
@@ -513,30 +586,54 @@ def plot_run(
         raise ConfigError(f"month {bad[0]} is outside this run (0 to {last})", key="--network-steps")
     common = {"scenario": meta["scenario"], "replications": meta["replications"]}
     names = meta.get("actors", {})
-    with mpl.rc_context(STYLE):
-        figures = {
-            "trust_fan": fan_chart(summary, names=names, **common),
-            "trust_network": network_chart(summary, steps, names=names, **common),
-            "activity": activity_chart(t["moves.csv"], t["events.csv"], names=names, **common),
-        }
-        if "alignment.csv" in t:
-            figures["alignment"] = alignment_chart(t["alignment.csv"], **common)
-        return _draw(Path(out) if out else folder / "plots", figures, fmt)
+    target = _plots_dir(folder, out)
+    jobs = [
+        _job(target / f"trust_fan.{fmt}", fan_chart, summary, names=names, **common),
+        _job(target / f"activity.{fmt}", activity_chart, t["moves.csv"], t["events.csv"], names=names, **common),
+        _job(target / f"trust_network.{fmt}", network_chart, summary, steps, names=names, **common),
+    ]
+    if "alignment.csv" in t:
+        jobs.append(_job(target / f"alignment.{fmt}", alignment_chart, t["alignment.csv"], **common))
+    return jobs
 
 
-def plot_comparison(
+def comparison_figures(
     folder: str | Path, meta: Mapping[str, Any], fmt: str = "png", out: str | Path | None = None
-) -> list[Path]:
-    """Draw a comparison's figures into folder/plots/ (or `out`) from comparison.csv and comparison_steps.csv."""
+) -> list[Callable[[], Path]]:
+    """Jobs drawing a comparison's figures into folder/plots/ (or `out`) from comparison.csv and
+    comparison_steps.csv."""
     folder = Path(folder)
     t = comparison_tables(folder, meta)
     over_time = t["comparison_steps.csv"]
     window = final_window(int(over_time["step"].max()))
     common = {"names": meta.get("actors", {}), "replications": meta["replications"]}
-    with mpl.rc_context(STYLE):
-        figures = {
-            "compare_trust": compare_chart(over_time, **common),
-            "compare_difference": difference_chart(over_time, **common),
-            "compare_final": effects_chart(t["comparison.csv"], window=window, replications=meta["replications"]),
-        }
-        return _draw(Path(out) if out else folder / "plots", figures, fmt)
+    target = _plots_dir(folder, out)
+    return [
+        _job(target / f"compare_trust.{fmt}", compare_chart, over_time, **common),
+        _job(target / f"compare_difference.{fmt}", difference_chart, over_time, **common),
+        _job(
+            target / f"compare_final.{fmt}",
+            effects_chart,
+            t["comparison.csv"],
+            window=window,
+            replications=common["replications"],
+        ),
+    ]
+
+
+def plot_run(
+    folder: str | Path,
+    meta: Mapping[str, Any],
+    fmt: str = "png",
+    network_steps: Sequence[int] | None = None,
+    out: str | Path | None = None,
+) -> list[Path]:
+    """Draw a run's figures into folder/plots/ (or `out`), several at once where there are CPUs to spare."""
+    return parallel.run_all(run_figures(folder, meta, fmt, network_steps, out))
+
+
+def plot_comparison(
+    folder: str | Path, meta: Mapping[str, Any], fmt: str = "png", out: str | Path | None = None
+) -> list[Path]:
+    """Draw a comparison's figures into folder/plots/ (or `out`), several at once where there are CPUs to spare."""
+    return parallel.run_all(comparison_figures(folder, meta, fmt, out))

@@ -1,7 +1,8 @@
 """Results: a run as labelled arrays (xarray), its derived outputs, tidy tables, and a file that round-trips.
 
 Dimensions: `replication`, `step` (0 is the initial state), `observer`, `target` (actor codes), `actor`, `move`,
-`event`. Trust on the diagonal (an actor's trust in itself) is NaN.
+`event`. Trust on the diagonal (an actor's trust in itself) is NaN. Trust is stored as float32 and counts as
+small unsigned integers (sim.recording); summaries are computed in float64.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ import xarray as xr
 from sim import dynamics, stats
 from sim.config import Scenario
 from sim.errors import ConfigError
+from sim.recording import TRUST_DTYPE
 from sim.safety import describe
 
 FORMAT_VERSION = 1
+SUMMARY_BLOCK = 64 * 2**20  # bytes of float64 trust a summary works on at once
+NETCDF_ENCODING = {"zlib": True, "complevel": 4, "shuffle": True}
 
 
 class Results:
@@ -42,8 +46,12 @@ class Results:
         event_names: list[str],
         scenario: Scenario,
         seed: int,
+        copy: bool = True,
     ) -> Results:
-        trust = np.array(trust)  # a copy: the diagonal is set to NaN below
+        """Wrap a run's arrays; trust is stored as float32. With `copy=False` the arrays are used as they are
+        where possible (and trust's diagonal is set to NaN in place)."""
+        trust = np.array(trust, dtype=TRUST_DTYPE, copy=True if copy else None)
+        moves, events = (np.array(a, copy=True if copy else None) for a in (moves, events))
         n = len(actors)
         trust[..., np.arange(n), np.arange(n)] = np.nan
         steps = np.arange(trust.shape[1])
@@ -83,15 +91,6 @@ class Results:
             months = np.array(dates[: len(steps)], dtype="datetime64[M]")
             ds = ds.assign_coords(date=("step", months.astype("datetime64[ns]")))
         return cls(ds)
-
-    @classmethod
-    def concat(cls, parts: Sequence[Results]) -> Results:
-        """Join runs of the same scenario and seed over disjoint replications, in the order given."""
-        first = parts[0].dataset.attrs
-        for part in parts[1:]:
-            if (part.dataset.attrs["config"], part.seed) != (first["config"], int(first["seed"])):
-                raise ValueError("only runs of the same scenario and seed can be joined")
-        return cls(xr.concat([p.dataset for p in parts], dim="replication", combine_attrs="override"))
 
     # -- basic views -------------------------------------------------------------------------------------------
 
@@ -206,10 +205,25 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """Per step and dyad: mean and the 5, 25, 50, 75, 95 % quantiles of trust over replications."""
-        t = self.trust.stack(dyad=("observer", "target"))
-        t = t.isel(dyad=(t.observer != t.target).values)
-        df = stats.describe(t).to_dataframe().reset_index()
-        return df[["step", "observer", "target", "mean", *stats.BANDS]].reset_index(drop=True)
+        trust, actors = self.trust.values, self.actors
+        observer, target = (a.ravel() for a in np.nonzero(~np.eye(len(actors), dtype=bool)))  # observer-major
+        steps = self.trust.step.values
+        levels = list(stats.QUANTILES.values())
+        table = np.empty((1 + len(levels), len(steps), len(observer)))
+        # a few steps at a time, in float64: temporary copies stay small however many replications there are
+        block = max(1, SUMMARY_BLOCK // max(1, trust.shape[0] * len(observer) * 8))
+        for start in range(0, len(steps), block):
+            values = trust[:, start : start + block][:, :, observer, target].astype(np.float64)
+            table[0, start : start + block] = values.mean(axis=0)
+            table[1:, start : start + block] = np.quantile(values, levels, axis=0)
+        names = np.asarray(actors, dtype=object)
+        columns = {
+            "step": np.repeat(steps, len(observer)),
+            "observer": np.tile(names[observer], len(steps)),
+            "target": np.tile(names[target], len(steps)),
+        }
+        labels = ["mean", *stats.QUANTILES]
+        return pd.DataFrame(columns | {label: table[i].ravel() for i, label in enumerate(labels)})
 
     def move_counts(self) -> pd.DataFrame:
         """Moves made per step, actor and type, averaged over replications."""
@@ -226,12 +240,23 @@ class Results:
 
         The file is encoded in memory and then written atomically with plain file I/O, so a full disk is one
         OSError and no file, never HDF5 failing half-way through (which leaves a broken file and can crash the
-        interpreter when it cleans up).
+        interpreter when it cleans up). It is encoded through xarray's h5netcdf store directly: `to_netcdf` asks
+        Dask for its scheduler first, which imports distributed (a second or more) whenever it is installed.
         """
+        import io
+
+        from xarray.backends import H5NetCDFStore
+
         from sim.output import write_atomic
 
-        encoding = {name: {"zlib": True, "complevel": 4} for name in self.dataset.data_vars}
-        return write_atomic(path, self.dataset.to_netcdf(engine="h5netcdf", encoding=encoding))
+        encoding = {name: NETCDF_ENCODING for name in self.dataset.data_vars}
+        buffer = io.BytesIO()
+        store = H5NetCDFStore.open(buffer, mode="w", lock=False)
+        try:
+            self.dataset.dump_to_store(store, encoding=encoding)
+        finally:
+            store.close()
+        return write_atomic(path, buffer.getbuffer())
 
     @classmethod
     def load(cls, path: str | Path) -> Results:

@@ -45,6 +45,12 @@ def final_mean(series: xr.DataArray, last: int = FINAL_WINDOW) -> xr.DataArray:
     return series.sel(step=slice(first, end)).mean("step")
 
 
+def in_final_window(steps: np.ndarray, last: int = FINAL_WINDOW) -> np.ndarray:
+    """`final_mean` for plain arrays: which of the months `steps` are in the final window (a boolean mask)."""
+    first, end = final_window(int(np.max(steps)), last)
+    return (steps >= first) & (steps <= end)
+
+
 def describe(values: xr.DataArray, bands: Sequence[str] = BANDS, dim: str = "replication") -> xr.Dataset:
     """Mean and the named quantiles (p05 ... p95) of `values` over `dim`."""
     import xarray as xr
@@ -80,6 +86,15 @@ def paired(diff: xr.DataArray, dim: str = "replication") -> xr.Dataset:
             "diff_p95": q.isel(quantile=1, drop=True),
         }
     )
+
+
+def paired_array(diff: np.ndarray, axis: int) -> dict[str, np.ndarray]:
+    """`paired` for a plain array of differences, over `axis` (the replications): the same five columns."""
+    n = diff.shape[axis]
+    mean = diff.mean(axis=axis)
+    half = Z95 * diff.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.full_like(mean, np.nan)
+    p05, p95 = np.quantile(diff, [QUANTILES["p05"], QUANTILES["p95"]], axis=axis)
+    return dict(zip(DIFFERENCE, (mean, mean - half, mean + half, p05, p95), strict=True))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

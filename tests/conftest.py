@@ -1,8 +1,14 @@
-"""Shared fixtures: scenario runs are cached per session so the face-validity tests share one baseline."""
+"""Shared fixtures: scenario runs are cached per session so the face-validity tests share one baseline.
+
+The calibration cache (sim/diskcache.py) goes to a folder of this session, inherited by every subprocess: the
+tests share one calibration per world without touching the user's cache.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +17,15 @@ import sim
 FACE_REPLICATIONS = 300
 FACE_STEPS = 120
 FACE_SEED = 7
+
+
+@pytest.fixture(scope="session", autouse=True)
+def calibration_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("diplosim-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DIPLOSIM_CACHE_DIR", str(folder))
+        patch.delenv("DIPLOSIM_CACHE", raising=False)
+        yield folder
 
 
 @cache

@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
     out = tmp_path / "bench.md"
     proc = subprocess.run(
@@ -27,17 +28,19 @@ def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     for title in (
         "**Machine**",
-        "**Targets (issue 5)**",
+        "**Targets (issues 5 and 10)**",
         "**1. Throughput",
         "**1b. Baseline",
         "**2a. Scaling with replications",
         "**2b. Scaling with actors",
         "**3. Sweep",
         "**4. Start-up",
+        "**5. End-to-end commands",
     ):
         assert title in proc.stdout
     assert "mesa.batch_run" in proc.stdout
     assert "bit-identical" in proc.stdout  # batch_run's run and the batched replication 0 agree
+    assert "diplosim compare baseline dialogue us_pressure" in proc.stdout and "(exit code" not in proc.stdout
     written = out.read_text()
     assert "| target" in written and "python -m benchmarks.run --quick" in written
 

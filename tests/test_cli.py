@@ -35,7 +35,7 @@ COMPARISON_COLUMNS = [
     *("scenario", "observer", "target", "mean", "p05", "p50", "p95"),
     *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95"),
 ]
-OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover"}
+OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache"}
 
 
 def cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -188,15 +188,30 @@ def test_force_never_replaces_a_folder_that_is_not_a_result(tmp_path: Path) -> N
     assert (tmp_path / "thesis" / "chapter1.tex").read_text() == "precious"
 
 
+def start_and_wait_until(command: list[str], cwd: Path, wanted: str = "working") -> subprocess.Popen[str]:
+    """Start a command (in a session of its own, like a job in a terminal) and return once it has reached state
+    `wanted` (it writes its state to $DIPLOSIM_STATE_FILE), so that a signal sent next arrives at that stage
+    however busy the machine is."""
+    state = cwd / "state"
+    env = {**os.environ, "DIPLOSIM_STATE_FILE": str(state)}
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if state.exists() and state.read_text() == wanted + "\n":
+            state.unlink()
+            return proc
+        time.sleep(0.01)
+    raise AssertionError(f"never reached {wanted!r}: {proc.stderr.read() if proc.poll() is not None else ''}")
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
 def test_an_interrupted_run_leaves_nothing_that_looks_finished(tmp_path: Path, how: signal.Signals) -> None:
-    command = [*DIPLOSIM, "run", "--replications", "3000", "--steps", "120", "--out", "out/run", "--no-plots"]
-    proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not ((tmp_path / "out").is_dir() and any((tmp_path / "out").iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well into the imports or the simulation
-    assert proc.poll() is None, "the run finished before it could be interrupted"
+    # 20,000 replications: many seconds of simulation after the state file appears, so the signal cannot miss it
+    command = [*DIPLOSIM, "run", "--replications", "20000", "--steps", "120", "--out", "out/run", "--no-plots"]
+    proc = start_and_wait_until(command, tmp_path)
+    assert [p.name.endswith(".partial") for p in (tmp_path / "out").iterdir()] == [True]
     proc.send_signal(how)
     _, stderr = proc.communicate(timeout=60)
     assert not (tmp_path / "out" / "run").exists()
@@ -210,6 +225,29 @@ def test_an_interrupted_run_leaves_nothing_that_looks_finished(tmp_path: Path, h
     done = cli("run", *SMALL, "--out", "out/run", "--no-plots", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "run" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_interrupted_while_drawing_it_ends_its_workers_and_leaves_nothing(tmp_path: Path, how: signal.Signals) -> None:
+    out = f"out/drawn-{how.name}"  # unique: its workers, forked from the command, carry it on their command line
+    command = [*DIPLOSIM, "run", *SMALL, "--out", out]
+    proc = start_and_wait_until(command, tmp_path, "writing")
+    if how == signal.SIGINT:  # Ctrl-C in a terminal reaches the whole process group: the command and its workers
+        os.killpg(proc.pid, how)
+    else:  # `kill PID` reaches the command alone
+        proc.send_signal(how)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[how]
+    assert "unfinished output was removed" in one_line(stderr)
+    assert not (tmp_path / "out").exists()
+    survivors = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if out.encode() in cmdline.read_bytes():
+                survivors.append(cmdline.parent.name)
+        except OSError:  # the process ended while we looked
+            continue
+    assert not survivors, f"processes still drawing: {survivors}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -394,6 +432,7 @@ def test_readme_shows_every_command() -> None:
     assert {words[1] for words in readme_commands()} >= OWN_COMMANDS
 
 
+@pytest.mark.slow
 def test_every_readme_command_works(work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     """In this process, through the console script's `main` (the subprocess path is tested above): the same
     commands, with small runs and no figures for run and compare."""

@@ -61,7 +61,7 @@ def test_single_model_matches_replication_zero_of_the_api():
     for _ in range(15):
         model.step()
     api = sim.run("baseline", replications=[0], steps=15, seed=2)
-    assert model.trust[0, 0, 1] == api.trust.values[0, -1, 0, 1]
+    assert np.float32(model.trust[0, 0, 1]) == api.trust.values[0, -1, 0, 1]  # stored as float32
     df = model.datacollector.get_model_vars_dataframe()
     assert len(df) == 16 and df["trust_PAK_USA"].iloc[-1] == model.trust[0, 0, 1]
     assert not model.running

@@ -314,7 +314,8 @@ def test_score_of_a_run_against_its_own_output_is_exact_and_beats_its_no_moves_r
     assert set(metrics["run"]) == {"run", "no_moves"} and set(metrics["window"]) == {"train", "test"}
     assert set(metrics["series"]) == set(DYADS)
     run, ref = metrics[metrics["run"] == "run"], metrics[metrics["run"] == "no_moves"]
-    assert (run["rmse"] < 1e-12).all() and (run["direction"] == 1).all()
+    # exact up to float32, the precision trajectories are stored in (sim.recording)
+    assert (run["rmse"] < 1e-6).all() and (run["direction"] == 1).all()
     assert (run["n"].to_numpy() == [9, 2, 9, 2]).all()  # 2002-2010 train, 2011-2012 test
     pak_usa = ref[ref["series"] == "pak_usa"]
     assert (pak_usa["rmse"] > 0.01).all()  # the policies move PAK -> USA, so its no-moves run is off

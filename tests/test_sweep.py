@@ -20,6 +20,7 @@ import pytest
 
 import sim
 import sim.sweep
+import sim.sweep.api  # used directly below: do not rely on another test having imported it
 from sim.cli import main
 from sim.config import load_scenario, validate_raw
 from sim.errors import ConfigError
@@ -206,7 +207,7 @@ def test_outcomes_are_results_final_alignment_and_polarization():
         res.polarization().isel(step=slice(-12, None)).mean("step").values,
     ]
     assert last.sizes["step"] == 12
-    np.testing.assert_allclose(values, np.stack(expected, axis=-1), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(values, np.stack(expected, axis=-1), rtol=0, atol=1e-6)  # Results keep float32
 
 
 def test_numbers_do_not_depend_on_chunking(monkeypatch):
@@ -317,6 +318,7 @@ def cli_sweep(tmp_path_factory):
     return file, sweep_csv(file, folder / "w1", "--workers", "1")
 
 
+@pytest.mark.slow
 def test_same_numbers_with_two_workers_and_on_dask(cli_sweep, tmp_path):
     distributed = pytest.importorskip("distributed")
     file, reference = cli_sweep
@@ -327,24 +329,45 @@ def test_same_numbers_with_two_workers_and_on_dask(cli_sweep, tmp_path):
     assert on_dask == reference
 
 
-def test_resume_after_ctrl_c_gives_the_same_file(cli_sweep, tmp_path):
-    file, reference = cli_sweep
+# Fifty small chunks (one point each): when the first is on disk, some fifty remain, so the Ctrl-C sent as soon
+# as it appears lands mid-sweep however busy the machine (the sweep slows down with the test that watches it).
+RESUME_SWEEP = """
+scenario = "baseline"
+replications = 10
+seed = 5
+steps = 24
+chunk = 10
+outcomes = ["trust_PAK_USA", "alignment"]
+
+[[vary]]
+path = "parameters.beta"
+low = 0.0
+high = 0.49
+num = 50
+"""
+
+
+@pytest.mark.slow
+def test_resume_after_ctrl_c_gives_the_same_file(tmp_path):
+    file = tmp_path / "many.toml"
+    file.write_text(RESUME_SWEEP)
+    sim.sweep.run(file, out=tmp_path / "reference", workers=1, figures=False)  # uninterrupted, in this process
     out = tmp_path / "out"
     store = store_dir(out)
     args = [*DIPLOSIM, "sweep", str(file), "--workers", "1", "--no-plots", "--out", str(out)]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list(store.glob("chunks/chunk-*.npz")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.02)
+        time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "--resume" in err and not out.exists()
     kept = len(list(store.glob("chunks/chunk-*.npz")))
-    assert 1 <= kept < 8
+    assert 1 <= kept < 50
     resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    assert (out / "sweep.csv").read_bytes() == reference
+    assert (out / "sweep.csv").read_bytes() == (tmp_path / "reference" / "sweep.csv").read_bytes()
     assert not store.exists()
     assert main(["sweep", str(file), "--resume", "--out", str(out)]) == 2  # nothing left to resume
 

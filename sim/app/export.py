@@ -40,7 +40,8 @@ def export(
     started = datetime.now(UTC)
     final = Path(folder)
     with output.atomic_output(final, force) as tmp:
-        files = output.write_comparison(tmp, outcome.runs, outcome.specs)
+        files, jobs = output.write_comparison(tmp, outcome.runs, outcome.specs)
+        files += [job() for job in jobs]
         files += plots.plot_comparison(tmp, fields)
         for name, data in screen.items():
             path = tmp / "plots" / f"app_{name}.png"

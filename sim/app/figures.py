@@ -158,11 +158,11 @@ def draw_network(ax: Any, trust: Mapping[tuple[str, str], float], actors: Sequen
     """The actors as a directed trust network on `ax`: arrow A -> B coloured, sized and labelled by A's trust in B."""
     pos = plots._layout(actors)
     xs, ys = zip(*pos.values(), strict=True)
-    nodes = {a: Circle(pos[a], 0.18, fc="white", ec="#333333", lw=1.2, zorder=3) for a in actors}
+    nodes = {a: Circle(pos[a], plots.NODE, fc="white", ec="#333333", lw=1.2, zorder=3) for a in actors}
     for obs in actors:
         for tgt in actors:
             if obs != tgt:
-                plots._trust_arrow(ax, pos[obs], pos[tgt], (nodes[obs], nodes[tgt]), float(trust[(obs, tgt)]))
+                plots._trust_arrow(ax, pos[obs], pos[tgt], plots.NODE + 0.035, float(trust[(obs, tgt)]))
     for a, node in nodes.items():
         ax.add_patch(node)
         ax.text(*pos[a], a, ha="center", va="center", weight="bold", fontsize=10, zorder=4)

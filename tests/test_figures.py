@@ -1,0 +1,155 @@
+"""Figures: fixed layouts that keep every panel and label inside the figure and clear of the others; drawn concurrently
+with the same pixels as one at a time; and the job runner they use (sim.parallel)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
+
+from sim import folders, parallel, plots
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "results" / "examples"
+
+
+def figures(folder: str, fmt: str = "png") -> list[str]:
+    meta = json.loads((EXAMPLES / folder / "manifest.json").read_text())
+    t = (folders.comparison_tables if folder == "compare" else folders.run_tables)(EXAMPLES / folder, meta)
+    names = meta.get("actors", {})
+    if folder == "compare":
+        over_time, final = t["comparison_steps.csv"], t["comparison.csv"]
+        return [
+            plots.compare_chart(over_time, names=names, replications=500),
+            plots.difference_chart(over_time, names=names, replications=500),
+            plots.effects_chart(final, window=(109, 120), replications=500),
+        ]
+    summary, common = t["summary.csv"], {"scenario": "baseline", "replications": 500}
+    return [
+        plots.fan_chart(summary, names=names, **common),
+        plots.network_chart(summary, [0, 60, 120], names=names, **common),
+        plots.alignment_chart(t["alignment.csv"], **common),
+        plots.activity_chart(t["moves.csv"], t["events.csv"], names=names, **common),
+    ]
+
+
+def layout(fig) -> tuple[Any, list[tuple[str, Any]]]:
+    """Draw `fig`; return its bounds and the boxes of what it shows: each panel with its ticks, labels, title and
+    legend (the tight box of what is drawn), and each figure-level text and legend."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = []
+    for i, ax in enumerate(fig.axes):
+        if ax.axison:
+            boxes.append((f"panel {i}", ax.get_tightbbox(renderer)))
+        else:  # a panel without axes (the grid's diagonal, a network): just what it draws
+            drawn = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches, *ax.lines]]
+            boxes.append((f"panel {i}", Bbox.union(drawn)))
+    boxes += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
+    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
+    return fig.bbox, boxes
+
+
+@pytest.mark.parametrize("folder", ["baseline", "compare"])
+def test_everything_is_inside_the_figure_and_nothing_overlaps(folder: str) -> None:
+    with mpl.rc_context(plots.STYLE):
+        for fig in figures(folder):
+            page, boxes = layout(fig)
+            for name, box in boxes:
+                inside = page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5
+                assert inside and page.y0 - 0.5 <= box.y0 and box.y1 <= page.y1 + 0.5, f"{name} sticks out"
+            for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+                overlap = box_a.intersection(box_a, box_b)
+                assert overlap is None or min(overlap.width, overlap.height) < 1.0, f"{a} overlaps {b}"
+
+
+def test_drawn_concurrently_the_figures_are_the_same_pixels(tmp_path: Path) -> None:
+    meta = json.loads((EXAMPLES / "baseline" / "manifest.json").read_text())
+    one, many = tmp_path / "one", tmp_path / "many"
+    for folder in (one, many):
+        shutil.copytree(EXAMPLES / "baseline", folder, ignore=shutil.ignore_patterns("plots"))
+    serial = parallel.run_all(plots.run_figures(one, meta), processes=1)
+    concurrent = parallel.run_all(plots.run_figures(many, meta), processes=3)
+    assert [p.name for p in serial] == [p.name for p in concurrent]
+    assert len(serial) == 4 and all(p.parent == one / "plots" for p in serial)
+    for a, b in zip(serial, concurrent, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+        assert a.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in (many / "plots").iterdir()) == sorted(p.name for p in concurrent)  # no leftovers
+
+
+# -- the job runner ---------------------------------------------------------------------------------------------
+# The test jobs meet at a barrier: each announces its process (a file, written whole) and waits until two have,
+# so that neither process can take both jobs; then a worker does its part and this process returns its pid.
+# Two such jobs on two processes therefore always run one here and one in a worker, whatever the load.
+
+
+def split_job(tmp_path: Path, in_worker):
+    parent = os.getpid()
+
+    def job():
+        me = os.getpid()
+        (tmp_path / f"{me}.tmp").write_text(str(me))
+        os.replace(tmp_path / f"{me}.tmp", tmp_path / f"{me}.pid")
+        while len(list(tmp_path.glob("*.pid"))) < 2:
+            threading.Event().wait(0.01)
+        return me if me == parent else in_worker()
+
+    return job
+
+
+def worker_pid(tmp_path: Path) -> int:
+    (pid,) = {int(p.stem) for p in tmp_path.glob("*.pid")} - {os.getpid()}
+    return pid
+
+
+def test_jobs_run_in_a_worker_and_here_and_return_in_order(tmp_path: Path) -> None:
+    pids = parallel.run_all([split_job(tmp_path, os.getpid)] * 2, processes=2)
+    assert sorted(pids) == sorted([os.getpid(), worker_pid(tmp_path)])
+    assert parallel.run_all([lambda i=i: i * i for i in range(7)], processes=3) == [i * i for i in range(7)]
+    assert set(parallel.run_all([os.getpid] * 3, processes=1)) == {os.getpid()}
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot pickle this")
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "message"),
+    [(ValueError("bad table"), ValueError, "bad table"), (Unpicklable("odd"), RuntimeError, "Unpicklable: odd")],
+)
+def test_an_error_in_a_worker_is_raised_here(tmp_path: Path, error: Exception, raised: type, message: str) -> None:
+    def fail():
+        raise error
+
+    with pytest.raises(raised, match=message):
+        parallel.run_all([split_job(tmp_path, fail)] * 2, processes=2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        parallel.run_all([split_job(tmp_path, lambda: os._exit(3))] * 2, processes=2)
+
+
+def test_ctrl_c_here_ends_the_workers_before_it_propagates(tmp_path: Path) -> None:
+    """This process is interrupted while a worker is busy: run_all raises only once the worker is gone."""
+    busy = split_job(tmp_path, threading.Event().wait)  # the worker works forever
+
+    def job():
+        busy()
+        raise KeyboardInterrupt  # reached only here, once the worker is busy
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.run_all([job, job], processes=2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid(tmp_path), 0)
