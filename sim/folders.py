@@ -66,9 +66,10 @@ def is_comparison(folder: Path) -> bool:
 
 
 def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    """A CSV table with these columns; text columns as text, every other one numeric (NaN only where empty)."""
+    """A CSV table with these columns (and `date`, YYYY-MM, when a dated run wrote it); text columns as text,
+    every other one numeric (NaN only where empty)."""
     try:
-        table = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS if c in columns})
+        table = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS if c in columns} | {"date": str})
     except FileNotFoundError:
         raise ConfigError(f"not a complete result folder (no {path.name})", file=path.parent, hint=RERUN) from None
     except pd.errors.EmptyDataError:
@@ -92,7 +93,7 @@ def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
                 hint=RERUN,
             )
         table[column] = numbers
-    return table[list(columns)]
+    return table[[*columns, *(["date"] if "date" in table.columns else [])]]
 
 
 def _require(table: pd.DataFrame, path: Path, columns: Sequence[str], where: pd.Series | None = None) -> None:

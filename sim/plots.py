@@ -190,12 +190,29 @@ def _header(fig: Figure, title: str, caption: str, legend: tuple[list[Any], list
         )
 
 
-def _months(ax: Any, steps: Iterable[int]) -> None:
+def _months(ax: Any, steps: Iterable[int], dates: Iterable[str] | None = None) -> None:
+    """Months on x: ticks on whole years where possible; with a calendar (`dates`, YYYY-MM per step), the ticks
+    sit on Januaries and are labelled with the year."""
     steps = list(steps)
     span = max(1, max(steps) - min(steps))
     ax.set_xlim(min(steps), min(steps) + span)
     base = next((b for b in (1, 2, 3, 6, 12, 24, 48, 60, 120, 240, 600, 1200) if span <= 6 * b), max(1, span // 6))
-    ax.xaxis.set_major_locator(mpl.ticker.MultipleLocator(base))  # ticks on whole years where possible
+    if dates is None:
+        ax.xaxis.set_major_locator(mpl.ticker.MultipleLocator(base))
+        return
+    every = max(1, base // 12)
+    januaries = {step: label[:4] for step, label in zip(steps, dates, strict=True) if label.endswith("-01")}
+    ticks = [step for step, year in januaries.items() if int(year) % every == 0]
+    ax.set_xticks(ticks, [januaries[t] for t in ticks])
+
+
+def _time_label(frame: pd.DataFrame) -> str:
+    """The x label: months from the start, or the calendar year when the run has dates."""
+    return "Year (ticks in January)" if "date" in frame.columns else "Month"
+
+
+def _dates(frame: pd.DataFrame) -> Any:
+    return frame["date"] if "date" in frame.columns else None
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -248,7 +265,7 @@ def fan_panel(ax: Any, frame: pd.DataFrame, color: str = FAN, lw: float = 1.6) -
     ax.plot(frame["step"], frame["p50"], color=color, lw=lw)
     ax.axhline(frame["p50"].iloc[0], color="#555555", lw=0.9, ls=":")
     ax.set_ylim(0, 1)
-    _months(ax, frame["step"])
+    _months(ax, frame["step"], _dates(frame))
 
 
 def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str, replications: int) -> Figure:
@@ -261,7 +278,7 @@ def fan_chart(summary: pd.DataFrame, *, names: Mapping[str, str], scenario: str,
     fig, strip = _canvas(2.5 * n + 0.8, 1.9 * n + 0.6, caption, legend=True)
     for (obs, tgt), ax in _dyad_grid(fig, actors, names, strip).items():
         fan_panel(ax, _dyad(summary, obs, tgt))
-    _label_grid(fig, "Month", "Trust (probability, 0–1)")
+    _label_grid(fig, _time_label(summary), "Trust (probability, 0–1)")
     _header(fig, f"Trust over time: {scenario}", caption, _band_handles(FAN))
     return fig
 
@@ -421,8 +438,8 @@ def activity_chart(
     ax.set_title("Events (shocks) by type, cumulative; types that never occurred are omitted", loc="left")
     if ax.get_legend_handles_labels()[0]:
         legends.append(ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8))
-    ax.set_xlabel("Month")
-    _months(ax, moves["step"])
+    ax.set_xlabel(_time_label(moves))
+    _months(ax, moves["step"], _dates(moves))
     # the legends sit right of the panels: measure the widest once and narrow the panels to make room for it
     renderer = FigureCanvasAgg(fig).get_renderer()
     widest = max((legend.get_window_extent(renderer).width for legend in legends), default=0.0) / fig.dpi
@@ -455,8 +472,8 @@ def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replicat
             ax.fill_between(s["step"], s["p25"], s["p75"], color=OKABE_ITO[i % 8], alpha=0.18, lw=0)
             ax.plot(s["step"], s["p50"], color=OKABE_ITO[i % 8], lw=1.4)
         ax.set_ylim(0, 1)
-        _months(ax, d["step"])
-    _label_grid(fig, "Month", "Trust (probability, 0–1)")
+        _months(ax, d["step"], _dates(d))
+    _label_grid(fig, _time_label(over_time), "Trust (probability, 0–1)")
     title = "Trust over time by scenario: " + " vs ".join(scenarios)
     _header(fig, title, caption, (_scenario_handles(scenarios), scenarios))
     return fig
@@ -483,11 +500,11 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
             ax.fill_between(s["step"], s["diff_p05"], s["diff_p95"], color=colour, alpha=0.12, lw=0)
             ax.fill_between(s["step"], s["diff_low"], s["diff_high"], color=colour, alpha=0.45, lw=0)
             ax.plot(s["step"], s["diff"], color=colour, lw=1.3)
-        _months(ax, d["step"])
+        _months(ax, d["step"], _dates(d))
     bands = [Patch(color="#777777", alpha=0.55, lw=0), Patch(color="#777777", alpha=0.15, lw=0)]
     handles = [*_scenario_handles(scenarios)[1:], *bands]
     labels = [*(f"{name} − {ref}" for name in others), "95% CI of the mean", "90% of replications"]
-    _label_grid(fig, "Month", f"Trust minus trust under {ref} (difference of probabilities)")
+    _label_grid(fig, _time_label(over_time), f"Trust minus trust under {ref} (difference of probabilities)")
     _header(fig, f"Effect on trust relative to {ref}", caption, (handles, labels))
     return fig
 

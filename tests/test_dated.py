@@ -148,3 +148,18 @@ def test_result_tables_carry_a_date_column(scenario_file, tmp_path):
     plain = tmp_path / "plain"
     assert main(["run", "baseline", "-r", "4", "-t", "6", "--no-plots", "-q", "--out", str(plain)]) == 0
     assert "date" not in pd.read_csv(plain / "summary.csv").columns
+
+
+def test_figures_of_a_dated_run_put_years_on_the_time_axis(scenario_file, tmp_path):
+    from sim import plots
+    from sim.cli import main
+    from sim.folders import read_manifest, run_tables
+
+    long = DATED.replace('end = "2002-12"', 'end = "2006-12"')
+    out = tmp_path / "run"
+    assert main(["run", str(scenario_file(long)), "-r", "4", "--no-plots", "-q", "--out", str(out)]) == 0
+    summary = run_tables(out, read_manifest(out))["summary.csv"]
+    figure = plots.fan_chart(summary, names={}, scenario="dated", replications=4)
+    labels = {t.get_text() for ax in figure.axes for t in ax.get_xticklabels()}
+    assert {"2002", "2004", "2006"} <= labels
+    assert plots._time_label(summary).startswith("Year")
