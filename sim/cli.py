@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import __version__, inputs
 from sim.errors import ConfigError
-from sim.safety import Terminated, crash_report, describe, raise_terminated
+from sim.safety import Terminated, clear_stop, crash_report, describe, raise_interrupted, raise_terminated
 
 if TYPE_CHECKING:
     from sim.config import Scenario
@@ -676,7 +676,9 @@ def _error(message: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    clear_stop()
     previous = signal.signal(signal.SIGTERM, raise_terminated)
+    previous_int = signal.signal(signal.SIGINT, raise_interrupted)
     try:
         args = build_parser().parse_args(argv)
         if not hasattr(args, "handler"):
@@ -712,3 +714,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_IO
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+        clear_stop()

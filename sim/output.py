@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import ConfigError
+from sim.safety import check_stop
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,6 +100,7 @@ def atomic_output(final_dir: str | Path, force: bool = False) -> Iterator[Path]:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = _fresh_sibling(final, "partial")
         yield tmp
+        check_stop()  # a Ctrl-C or SIGTERM whose exception a finalizer swallowed still stops the command
         check_target(final, force)  # something may have appeared there meanwhile
         if final.exists():
             old = _fresh_sibling(final, "old")

@@ -29,9 +29,35 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, unwound like Ctrl-C so that unfinished output is removed (exit 143 instead of 130)."""
 
 
+_stop: list[type[KeyboardInterrupt]] = []  # signals received, in case their exception was swallowed
+
+
 def raise_terminated(signum: int, frame: Any) -> NoReturn:
-    """A SIGTERM handler: raise Terminated in the main thread."""
+    """A SIGTERM handler: raise Terminated in the main thread (and remember it: see `check_stop`)."""
+    _stop.append(Terminated)
     raise Terminated
+
+
+def raise_interrupted(signum: int, frame: Any) -> NoReturn:
+    """A SIGINT handler: raise KeyboardInterrupt in the main thread (and remember it: see `check_stop`)."""
+    _stop.append(KeyboardInterrupt)
+    raise KeyboardInterrupt
+
+
+def clear_stop() -> None:
+    """Forget the signals received (a command starts, or has finished handling them)."""
+    _stop.clear()
+
+
+def check_stop() -> None:
+    """Raise again a Ctrl-C or SIGTERM whose exception was lost.
+
+    A signal's exception is raised wherever the main thread is; inside a finalizer or a weakref callback run by
+    the garbage collector, Python only prints it and carries on. Commit points (renaming a finished folder into
+    place) call this, so an interrupted command never publishes its result.
+    """
+    if _stop:
+        raise _stop[-1]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ run `diplosim` in a subprocess and wait for observable states, never for fixed t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -632,3 +633,21 @@ def test_no_traceback_reaches_the_user_of_a_real_process(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert done.returncode == 1
     assert "IndexError" in one_line(done.stderr)
+
+
+def test_a_stop_signal_whose_exception_was_swallowed_still_stops_the_commit(tmp_path):
+    """A Ctrl-C or SIGTERM raised inside a finalizer is only printed by Python; the output is still not published."""
+    from sim import output, safety
+
+    safety.clear_stop()
+    try:
+        with pytest.raises(safety.Terminated), output.atomic_output(tmp_path / "out") as folder:
+            (folder / "x.csv").write_text("a\n")
+            with contextlib.suppress(safety.Terminated):  # as a finalizer would: printed, not propagated
+                safety.raise_terminated(signal.SIGTERM, None)
+        assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
+    finally:
+        safety.clear_stop()
+    with output.atomic_output(tmp_path / "out") as folder:  # once cleared, commits work again
+        (folder / "x.csv").write_text("a\n")
+    assert (tmp_path / "out" / "x.csv").is_file()
