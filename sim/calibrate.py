@@ -29,6 +29,7 @@ LEARN = 24  # steps whose mean flows start the probe's expectations
 SETTLE = 24  # steps for the expectations to reach their stationary spread
 MEASURE = 72
 SEED = 0
+FLOWS = ("coop", "host", "audience")
 PARTS = ("direct surprise", "audience surprise", "shock", "habituated direct", "expected audience")
 
 
@@ -38,8 +39,8 @@ class Probe(Engine):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__(scenario, REPLICATIONS, seed=SEED, anchors=None, steps=LEARN + SETTLE + MEASURE, record=False)
         n = self.world.n
-        self.seen_sum = signals.Expectations(np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)))
-        self.expected_sum = signals.Expectations(np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)))
+        self.seen_sum = np.zeros((len(FLOWS), n, n))  # coop, host, audience: summed over the learning steps
+        self.expected_sum = np.zeros((len(FLOWS), n, n))  # ... and the expectations, over the measured steps
         self.count = 0
         self.first = np.zeros((len(PARTS), n, n))
         self.second = np.zeros((len(PARTS), len(PARTS), n, n))
@@ -47,13 +48,9 @@ class Probe(Engine):
     def respond(self, seen: signals.Signals, stance: np.ndarray, shock: np.ndarray) -> None:
         p, t = self.config.parameters, self.steps
         if t <= LEARN:
-            for name in ("coop", "host", "audience"):
-                total = getattr(self.seen_sum, name) + getattr(seen, name).mean(axis=0)
-                setattr(self.seen_sum, name, total)
+            self.seen_sum += _flows(seen).mean(axis=1)
             if t == LEARN:  # start habituated to the mean flows, so settling takes a few half-lives at most
-                self.expected = signals.Expectations(
-                    *(getattr(self.seen_sum, x) / LEARN for x in ("coop", "host", "audience"))
-                ).broadcast(self.n_replications)
+                self.expected = signals.Expectations(*(self.seen_sum / LEARN)).broadcast(self.n_replications)
             return
         if t <= LEARN + SETTLE:
             return
@@ -69,9 +66,12 @@ class Probe(Engine):
         self.count += parts.shape[1]
         self.first += parts.sum(axis=1)
         self.second += np.einsum("irxy,jrxy->ijxy", parts, parts)
-        for name in ("coop", "host", "audience"):
-            total = getattr(self.expected_sum, name) + getattr(self.expected, name).sum(axis=0)
-            setattr(self.expected_sum, name, total)
+        self.expected_sum += _flows(self.expected).sum(axis=1)
+
+
+def _flows(flows: signals.Signals | signals.Expectations) -> np.ndarray:
+    """The friendly, hostile and audience flows stacked: [3, R, N, N]."""
+    return np.stack([getattr(flows, name) for name in FLOWS])
 
 
 def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
@@ -137,11 +137,4 @@ def status_quo_moments(
     )
     probe = Probe(status_quo)
     probe.run()
-    e = probe.expected_sum
-    return (
-        probe.first / probe.count,
-        probe.second / probe.count,
-        e.coop / probe.count,
-        e.host / probe.count,
-        e.audience / probe.count,
-    )
+    return (probe.first / probe.count, probe.second / probe.count, *(probe.expected_sum / probe.count))

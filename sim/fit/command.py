@@ -106,6 +106,18 @@ def _add_score(sub: Any) -> None:
     p.set_defaults(handler=_score)
 
 
+def _print_metrics(metrics: Any, outside: Any) -> None:
+    """The metrics table, its headline, and how many observations fall outside the run."""
+    from sim.fit import report
+
+    print()
+    print(report.metrics_text(metrics))
+    print(report.headline(metrics))
+    note = _outside_note(outside)
+    if note:
+        print(note)
+
+
 def _outside_note(outside: Any) -> str | None:
     if outside.empty:
         return None
@@ -117,7 +129,6 @@ def _outside_note(outside: Any) -> str | None:
 def _score(args: argparse.Namespace) -> int:
     from sim import stats
     from sim.errors import ConfigError
-    from sim.fit import report
     from sim.fit.api import score_run
     from sim.output import write_atomic
 
@@ -135,12 +146,7 @@ def _score(args: argparse.Namespace) -> int:
     print(f"train: years up to {args.split}, test: from {args.split + 1}{reference}")
     if not result.exact_bands:
         print("(from summary.csv: no 90% band for yearly values; keep trajectories.nc for exact bands)")
-    print()
-    print(report.metrics_text(result.metrics))
-    print(report.headline(result.metrics))
-    note = _outside_note(result.outside)
-    if note:
-        print(note)
+    _print_metrics(result.metrics, result.outside)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(args.out, stats.csv_bytes(result.metrics))
@@ -201,12 +207,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     print()
     print(report.values_text(problem.paths, list(result.values.values()), problem.initial, problem.bounds))
-    print()
-    print(report.metrics_text(result.metrics))
-    print(report.headline(result.metrics))
-    note = _outside_note(problem.outside)
-    if note:
-        print(note)
+    _print_metrics(result.metrics, problem.outside)
     print(f"\nWrote {result.out}/")
     return 0
 
