@@ -21,6 +21,7 @@ from sim.config import Scenario
 from sim.draws import Draws, StreamLayout
 from sim.errors import ConfigError
 from sim.recording import Recording
+from sim.safety import check_stop
 from sim.world import World, compile_world, logit
 
 AUDIENCE_SHARE = 0.5  # the audience's habits move the level at most this share of `level_range`
@@ -188,13 +189,18 @@ class Engine(mesa.Model):
         self.trust = dynamics.trust(self.log_odds)
 
     def run(self, progress: bool = False) -> None:
-        """Step until the run length is reached."""
+        """Step until the run length is reached.
+
+        Between steps it raises again a Ctrl-C or SIGTERM whose exception the garbage collector swallowed (it
+        arrived inside a finalizer), so that a command stops within a step instead of running on to the end.
+        """
         steps = range(self.steps, self.n_steps)
         if progress:
-            from tqdm import tqdm
+            from sim.progress import bar
 
-            steps = tqdm(steps, desc=self.config.name, unit="step", leave=False)
+            steps = bar(steps, desc=self.config.name, unit="step", leave=False)
         for _ in steps:
+            check_stop()
             self.step()
 
     def results(self):  # -> sim.results.Results (imported lazily: xarray is only needed here)

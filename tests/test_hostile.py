@@ -651,3 +651,21 @@ def test_a_stop_signal_whose_exception_was_swallowed_still_stops_the_commit(tmp_
     with output.atomic_output(tmp_path / "out") as folder:  # once cleared, commits work again
         (folder / "x.csv").write_text("a\n")
     assert (tmp_path / "out" / "x.csv").is_file()
+
+
+def test_a_swallowed_stop_signal_ends_a_simulation_within_a_step():
+    """Not only at the commit: the run itself stops at its next step instead of running on to the end."""
+    from sim.model import DiplomacyModel
+
+    model = DiplomacyModel(config.load_scenario("baseline"), 4, rng=1, steps=120)
+    safety.clear_stop()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # as a finalizer would: printed, not propagated
+            safety.raise_interrupted(signal.SIGINT, None)
+        with pytest.raises(KeyboardInterrupt):
+            model.run()
+    finally:
+        safety.clear_stop()
+    assert model.steps == 0
+    model.run()  # once cleared, the run goes on to its end
+    assert model.steps == 120

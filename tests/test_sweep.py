@@ -6,12 +6,14 @@ subprocess, as a user would, and compare sweep.csv byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -318,13 +320,42 @@ def cli_sweep(tmp_path_factory):
     return file, sweep_csv(file, folder / "w1", "--workers", "1")
 
 
+@contextlib.contextmanager
+def dask_cluster(folder: Path) -> Iterator[Callable[[], str]]:
+    """A Dask scheduler and two one-thread workers, started the way a cluster's user starts them (`dask scheduler`,
+    `dask worker`), in processes of their own: none of distributed's threads run in the test process, which forks.
+    Yields a function that waits for the scheduler file and returns the scheduler's address (the workers find the
+    scheduler through that file; tasks wait for them to join)."""
+    folder.mkdir()
+    info = folder / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    scheduler = [*dask, "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)]
+    workers = [*dask, "worker", "--scheduler-file", str(info), "--nworkers", "2", "--nthreads", "1", "--no-dashboard"]
+    quiet = {"cwd": folder, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = [subprocess.Popen(command, **quiet) for command in (scheduler, workers)]
+
+    def address() -> str:
+        deadline = time.monotonic() + 120
+        while not info.exists() or not info.read_text().strip().endswith("}"):
+            assert started[0].poll() is None and time.monotonic() < deadline, "the Dask scheduler did not start"
+            time.sleep(0.05)
+        return json.loads(info.read_text())["address"]
+
+    try:
+        yield address
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
 @pytest.mark.slow
 def test_same_numbers_with_two_workers_and_on_dask(cli_sweep, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     file, reference = cli_sweep
-    assert sweep_csv(file, tmp_path / "w2", "--workers", "2") == reference
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_dask = sweep_csv(file, tmp_path / "dask", "--scheduler", cluster.scheduler_address)
+    with dask_cluster(tmp_path / "cluster") as address:
+        assert sweep_csv(file, tmp_path / "w2", "--workers", "2") == reference  # while the cluster starts
+        on_dask = sweep_csv(file, tmp_path / "dask", "--scheduler", address())
     assert "dask" in json.loads((tmp_path / "dask" / "manifest.json").read_text())["executor"]
     assert on_dask == reference
 
@@ -397,3 +428,16 @@ def test_scheduler_without_dask_installed_is_a_clear_error(tmp_path, capsys, mon
 def test_command_module_does_not_load_the_numerical_stack():
     code = "import sys, sim.sweep.command; print(sorted({'numpy', 'pandas', 'mesa'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+def test_progress_bars_leave_no_thread_behind():
+    """tqdm would start a monitor thread with its first bar; sweeps fork their workers after it."""
+    import io
+    import threading
+
+    from sim.progress import bar
+
+    before = set(threading.enumerate())
+    for _ in bar(range(3), disable=False, file=io.StringIO()):
+        pass
+    assert set(threading.enumerate()) <= before

@@ -315,11 +315,11 @@ def _csv(path: Path, table: pd.DataFrame) -> Path:
 
 def _progress_bar(problem: Problem, known: int, progress: bool) -> Any:
     """A bar over evaluations (up to the most the search can make), shown only to people watching."""
-    from tqdm import tqdm
+    from sim.progress import bar
 
     total = (problem.settings.maxiter + 1) * population(problem)
     desc = f"calibrate {problem.scenario.name}" + (f" ({known} in the journal)" if known else "")
-    return tqdm(total=total, unit="eval", desc=desc, disable=None if progress else True, dynamic_ncols=True)
+    return bar(total=total, unit="eval", desc=desc, disable=None if progress else True)
 
 
 def load_problem(

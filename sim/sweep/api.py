@@ -191,11 +191,11 @@ def _open_store(root: Path, sweep: Sweep, resume: bool, force: bool) -> Store:
 
 def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], total: int, progress: bool) -> None:
     """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C, SIGTERM or a failed write."""
-    from tqdm import tqdm
+    from sim.progress import bar as progress_bar
 
     runs = sum(c.runs for c in todo)
     by_index = {c.index: c for c in todo}
-    bar = tqdm(total=runs, unit="run", desc=sweep.name, disable=None if progress else True, dynamic_ncols=True)
+    bar = progress_bar(total=runs, unit="run", desc=sweep.name, disable=None if progress else True)
     finished = total - len(todo)
     try:
         for result in executor.map(plan(sweep), todo):
