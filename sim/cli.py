@@ -20,6 +20,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -443,25 +444,38 @@ def _write_folder(
 ) -> Any:
     """Run `produce(folder)` in a folder that appears only when complete, add figures and the manifest.
 
-    `produce` returns what it computed, the files it wrote and jobs that write more (the trajectories); those
-    run together with the figures' jobs (`figures` names the sim.plots function that lists them), several at
-    once where there are CPUs to spare (sim.parallel).
+    `produce` returns what it computed, the files it wrote and jobs that write more (the trajectories). The
+    figures (`figures` names the sim.plots function that lists their jobs) are drawn from the tables by helper
+    processes forked before `produce` starts, which import matplotlib while it computes (sim.parallel.Helpers);
+    this process runs the other jobs meanwhile.
     """
     from sim import output, parallel
 
     started = datetime.now(UTC)
     with output.atomic_output(out, args.force) as tmp:
         _announce("working")
-        computed, files, jobs = produce(tmp)
-        if not args.no_plots:
-            from sim import plots
-
-            jobs = [*getattr(plots, figures)(tmp, fields), *jobs]  # figures first: the longest jobs
-        _announce("writing")
-        files += parallel.run_all(jobs)
+        figure_jobs = partial(_figure_jobs, figures, tmp, fields, args.no_plots)
+        with parallel.Helpers(figure_jobs, warm=_import_plots, processes=1 if args.no_plots else None) as helpers:
+            computed, files, jobs = produce(tmp)
+            _announce("writing")
+            files += helpers.run(jobs)
         listing = _listing(tmp, files)
         output.write_manifest(tmp, output.manifest(args.command_line, started=started, **fields, files=listing))
     return computed
+
+
+def _figure_jobs(figures: str, folder: Path, fields: dict[str, Any], no_plots: bool) -> list[Callable[[], Path]]:
+    """The jobs drawing a result folder's figures (none with --no-plots); `figures` names the sim.plots function."""
+    if no_plots:
+        return []
+    from sim import plots
+
+    return getattr(plots, figures)(folder, fields)
+
+
+def _import_plots() -> None:
+    """What drawing needs (matplotlib, pandas), imported by a helper while the command computes."""
+    import sim.plots  # noqa: F401
 
 
 def _run(args: argparse.Namespace) -> int:

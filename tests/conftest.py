@@ -1,7 +1,7 @@
 """Shared fixtures: scenario runs are cached per session so the face-validity tests share one baseline.
 
-The calibration cache (sim/diskcache.py) goes to a folder of this session, inherited by every subprocess: the
-tests share one calibration per world without touching the user's cache.
+The calibration cache (sim/diskcache.py) goes to a folder of this test run, inherited by every subprocess: the
+tests (and the pytest-xdist workers) share one calibration per world without touching the user's cache.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ FACE_SEED = 7
 
 
 @pytest.fixture(scope="session", autouse=True)
-def calibration_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("diplosim-cache")
+def calibration_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    # Under pytest-xdist every worker is a session of its own: they share one folder in the run's common
+    # temporary root (the cache is safe under concurrent writers), so each world is calibrated once per test run.
+    root = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    folder = root / "diplosim-cache"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DIPLOSIM_CACHE_DIR", str(folder))
         patch.delenv("DIPLOSIM_CACHE", raising=False)

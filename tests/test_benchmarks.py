@@ -14,11 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
-def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
+def quick_benchmark(tmp_path: Path, *sections: str) -> tuple[str, str]:
+    """Run `python -m benchmarks.run --quick --only SECTIONS --out FILE`; its stdout and the file it wrote."""
     out = tmp_path / "bench.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", *sections, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -26,6 +26,15 @@ def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    written = out.read_text()
+    assert "| target" in written and "python -m benchmarks.run --quick" in written
+    return proc.stdout, written
+
+
+# Two halves, so that pytest-xdist can run them side by side: the engine's sections, and the commands'.
+@pytest.mark.slow
+def test_quick_benchmark_of_the_engine_prints_its_tables(tmp_path: Path) -> None:
+    stdout, _ = quick_benchmark(tmp_path, "throughput", "trajectories", "replications", "actors", "sweep", "startup")
     for title in (
         "**Machine**",
         "**Targets (issues 5 and 10)**",
@@ -35,14 +44,19 @@ def test_quick_benchmark_prints_its_table(tmp_path: Path) -> None:
         "**2b. Scaling with actors",
         "**3. Sweep",
         "**4. Start-up",
-        "**5. End-to-end commands",
     ):
-        assert title in proc.stdout
-    assert "mesa.batch_run" in proc.stdout
-    assert "bit-identical" in proc.stdout  # batch_run's run and the batched replication 0 agree
-    assert "diplosim compare baseline dialogue us_pressure" in proc.stdout and "(exit code" not in proc.stdout
-    written = out.read_text()
-    assert "| target" in written and "python -m benchmarks.run --quick" in written
+        assert title in stdout
+    assert "mesa.batch_run" in stdout
+    assert "bit-identical" in stdout  # batch_run's run and the batched replication 0 agree
+    assert "**5. End-to-end commands" not in stdout  # --only leaves the other sections out
+
+
+@pytest.mark.slow
+def test_quick_benchmark_of_the_commands_prints_its_table(tmp_path: Path) -> None:
+    stdout, written = quick_benchmark(tmp_path, "commands")
+    assert "**5. End-to-end commands" in stdout and "**1. Throughput" not in stdout
+    assert "diplosim compare baseline dialogue us_pressure" in stdout and "(exit code" not in stdout
+    assert "diplosim run (no arguments), wall" in written  # its targets reach the summary
 
 
 def test_generated_actors_validate() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib.util import find_spec
 
 import pandas as pd
 import pytest
@@ -12,7 +13,8 @@ import sim
 import sim.sweep
 from sim.cli import main
 
-pytest.importorskip("ema_workbench")
+# Checked without importing it (1.5 s): only the worker that runs these tests pays for the import.
+pytestmark = pytest.mark.skipif(find_spec("ema_workbench") is None, reason="the `discover` extra is not installed")
 
 PRESSURE = "policies.usa_pressure.intensity"
 

@@ -91,7 +91,7 @@ PARAMS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=PARAMS, intensity=st.floats(0.01, 10), seed=st.integers(0, 2**63 - 1))
 def test_trust_stays_finite_and_inside_the_unit_interval(params, intensity, seed):
     raw = sim.load_scenario("us_pressure").model_dump()

@@ -153,3 +153,50 @@ def test_ctrl_c_here_ends_the_workers_before_it_propagates(tmp_path: Path) -> No
         parallel.run_all([job, job], processes=2)
     with pytest.raises(ProcessLookupError):
         os.kill(worker_pid(tmp_path), 0)
+
+
+def test_helpers_warm_up_at_once_and_run_jobs_listed_later(tmp_path: Path) -> None:
+    """Forked before the jobs exist: each helper warms up first; `run` has them list the jobs (from state made
+    after the fork, as the tables of a run are) and share them out, while this process runs its own."""
+    listed = tmp_path / "listed.txt"
+
+    def warm() -> None:
+        (tmp_path / f"warm-{os.getpid()}").touch()
+
+    def jobs():
+        count = int(listed.read_text())  # written after the helpers were forked
+        return [lambda i=i: (i, os.getpid()) for i in range(count)]
+
+    with parallel.Helpers(jobs, warm, processes=2) as helpers:
+        listed.write_text("5")
+        results = helpers.run([os.getpid, os.getpid])
+    assert [i for i, _ in results[:5]] == list(range(5)) and results[5:] == [os.getpid()] * 2
+    helper_pids = {pid for _, pid in results[:5]}
+    assert os.getpid() not in helper_pids
+    warmed = {int(p.name.removeprefix("warm-")) for p in tmp_path.glob("warm-*")}
+    assert len(warmed) == 2 and os.getpid() not in warmed and helper_pids <= warmed
+    for pid in warmed:  # ended with the block
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    with parallel.Helpers(jobs, warm, processes=1) as alone:  # one CPU: everything here, in order
+        assert alone.run([os.getpid]) == [(i, os.getpid()) for i in range(5)] + [os.getpid()]
+
+
+def test_helpers_raise_the_error_of_a_job_and_end_when_the_block_is_left_early(tmp_path: Path) -> None:
+    def jobs():
+        raise ValueError("no such table")
+
+    with pytest.raises(ValueError, match="no such table"), parallel.Helpers(jobs, lambda: None, processes=2) as h:
+        h.run()
+
+    def warm() -> None:
+        (tmp_path / f"{os.getpid()}.pid").touch()
+        threading.Event().wait()  # still warming up when the command fails
+
+    with pytest.raises(KeyboardInterrupt), parallel.Helpers(lambda: [], warm, processes=2):
+        while len(list(tmp_path.glob("*.pid"))) < 2:
+            threading.Event().wait(0.01)
+        raise KeyboardInterrupt
+    for path in tmp_path.glob("*.pid"):
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(path.stem), 0)

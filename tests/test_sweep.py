@@ -322,15 +322,15 @@ def cli_sweep(tmp_path_factory):
 
 @contextlib.contextmanager
 def dask_cluster(folder: Path) -> Iterator[Callable[[], str]]:
-    """A Dask scheduler and two one-thread workers, started the way a cluster's user starts them (`dask scheduler`,
+    """A Dask scheduler and a one-thread worker, started the way a cluster's user starts them (`dask scheduler`,
     `dask worker`), in processes of their own: none of distributed's threads run in the test process, which forks.
-    Yields a function that waits for the scheduler file and returns the scheduler's address (the workers find the
-    scheduler through that file; tasks wait for them to join)."""
+    Yields a function that waits for the scheduler file and returns the scheduler's address (the worker finds the
+    scheduler through that file; tasks wait for it to join)."""
     folder.mkdir()
     info = folder / "scheduler.json"
     dask = [sys.executable, "-m", "dask"]
     scheduler = [*dask, "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)]
-    workers = [*dask, "worker", "--scheduler-file", str(info), "--nworkers", "2", "--nthreads", "1", "--no-dashboard"]
+    workers = [*dask, "worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-nanny", "--no-dashboard"]
     quiet = {"cwd": folder, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     started = [subprocess.Popen(command, **quiet) for command in (scheduler, workers)]
 
