@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import __version__, inputs
 from sim.errors import ConfigError
-from sim.safety import Terminated, clear_stop, crash_report, describe, raise_interrupted, raise_terminated
+from sim.safety import (
+    Terminated,
+    clear_stop,
+    crash_report,
+    describe,
+    quiet_unraisable,
+    raise_interrupted,
+    raise_terminated,
+)
 
 if TYPE_CHECKING:
     from sim.config import Scenario
@@ -693,6 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     clear_stop()
     previous = signal.signal(signal.SIGTERM, raise_terminated)
     previous_int = signal.signal(signal.SIGINT, raise_interrupted)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, quiet_unraisable
     try:
         args = build_parser().parse_args(argv)
         if not hasattr(args, "handler"):
@@ -729,4 +738,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
+        sys.unraisablehook = previous_hook
         clear_stop()

@@ -104,8 +104,8 @@ class Helpers:
                 go_receive, go = ctx.Pipe(duplex=False)
                 receive, send = ctx.Pipe(duplex=False)
                 worker = ctx.Process(target=_helper, args=(warm, jobs, taken, go_receive, send), daemon=True)
-                self._workers.append((worker, go, receive))
                 worker.start()
+                self._workers.append((worker, go, receive))
                 go_receive.close()
                 send.close()
         except BaseException:

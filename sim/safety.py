@@ -60,6 +60,18 @@ def check_stop() -> None:
         raise _stop[-1]
 
 
+def quiet_unraisable(info: Any) -> None:
+    """`sys.unraisablehook` for commands: a Ctrl-C or SIGTERM raised inside a finalizer is not printed.
+
+    Python prints such an exception as "Exception ignored in ..." with a traceback, and carries on; the signal
+    is remembered here, and `check_stop` raises it again at the next step or commit point, so the command still
+    stops with its one line. Anything else is reported as Python would.
+    """
+    if isinstance(info.exc_value, KeyboardInterrupt) and _stop:
+        return
+    sys.__unraisablehook__(info)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Crash reports
 

@@ -669,3 +669,33 @@ def test_a_swallowed_stop_signal_ends_a_simulation_within_a_step():
     assert model.steps == 0
     model.run()  # once cleared, the run goes on to its end
     assert model.steps == 120
+
+
+def test_a_stop_signal_raised_in_a_finalizer_is_not_printed(monkeypatch, capsys):
+    """Python would print it as "Exception ignored in ..." with a traceback, beside the command's one line; it is
+    remembered and raised again instead. Other exceptions in finalizers are still reported."""
+    import weakref
+
+    class Thing:
+        pass
+
+    def finalize(action) -> None:
+        thing = Thing()
+        ref = weakref.ref(thing, lambda _: action())
+        del thing  # the callback runs here; what it raises is "unraisable"
+        assert ref() is None
+
+    def bad() -> None:
+        raise ValueError("a bug in a finalizer")
+
+    monkeypatch.setattr(sys, "unraisablehook", safety.quiet_unraisable)
+    safety.clear_stop()
+    try:
+        finalize(lambda: safety.raise_terminated(signal.SIGTERM, None))
+        assert capsys.readouterr().err == ""
+        with pytest.raises(safety.Terminated):
+            safety.check_stop()
+    finally:
+        safety.clear_stop()
+    finalize(bad)
+    assert "a bug in a finalizer" in capsys.readouterr().err
