@@ -6,6 +6,8 @@ tests (and the pytest-xdist workers) share one calibration per world without tou
 
 from __future__ import annotations
 
+import compileall
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -17,6 +19,14 @@ import sim
 FACE_REPLICATIONS = 300
 FACE_STEPS = 120
 FACE_SEED = 7
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_package() -> None:
+    """Byte-compile `sim` once, as Python does on import unless PYTHONDONTWRITEBYTECODE is set (as on some CI
+    machines): otherwise each of the tests' `diplosim` subprocesses compiles it again (0.1 s of CPU each)."""
+    if sys.flags.dont_write_bytecode:
+        compileall.compile_dir(Path(sim.__file__).parent, quiet=1)
 
 
 @pytest.fixture(scope="session", autouse=True)
