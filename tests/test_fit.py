@@ -371,16 +371,15 @@ def truth(world: Path) -> float:
     return value
 
 
+def calibrate_args(world: Path, param: str) -> list[str]:
+    """`diplosim calibrate` of the replay scenario against the truth series, fitting one range `param`."""
+    return ["calibrate", str(world / "replay.toml"), str(world / "truth.csv"), "--param", param]
+
+
 @pytest.fixture(scope="module")
 def calibrated(world: Path, truth: float) -> Path:
     out = world / "fits" / "full"
-    args = [
-        "calibrate",
-        str(world / "replay.toml"),
-        str(world / "truth.csv"),
-        "--param",
-        "initial_state.PAK.USA=0.1:0.7",
-    ]
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST[:-2], "--out", str(out)]) == 0  # with the figure
     return out
 
@@ -417,7 +416,7 @@ def test_calibration_folder_holds_metrics_journal_and_figure(calibrated):
 
 def test_fitted_toml_sets_parameters_a_scenario_can_include(world, truth, tmp_path):
     out = tmp_path / "alpha"
-    args = ["calibrate", str(world / "replay.toml"), str(world / "truth.csv"), "--param", "parameters.alpha=0.1:1"]
+    args = calibrate_args(world, "parameters.alpha=0.1:1")
     assert (
         main([*args, "--replications", "4", "--maxiter", "1", "--popsize", "5", "--no-plots", "-q", "-o", str(out)])
         == 0
@@ -438,13 +437,7 @@ def test_resume_after_an_interruption_ends_with_identical_results(world, truth, 
     lines = (calibrated / "journal.jsonl").read_text().splitlines(keepends=True)
     known = 7
     (staging / "journal.jsonl").write_text("".join(lines[: 1 + known]) + lines[1 + known][:25])
-    args = [
-        "calibrate",
-        str(world / "replay.toml"),
-        str(world / "truth.csv"),
-        "--param",
-        "initial_state.PAK.USA=0.1:0.7",
-    ]
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST, "--out", str(out), "--resume"]) == 0
     for name in ("fitted.toml", "metrics.csv", "points.csv", "journal.jsonl"):
         assert (out / name).read_bytes() == (calibrated / name).read_bytes(), name
@@ -456,13 +449,7 @@ def test_resume_after_an_interruption_ends_with_identical_results(world, truth, 
 def test_resume_refuses_another_calibration_and_a_fresh_start_refuses_an_unfinished_one(world, truth, tmp_path, capsys):
     out = tmp_path / "fit"
     staging = tmp_path / ".fit.unfinished"
-    args = [
-        "calibrate",
-        str(world / "replay.toml"),
-        str(world / "truth.csv"),
-        "--param",
-        "initial_state.PAK.USA=0.1:0.7",
-    ]
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST, "--out", str(out), "--resume"]) == 2
     assert "no unfinished calibration to resume here" in capsys.readouterr().err
     staging.mkdir()
@@ -526,13 +513,7 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
 
     monkeypatch.setattr(optimise, "evaluate", interrupted)
     monkeypatch.chdir(tmp_path)
-    args = [
-        "calibrate",
-        str(world / "replay.toml"),
-        str(world / "truth.csv"),
-        "--param",
-        "initial_state.PAK.USA=0.1:0.7",
-    ]
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST]) == 130
     err = capsys.readouterr().err.strip().splitlines()
     (staging,) = Path("results", "replay-calibration").glob(".*.unfinished")  # relative, as the command prints
@@ -594,7 +575,7 @@ def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, c
 
 def test_the_objective_the_search_sees_is_the_train_rmse_reported_for_any_split(world, truth, tmp_path):
     out = tmp_path / "split"
-    args = ["calibrate", str(world / "replay.toml"), str(world / "truth.csv"), "--param", "parameters.alpha=0.1:1"]
+    args = calibrate_args(world, "parameters.alpha=0.1:1")
     assert (
         main([*args, "--replications", "4", "--maxiter", "1", "--split", "2011", "--no-plots", "-q", "-o", str(out)])
         == 0
