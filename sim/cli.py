@@ -462,8 +462,11 @@ def _write_folder(
     started = datetime.now(UTC)
     with output.atomic_output(out, args.force) as tmp:
         _announce("working")
-        figure_jobs = partial(_figure_jobs, figures, tmp, fields, args.no_plots)
-        with parallel.Helpers(figure_jobs, warm=_import_plots, processes=1 if args.no_plots else None) as helpers:
+        if args.no_plots:  # nothing for helpers to draw: none are forked
+            helpers = parallel.Helpers(lambda: [], warm=_import_plots, processes=1)
+        else:
+            helpers = parallel.Helpers(partial(_figure_jobs, figures, tmp, fields), warm=_import_plots)
+        with helpers:
             computed, files, jobs = produce(tmp)
             _announce("writing")
             files += helpers.run(jobs)
@@ -472,10 +475,8 @@ def _write_folder(
     return computed
 
 
-def _figure_jobs(figures: str, folder: Path, fields: dict[str, Any], no_plots: bool) -> list[Callable[[], Path]]:
-    """The jobs drawing a result folder's figures (none with --no-plots); `figures` names the sim.plots function."""
-    if no_plots:
-        return []
+def _figure_jobs(figures: str, folder: Path, fields: dict[str, Any]) -> list[Callable[[], Path]]:
+    """The jobs drawing a result folder's figures; `figures` names the sim.plots function that lists them."""
     from sim import plots
 
     return getattr(plots, figures)(folder, fields)

@@ -14,12 +14,13 @@ here in turn.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -41,35 +42,25 @@ def run_all(jobs: Sequence[Callable[[], Any]], processes: int | None = None) -> 
     `processes` counts this one; the default is the usable CPUs, at most one per job.
     """
     count = min(len(jobs), processes or usable_cpus(), MAX_WORKERS + 1)
-    if count < 2 or not sys.platform.startswith("linux"):  # fork is safe with these libraries on Linux
+    if not _can_fork(count):
         return [job() for job in jobs]
-    ctx = multiprocessing.get_context("fork")
-    taken = ctx.Value("i", 0)  # index of the next job to take, shared by every process
     workers = []
-    sys.stdout.flush()  # a forked worker must not write out a copy of what is still buffered here
-    sys.stderr.flush()
     try:
-        # no Ctrl-C or SIGTERM reaches a worker before it has set its own handlers (they are delivered here after)
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        try:
+        with _forking() as ctx:
+            taken = ctx.Value("i", 0)  # index of the next job to take, shared by every process
             for _ in range(count - 1):
                 receive, send = ctx.Pipe(duplex=False)
                 worker = ctx.Process(target=_worker, args=(jobs, taken, send), daemon=True)
                 worker.start()
                 send.close()
                 workers.append((worker, receive))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         results = dict(_take(jobs, taken))
         for worker, receive in workers:
             results.update(_collect(worker, receive))
         return [results[i] for i in range(len(jobs))]
     finally:
         for worker, receive in workers:
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
-            receive.close()
+            _end(worker, receive)
 
 
 class Helpers:
@@ -92,27 +83,22 @@ class Helpers:
         self._jobs = jobs
         self._workers: list[tuple[Any, Any, Any]] = []  # (process, pipe to say go, pipe of results)
         count = min(processes or usable_cpus(), MAX_WORKERS)
-        if count < 2 or not sys.platform.startswith("linux"):
+        if not _can_fork(count):
             return
-        ctx = multiprocessing.get_context("fork")
-        taken = ctx.Value("i", 0)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
-            for _ in range(count):
-                go_receive, go = ctx.Pipe(duplex=False)
-                receive, send = ctx.Pipe(duplex=False)
-                worker = ctx.Process(target=_helper, args=(warm, jobs, taken, go_receive, send), daemon=True)
-                worker.start()
-                self._workers.append((worker, go, receive))
-                go_receive.close()
-                send.close()
+            with _forking() as ctx:
+                taken = ctx.Value("i", 0)  # index of the next job to take, shared by the helpers
+                for _ in range(count):
+                    go_receive, go = ctx.Pipe(duplex=False)
+                    receive, send = ctx.Pipe(duplex=False)
+                    worker = ctx.Process(target=_helper, args=(warm, jobs, taken, go_receive, send), daemon=True)
+                    worker.start()
+                    self._workers.append((worker, go, receive))
+                    go_receive.close()
+                    send.close()
         except BaseException:
             self.close()
             raise
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def run(self, own: Sequence[Callable[[], Any]] = ()) -> list[Any]:
         """The results of the helpers' jobs (in the order `jobs()` lists them), then those of `own`, run here
@@ -130,11 +116,7 @@ class Helpers:
     def close(self) -> None:
         """End the helpers (at once if they are still working) and release their pipes."""
         for worker, go, receive in self._workers:
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
-            go.close()
-            receive.close()
+            _end(worker, go, receive)
         self._workers = []
 
     def __enter__(self) -> Self:
@@ -142,6 +124,35 @@ class Helpers:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def _can_fork(count: int) -> bool:
+    """Whether `count` processes are worth forking: two or more, on Linux (where fork is safe with these
+    libraries)."""
+    return count >= 2 and sys.platform.startswith("linux")
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[Any]:
+    """The fork context, for starting workers: what is still buffered here is written out first (a worker must
+    not write out a copy of it), and no Ctrl-C or SIGTERM reaches a worker before it has set its own handlers
+    (they are delivered here after the block)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield multiprocessing.get_context("fork")
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _end(worker: Any, *pipes: Any) -> None:
+    """End a worker (at once if it is still working) and close its pipes."""
+    if worker.is_alive():
+        worker.kill()
+    worker.join()
+    for pipe in pipes:
+        pipe.close()
 
 
 def _collect(worker: Any, receive: Any) -> list[tuple[int, Any]]:
