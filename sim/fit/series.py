@@ -1,8 +1,9 @@
 """Observed series: a CSV of survey values, one directed dyad per series, checked row by row.
 
-Columns: `series,observer,target,year,month,value,source[,verified][,sample_size]`. `value` is a share from 0 to 1 (for example
-the share of Pakistanis with a favourable view of the US), `month` the survey month (empty: a yearly value),
-`source` where the number comes from, `verified` (optional) whether it was checked against the source (yes/no).
+Columns: `series,observer,target,year,month,value,source[,verified][,sample_size]`. `value` is a share from 0 to 1
+(for example the share of Pakistanis with a favourable view of the US), `month` the survey month (empty: a yearly
+value), `source` where the number comes from, `verified` (optional) whether it was checked against the source
+(yes/no), `sample_size` (optional, not used yet) the poll's n.
 Every problem is one ConfigError naming the file and line (line 1 is the header), the column and a hint.
 """
 
