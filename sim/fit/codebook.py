@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError
+from sim.util.errors import ConfigError
 
 COLUMNS = ("date", "actor", "target", "event_class", "magnitude", "source", "note")
 ACTORS = ("PAK", "USA", "CHN", "IND")

@@ -11,10 +11,10 @@ import pytest
 import tomli_w
 
 import sim
-from sim.errors import ConfigError
 from sim.fit.codebook import convert, intensity, load_codebook, read_table
+from sim.util.errors import ConfigError
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT / "scenarios" / "history"
 WORLD = ROOT / "scenarios" / "world.toml"
 # history -> calendar of its scenario (the tables run to the latest month in them; 2026-11 is the last full month)
