@@ -67,7 +67,12 @@ def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
     path = scenario_path(name_or_path)
-    raw = read_toml(path)
+    return scenario_from_raw(read_toml(path), path)
+
+
+def scenario_from_raw(raw: dict[str, Any], path: Path) -> Scenario:
+    """A parsed scenario file as `load_scenario` makes it: `path` is the file errors name and the folder a
+    `world = "..."` is found in (the dashboard loads an uploaded file this way, from memory)."""
     check_not_empty(raw, path)
     if is_sweep(raw):
         raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
