@@ -2,9 +2,9 @@
 
     .venv/bin/python docs/screenshots.py        # writes docs/app-dashboard.png and docs/app-mesa.png
 
-Starts the app on a free local port with the dialogue scenario, waits for the page to show its first run,
-switches the US's dialogue policy off and runs again (so the charts show an edited scenario), and saves
-palette PNGs (256 colours) to keep the repository small.
+Starts the app on a free local port with the dialogue scenario, waits for the page to show its first run, asks
+a question of it (dialogue against a variant of itself in which the US also cuts aid to Pakistan, a policy added
+from the catalogue), runs it, and saves palette PNGs (256 colours) to keep the repository small.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 120_000
@@ -30,6 +30,13 @@ def save(png: bytes, path: Path, width: int) -> None:
     image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
     image.quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, "PNG", optimize=True)
     print(path, path.stat().st_size // 1024, "KB")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the select labelled `label` (as the browser tests do)."""
+    page.locator(".v-select", has=page.get_by_label(label, exact=True)).locator(".v-select__selections").click()
+    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
+    expect(page.locator(".menuable__content__active")).to_have_count(0)
 
 
 def main() -> None:
@@ -53,10 +60,17 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1500})
             page.goto(url)
             expect(page.get_by_text("Run 1 done")).to_be_visible(timeout=WAIT)
-            page.get_by_text("usa_dialogue: USA engagement").click()
+            choose(page, "Comparison", "variant (the reference, changed below)")
+            expect(page.locator(".diplosim-reference .v-card__title")).to_have_text("Reference: dialogue")
+            page.get_by_text("Add a policy").click()
+            choose(page, "Move or bundle", "reduce_aid")
+            page.get_by_role("button", name="Add policy").click()
+            expect(page.get_by_text("usa_reduce_aid_pak: USA reduce aid → PAK")).to_be_visible(timeout=WAIT)
             page.get_by_role("button", name="Run", exact=True).click()
             expect(page.get_by_text("Run 2 done")).to_be_visible(timeout=WAIT)
-            page.get_by_text("Policies", exact=True).evaluate("e => e.scrollIntoView({block: 'start'})")
+            expect(page.locator(".diplosim-network-chart img")).to_be_visible(timeout=WAIT)
+            page.locator(".diplosim-policy").last.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.locator(".diplosim-results").evaluate("e => e.scrollIntoView({block: 'start'})")
             save(page.screenshot(), ROOT / "docs" / "app-dashboard.png", 1200)
             page.goto(url + "mesa")
             step = page.get_by_role("button", name="Step", exact=True)

@@ -1,7 +1,10 @@
 """`diplosim app`: the interactive dashboard (Solara) and Mesa's SolaraViz step-through view.
 
-Modules: `settings` (what a user can change, as pure functions on validated scenarios), `compute` (runs with
-common random numbers and their tables), `figures` (the charts on screen), `export` (a result folder of what is
-on screen), `dashboard` and `mesa_view` (the two pages), `pages` (the Solara app), `server` (serving it offline).
-Only `settings`, `compute`, `figures` and `export` work without the optional `app` extra.
+Modules: `sources` (the scenarios one can pick: bundled, history, files, uploads read from memory), `settings`
+(what the controls set, as a pure `Draft`, and the two scenarios it resolves to), `policies` (the world's catalogue
+and policies added from it), `compute` (the two runs on common random numbers and their tables), `yardstick` (the
+scale to read a difference on), `figures` (the charts), `export` (the download: the comparison folder, zipped),
+`controls`, `panels` and `dashboard` (the page), `mesa_view`, `pages` (the Solara app), `warm` and `server`
+(serving it offline). Only `controls`, `panels`, `dashboard`, `mesa_view` and `pages` need the optional `app`
+extra.
 """

@@ -1,37 +1,52 @@
-"""A scenario against its status quo on common random numbers, summarised as `diplosim compare` does.
+"""Two scenarios compared on common random numbers, as `diplosim compare` compares them, and what the page draws.
 
-Runs go through `sim.run` with one seed and one set of replications for both (as `sim.compare` does), and the
-tables through sim.runs.tables' comparison code, so what the page shows is what a comparison folder holds. Runs are
-cached by their fully resolved scenario: switching a policy re-runs only the scenario, not the status quo.
+The runs go through `sim.runs.api.compare` (one seed and one set of replications for both, the run settings of the
+page) and the tables through its `Comparison` (sim.runs.tables.comparison_tables), so what the page shows is what
+a comparison folder holds. Finished comparisons are cached by what was asked, so redrawing other dyads reruns
+nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
-from sim.app.settings import status_quo
+from sim.outputs.write import with_dates
 from sim.runs import tables
-from sim.runs.api import run
-from sim.runs.results import Results
+from sim.runs.api import compare
+from sim.runs.comparison import Comparison
+from sim.runs.stats import final_window
+from sim.scenario.dyads import has_alignment
 from sim.scenario.schema import Scenario
 
-Progress = Callable[[float, str], None]
+
+@dataclass(frozen=True)
+class Request:
+    """What one press of Run asks for: the two resolved scenarios and the run settings both share."""
+
+    reference: Scenario
+    comparison: Scenario
+    steps: int
+    replications: int
+    seed: int
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Both runs and what is drawn from them. `names` is (status quo, scenario), the comparison's order."""
+    """Both runs and their tables. `names` is (reference, comparison), the comparison's order."""
 
     names: tuple[str, str]
-    specs: dict[str, Scenario]
-    runs: dict[str, Results]
+    runs: Comparison
     final: pd.DataFrame  # comparison.csv
-    over_time: pd.DataFrame  # comparison_steps.csv
-    alignment: pd.DataFrame  # per step: scenario, mean, p05 ... p95, and diff, diff_low ... for the scenario
+    over_time: pd.DataFrame  # comparison_steps.csv, with a date column when the runs have a calendar
+    alignment: pd.DataFrame | None  # per step and scenario: Pakistan's alignment, the difference for the second
+
+    @property
+    def specs(self) -> dict[str, Scenario]:
+        """The scenarios as run (run settings applied)."""
+        return {name: res.scenario for name, res in self.runs.items()}
 
     @property
     def steps(self) -> int:
@@ -39,32 +54,40 @@ class Outcome:
 
     @property
     def replications(self) -> int:
-        return int(self.runs[self.names[0]].trust.sizes["replication"])
+        return self.runs.replications
+
+    @property
+    def start(self) -> str | None:
+        """The calendar month of step 1, if the runs have a calendar."""
+        return self.runs[self.names[0]].scenario.start
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The months whose mean is final trust."""
+        return final_window(self.steps)
 
 
-@lru_cache(maxsize=6)
-def _run(config_json: str) -> Results:
-    """One run of a fully resolved scenario (its seed, replications and steps), cached by its JSON."""
-    return run(Scenario.model_validate_json(config_json))
+def simulate(request: Request) -> Outcome:
+    """Run both scenarios of `request` and tabulate them (cached by the request)."""
+    return _simulate(
+        request.reference.model_dump_json(),
+        request.comparison.model_dump_json(),
+        request.steps,
+        request.replications,
+        request.seed,
+    )
 
 
-def simulate(scenario: Scenario, progress: Progress | None = None) -> Outcome:
-    """Run `scenario` and its status quo on the same seed and replications, and summarise the comparison."""
-    report = progress or (lambda fraction, what: None)
-    reference = status_quo(scenario)
-    specs = {reference.name: reference, scenario.name: scenario}
-    runs = {}
-    for i, (name, spec) in enumerate(specs.items()):
-        report(0.1 + 0.4 * i, f"running {name}: {spec.replications} replications x {spec.steps} months")
-        runs[name] = _run(spec.model_dump_json())
-    report(0.9, "summarising")
+@lru_cache(maxsize=4)
+def _simulate(reference: str, comparison: str, steps: int, replications: int, seed: int) -> Outcome:
+    specs = [Scenario.model_validate_json(text) for text in (reference, comparison)]
+    runs = compare(specs, steps=steps, replications=replications, seed=seed)
     datasets = {name: res.dataset for name, res in runs.items()}
-    final, over_time = tables.comparison_tables(datasets)
+    first = runs[runs.reference].scenario
     return Outcome(
-        names=(reference.name, scenario.name),
-        specs=specs,
+        names=(specs[0].name, specs[1].name),
         runs=runs,
-        final=final,
-        over_time=over_time,
-        alignment=tables.alignment_comparison(datasets),
+        final=runs.table(),
+        over_time=with_dates(runs.steps(), first.dates()),
+        alignment=tables.alignment_comparison(datasets) if has_alignment(first.actors) else None,
     )

@@ -1,50 +1,61 @@
-"""Export what the dashboard shows as an ordinary comparison folder, as `diplosim compare` writes it.
+"""What the dashboard shows, as a zip of the comparison folder `diplosim compare` writes for the same settings.
 
-Tables, trajectories, resolved scenarios and figures are written through sim.outputs, so `diplosim plot`,
-`sim.Results.load` and `sim.load_scenario` read the folder like any other; the charts as drawn on the page are
-added under plots/ as app_*.png, and the manifest records what the page showed.
+The folder (tables, trajectories, resolved scenarios, figures, manifest) is written by sim.outputs' one writer
+into a temporary directory, zipped in memory, and the directory deleted: the server keeps nothing and writes
+nowhere a client names. Unzipped, `diplosim plot`, `sim.Results.load` and `diplosim compare` on its scenario
+files read it like any other comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+import tempfile
+import zipfile
 from pathlib import Path
-from typing import Any
 
 from sim.app.compute import Outcome
 from sim.outputs.figures import comparison_figures
-from sim.outputs.folder import default_dir, result_folder
+from sim.outputs.folder import result_folder
 from sim.outputs.write import write_comparison
-from sim.runs.comparison import Comparison
+from sim.runs.checks import comparison_name
 
-RESULTS_ROOT = Path("results")
-COMMAND = "diplosim app (exported from the dashboard)"
-
-
-def default_folder(outcome: Outcome, root: Path = RESULTS_ROOT) -> Path:
-    """results/<status quo>_vs_<scenario>/<time>, as `diplosim compare` names its folders."""
-    return default_dir(root, "_vs_".join(outcome.names))
+COMMAND = "diplosim app (downloaded from the dashboard)"
 
 
-def export(
-    folder: str | Path, outcome: Outcome, screen: Mapping[str, bytes], shown: Mapping[str, Any], force: bool = False
-) -> Path:
-    """Write the comparison folder (it appears only when complete); `screen` maps chart names to PNG bytes."""
-    ref = outcome.specs[outcome.names[0]]
-    fields = {
+def folder_name(outcome: Outcome) -> str:
+    """The name `diplosim compare` gives the comparison's folder: <reference>_vs_<comparison>."""
+    return comparison_name(list(outcome.names))
+
+
+def fields(outcome: Outcome) -> dict[str, object]:
+    """The manifest's fields, as `diplosim compare` records them."""
+    ref = outcome.runs[outcome.names[0]].scenario
+    return {
         "scenarios": list(outcome.names),
         "seed": ref.seed,
-        "replications": ref.replications,
+        "replications": outcome.replications,
         "steps": ref.steps,
         "actors": {code: actor.name for code, actor in ref.world.actors.items()},
-        "shown": dict(shown),
     }
-    with result_folder(folder, force=force, command=COMMAND, fields=fields) as writing:
-        files, jobs = write_comparison(writing.path, Comparison(outcome.runs), outcome.specs)
-        files += [job() for job in [*jobs, *comparison_figures(writing.path, fields)]]
-        for name, data in screen.items():
-            path = writing.path / "plots" / f"app_{name}.png"
-            path.write_bytes(data)
-            files.append(path)
+
+
+def write(folder: Path, outcome: Outcome) -> Path:
+    """Write the comparison folder at `folder` (it appears only when complete)."""
+    meta = fields(outcome)
+    with result_folder(folder, force=False, command=COMMAND, fields=meta) as writing:
+        files, jobs = write_comparison(writing.path, outcome.runs, outcome.specs)
         writing.files += files
-    return Path(folder)
+        writing.jobs += [*jobs, *comparison_figures(writing.path, meta)]  # drawn here: no process is forked
+    return folder
+
+
+def zipped(outcome: Outcome) -> bytes:
+    """The comparison folder as zip bytes, every file under <reference>_vs_<comparison>/."""
+    name = folder_name(outcome)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="diplosim-download-") as tmp:
+        folder = write(Path(tmp) / name, outcome)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                archive.write(path, f"{name}/{path.relative_to(folder)}")
+    return buffer.getvalue()

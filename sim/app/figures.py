@@ -1,13 +1,16 @@
-"""The dashboard's charts: the scenario beside its status quo and the difference between them.
+"""The dashboard's charts: the reference beside the comparison and the paired difference between them.
 
 Drawn from the comparison tables (`sim.app.compute.Outcome`) with the house style (sim.figures.style: frames,
 header, fans, differences) and network (sim.figures.network), so the page and a result folder's figures read the
-same way. Margins are fixed in inches, as there, so the page's frequent redraws stay quick.
+same way. Margins are fixed in inches, as there, so the page's frequent redraws stay quick; names of any length are
+shortened and captions wrapped to the space they have, so no text runs past a figure's edge. The difference panels
+carry the yardstick: a band as wide as a poll's sampling error.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,79 +22,135 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.app.compute import Outcome
+from sim.app.policies import when
 from sim.figures.network import draw_network
-from sim.figures.style import OKABE_ITO, STYLE, canvas, difference_panel, fan_panel, header, months, panel_grid
+from sim.figures.style import (
+    OKABE_ITO,
+    STYLE,
+    canvas,
+    difference_panel,
+    fan_panel,
+    header,
+    panel_grid,
+    time_label,
+)
 
-REFERENCE_COLOUR, SCENARIO_COLOUR = OKABE_ITO[0], OKABE_ITO[1]  # as in compare_trust.png
+REFERENCE_COLOUR, COMPARISON_COLOUR = OKABE_ITO[0], OKABE_ITO[1]  # as in compare_trust.png
+YARDSTICK_COLOUR = "#888888"
 WIDTH = 10.0  # inches; shown at 100 dpi, 1,000 pixels wide
 ROW = 1.75  # inches per row of panels
 COLUMN_TITLES = 0.3
+LEFT, RIGHT, WGAP = 0.95, 0.2, 0.45  # inches: margins and the gap between a row's panels
+EM = 0.62  # width of an average character, in font sizes (DejaVu Sans, with room to spare)
 
 
-def _legend(names: tuple[str, str]) -> tuple[list[Any], list[str]]:
-    ref, scen = names
+def clip(text: str, inches: float, size: float) -> str:
+    """`text` shortened in the middle ('us_pakistan…_variant') to fit `inches` at font `size` points."""
+    room = max(8, int(inches * 72 / (EM * size)))
+    if len(text) <= room:
+        return text
+    head = (room - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (room - 1 - head) :]}"
+
+
+def wrap(text: str, inches: float = WIDTH - 0.4, size: float = 8.5) -> str:
+    """`text` broken into lines that fit `inches` at font `size` points (captions)."""
+    return textwrap.fill(text, width=int(inches * 72 / (EM * size)))
+
+
+def _legend(sampling_error: float) -> tuple[list[Any], list[str]]:
     handles = [
         Line2D([], [], color="#555555", lw=1.6),
         Patch(color="#555555", alpha=0.4, lw=0),
         Patch(color="#555555", alpha=0.15, lw=0),
-        Patch(color=SCENARIO_COLOUR, alpha=0.45, lw=0),
+        Patch(color=COMPARISON_COLOUR, alpha=0.45, lw=0),
+        Patch(color=YARDSTICK_COLOUR, alpha=0.25, lw=0),
     ]
-    labels = ["median", "middle 50%", "middle 90% of replications", f"{scen} − {ref}: 95% CI of the mean"]
+    labels = [
+        "median",
+        "middle 50%",
+        "middle 90% of replications",
+        "difference: 95% CI (Monte Carlo)",
+        f"poll sampling error ±{sampling_error:.2f}",
+    ]
     return handles, labels
 
 
 def _rows(outcome: Outcome, frames: Sequence[pd.DataFrame], labels: Sequence[str], unit: str, caption: str) -> Any:
-    """A figure with one row per frame: status quo fan | scenario fan | difference (sharing a scale)."""
+    """A figure with one row per frame: reference fan | comparison fan | difference (sharing a scale)."""
     ref, scen = outcome.names
     rows = len(frames)
     fig, strip = canvas(WIDTH, rows * ROW + (rows - 1) * 0.25 + 0.5 + COLUMN_TITLES, caption, legend=True)
-    grid = panel_grid(fig, rows, 3, top=strip + COLUMN_TITLES, left=0.95, right=0.2, wgap=0.45, hgap=0.25)
+    grid = panel_grid(fig, rows, 3, top=strip + COLUMN_TITLES, left=LEFT, right=RIGHT, wgap=WGAP, hgap=0.25)
     axes = grid.subplots(sharex=True, squeeze=False)
     for r, (frame, label) in enumerate(zip(frames, labels, strict=True)):
         left, middle, right = axes[r]
         fan_panel(left, frame[frame["scenario"] == ref], REFERENCE_COLOUR)
-        fan_panel(middle, frame[frame["scenario"] == scen], SCENARIO_COLOUR)
+        fan_panel(middle, frame[frame["scenario"] == scen], COMPARISON_COLOUR)
         middle.tick_params(labelleft=False)
         right.axhline(0, color="#333333", lw=0.8)
-        difference_panel(right, frame[frame["scenario"] == scen], SCENARIO_COLOUR, lw=1.4)
+        difference_panel(right, frame[frame["scenario"] == scen], COMPARISON_COLOUR, lw=1.4)
         if r:
             right.sharey(axes[0][2])
         left.set_ylabel(f"{label}\n{unit}")
-    months(axes[0][0], outcome.over_time["step"])
-    axes[0][0].set_title(f"{ref} (reference)")
-    axes[0][1].set_title(scen)
-    axes[0][2].set_title(f"difference: {scen} − {ref}")
-    for ax in axes[-1]:
-        ax.set_xlabel("Month")
+    _titles(axes, outcome.names, time_label(outcome.over_time))
     return fig, axes
 
 
-def trust_figure(outcome: Outcome, dyads: Sequence[tuple[str, str]], names: Mapping[str, str]) -> Figure:
-    """Trust over time for the chosen dyads: status quo and scenario fans, and the paired difference with its CI."""
-    ref, scen = outcome.names
+def _titles(axes: Any, names: tuple[str, str], xlabel: str) -> None:
+    """Column titles (names shortened to the panel's width) and the time axis' label."""
+    panel = (WIDTH - LEFT - RIGHT - 2 * WGAP) / 3
+    size = mpl.rcParams["axes.titlesize"]
+    axes[0][0].set_title(clip(f"reference: {names[0]}", panel, size))
+    axes[0][1].set_title(clip(f"comparison: {names[1]}", panel, size))
+    axes[0][2].set_title("difference: comparison − reference")
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+
+
+def _yardstick(axes: Any, sampling_error: float) -> None:
+    """The band of a poll's sampling error around zero on every difference panel."""
+    for row in axes:
+        row[2].axhspan(-sampling_error, sampling_error, color=YARDSTICK_COLOUR, alpha=0.25, lw=0, zorder=0)
+
+
+def _title(prefix: str, names: tuple[str, str]) -> str:
+    return clip(f"{prefix}: {names[1]} against {names[0]}", WIDTH - 0.4, 12.5)
+
+
+def trust_figure(
+    outcome: Outcome, dyads: Sequence[tuple[str, str]], names: Mapping[str, str], sampling_error: float
+) -> Figure:
+    """Trust over time for the chosen dyads: both fans and the paired difference with its CI."""
     t = outcome.over_time
     frames = [t[(t["observer"] == o) & (t["target"] == g)] for o, g in dyads]
-    caption = (
+    caption = wrap(
         f"Row: the first actor's trust in the second ({', '.join(f'{k} {v}' for k, v in names.items())});"
-        f" {outcome.replications} replications on the same random numbers."
+        f" {outcome.replications} replications of each on the same random numbers. The difference's band is Monte"
+        " Carlo precision (it narrows with more replications); the grey band is a poll's sampling error."
     )
     with mpl.rc_context(STYLE):
-        fig, _ = _rows(outcome, frames, [f"{o} → {g}" for o, g in dyads], "trust (0–1)", caption)
-        header(fig, f"Trust over time: {scen} beside {ref}", caption, _legend(outcome.names))
+        fig, axes = _rows(outcome, frames, [f"{o} → {g}" for o, g in dyads], "trust (0–1)", caption)
+        _yardstick(axes, sampling_error)
+        header(fig, _title("Trust over time", outcome.names), caption, _legend(sampling_error))
     return fig
 
 
-def alignment_figure(outcome: Outcome) -> Figure:
-    """Pakistan's alignment between the US (0) and China (1): status quo, scenario, and the paired difference."""
-    ref, scen = outcome.names
-    caption = (
+def alignment_figure(outcome: Outcome, sampling_error: float) -> Figure:
+    """Pakistan's alignment between the US (0) and China (1): both runs and the paired difference."""
+    assert outcome.alignment is not None, "the world has Pakistan, the US and China"
+    caption = wrap(
         "Alignment = T(PAK→CHN) / (T(PAK→CHN) + T(PAK→USA)); dashed: equidistant; above it Pakistan leans to China."
     )
+    frame = outcome.alignment
+    if "date" in outcome.over_time.columns:
+        frame = frame.merge(outcome.over_time[["step", "date"]].drop_duplicates(), on="step")
     with mpl.rc_context(STYLE):
-        fig, axes = _rows(outcome, [outcome.alignment], ["PAK alignment"], "0 = US, 1 = China", caption)
+        fig, axes = _rows(outcome, [frame], ["PAK alignment"], "0 = US, 1 = China", caption)
         for ax in axes[0][:2]:
             ax.axhline(0.5, color="#333333", lw=0.8, ls="--")
-        header(fig, f"Pakistan between the US and China: {scen} beside {ref}", caption, _legend(outcome.names))
+        _yardstick(axes, sampling_error)
+        header(fig, _title("Pakistan between the US and China", outcome.names), caption, _legend(sampling_error))
     return fig
 
 
@@ -99,22 +158,22 @@ def network_figure(outcome: Outcome, month: int, names: Mapping[str, str]) -> Fi
     """Both runs' trust networks at one month (median over replications), drawn as in trust_network.png."""
     t = outcome.over_time[outcome.over_time["step"] == month]
     actors = list(pd.unique(t["observer"]))
-    caption = (
+    caption = wrap(
         f"Arrow A → B: A's trust in B, median of {outcome.replications} replications; colour from vermillion"
         " (distrust) through grey (0.5) to blue (trust), width grows with trust."
     )
     with mpl.rc_context(STYLE):
         fig, strip = canvas(WIDTH, 3.8, caption)
         grid = panel_grid(fig, 1, 2, top=strip + 0.1, left=0.1, right=0.1, bottom=0.1, wgap=0.3)
-        for i, name in enumerate(outcome.names):
+        for i, (role, name) in enumerate(zip(("reference", "comparison"), outcome.names, strict=True)):
             at = t[t["scenario"] == name].set_index(["observer", "target"])["p50"]
-            draw_network(fig.add_subplot(grid[0, i]), at.to_dict(), actors, name)
-        header(fig, f"Trust network at month {month}", caption)
+            draw_network(fig.add_subplot(grid[0, i]), at.to_dict(), actors, clip(f"{role}: {name}", 4.6, 10))
+        header(fig, f"Trust network at {when(month, outcome.start)}", caption)
     return fig
 
 
 def final_rows(outcome: Outcome, dyads: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
-    """Final trust (mean of the last 12 months) per chosen dyad: both runs' medians and the paired difference."""
+    """Final trust (mean of the final window) per chosen dyad: both runs' medians and the paired difference."""
     ref, scen = outcome.names
     table = outcome.final.set_index(["scenario", "observer", "target"])
     rows = []

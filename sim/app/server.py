@@ -58,15 +58,10 @@ def _refuse_cdn(url: str) -> bytes:
 
 
 def warm_up(scenario: str) -> None:
-    """Calibrate the scenario's world and load the numerical and plotting stack (about 2 s, once per process),
-    so that the first page's first update is as quick as the next ones."""
-    from sim.app import compute, figures
-    from sim.scenario.load import load_scenario
+    """Calibrate the scenario's world and load the numerical and plotting stack (sim.app.warm), once per process."""
+    from sim.app.warm import warm_up as warm
 
-    spec = load_scenario(scenario)
-    outcome = compute.simulate(spec.model_copy(update={"replications": 2, "steps": 2}))
-    actors = spec.actors
-    figures.png(figures.trust_figure(outcome, [(actors[0], actors[1])], {}))
+    warm(scenario)
 
 
 def serve(scenario: str, host: str, port: int) -> None:

@@ -1,31 +1,37 @@
-"""What the dashboard lets a user change (policies, model parameters, run settings) as pure functions.
+"""What a user sets on the dashboard, as pure values: the two scenarios compared, the changes made to the second,
+and the run settings; and the ranges the controls offer.
 
-Ranges are read from the pydantic schema in sim.scenario.config, never restated here. Edits are applied to the resolved
-scenario and validated like a config file (sim.scenario.config.validate_raw), so the page reports exactly the one-line
-errors the command line gives.
+A `Draft` is the page's controls at one moment. The comparison is a scenario as loaded with the page's changes
+(policies switched off, removed, added or retuned; model parameters), or the reference itself so changed (a
+variant); the reference is a scenario as loaded, or the status quo of the comparison. Changes apply to the
+comparison only, so their effect is the difference. `resolve` turns a draft into the two scenarios, validated like
+a file, so the page reports exactly the one-line errors the command line gives. Ranges are read from the pydantic
+schema, never restated here.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
+from sim.app.sources import Loaded
+from sim.scenario.dyads import dyads, label
 from sim.scenario.essay import SENTENCES
-from sim.scenario.load import load_scenario, scenario_dir, validate_raw
+from sim.scenario.load import validate_raw
 from sim.scenario.schema import Parameters, Policy, Scenario
 from sim.util.errors import ConfigError
+from sim.util.names import MAX_NAME
 
 DEFAULT_REPLICATIONS = 200  # enough for stable medians and bands, small enough for sub-second updates
 REFERENCE = "status_quo"
+VARIANT = "_variant"  # added to the name of a changed scenario, or of a scenario compared with itself
 ON_PAGE = "as set on the page"
+ARROW = " → "
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,14 @@ class Range:
 
     def text(self) -> str:
         """The range in words, e.g. '0 to 5' or 'above 0, up to 10'."""
-        low = f"{self.low:,g}" if self.low_inclusive else f"above {self.low:,g}"
-        high = f"{self.high:,g}" if self.high_inclusive else f"below {self.high:,g}"
+        low = _number(self.low) if self.low_inclusive else f"above {_number(self.low)}"
+        high = _number(self.high) if self.high_inclusive else f"below {_number(self.high)}"
         return f"{low} to {high}" if self.low_inclusive and self.high_inclusive else f"{low}, up to {high}"
+
+
+def _number(x: float) -> str:
+    """1,000,000 rather than 1e+06; 0.5 as 0.5."""
+    return f"{x:,.0f}" if x == int(x) else f"{x:,g}"
 
 
 def field_range(model: type[BaseModel], name: str) -> Range:
@@ -84,17 +95,19 @@ REPLICATIONS = field_range(Scenario, "replications")
 
 @dataclass(frozen=True)
 class PolicySetting:
-    """One policy as set on the page: on or off, with its probability per step and its intensity."""
+    """One policy of the comparison as set on the page: included or switched off, and the policy itself."""
 
     on: bool
-    probability: float
-    intensity: float
+    policy: Policy
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything the page changes in a scenario."""
+class Draft:
+    """Everything the page's controls say. `reference` None is the comparison's status quo; `comparison` None is
+    the reference with the page's changes (a variant). `policies` and `parameters` are the comparison's."""
 
+    reference: Loaded | None
+    comparison: Loaded | None
     policies: tuple[PolicySetting, ...]
     parameters: Mapping[str, float]
     steps: int
@@ -102,51 +115,118 @@ class Settings:
     seed: int
 
     @classmethod
-    def of(cls, spec: Scenario, replications: int = DEFAULT_REPLICATIONS) -> Settings:
-        """The scenario's own values (every policy on), with at most `replications` replications."""
-        return cls(
-            policies=tuple(PolicySetting(True, p.probability, p.intensity) for p in spec.policies),
-            parameters=spec.parameters.model_dump(),
-            steps=spec.steps,
-            replications=min(spec.replications, replications),
-            seed=spec.seed,
+    def start(cls, loaded: Loaded) -> Draft:
+        """A scenario against its status quo, as `diplosim app SCENARIO` opens."""
+        return cls(None, loaded, *_changes_of(loaded), *_run_of(loaded))
+
+    @property
+    def base(self) -> Loaded:
+        """The scenario the changes apply to: the comparison, or for a variant the reference."""
+        base = self.comparison or self.reference
+        assert base is not None, "a draft compares at least one loaded scenario"
+        return base
+
+    def with_reference(self, reference: Loaded | None) -> Draft:
+        """Another reference; a variant starts again from it (its changes and run settings). The status quo
+        (None) of a variant is the status quo of the scenario it varies, which becomes the comparison."""
+        if reference is None and self.comparison is None:
+            return replace(self, reference=None, comparison=self.reference).reset()
+        draft = replace(self, reference=reference)
+        return draft if self.comparison is not None else draft.reset()
+
+    def with_comparison(self, comparison: Loaded | None) -> Draft:
+        """Another comparison, with its own policies and run settings. A variant (None) of the status quo is a
+        variant of the scenario compared so far, which becomes the reference."""
+        if comparison is None and self.reference is None:
+            return replace(self, reference=self.comparison, comparison=None).reset()
+        return replace(self, comparison=comparison).reset()
+
+    def reset(self) -> Draft:
+        """The base scenario's own policies, parameters and run settings: no changes."""
+        policies, parameters = _changes_of(self.base)
+        steps, replications, seed = _run_of(self.base)
+        return replace(
+            self, policies=policies, parameters=parameters, steps=steps, replications=replications, seed=seed
         )
 
-    def with_policy(self, index: int, **changes: Any) -> Settings:
-        policies = list(self.policies)
-        policies[index] = replace(policies[index], **changes)
-        return replace(self, policies=tuple(policies))
+    def with_policy(self, index: int, **changes: Any) -> Draft:
+        """Switch a policy on or off (`on=`) or change its fields (probability=, intensity=)."""
+        old = self.policies[index]
+        on = changes.pop("on", old.on)
+        new = PolicySetting(on, old.policy.model_copy(update=changes))
+        return replace(self, policies=(*self.policies[:index], new, *self.policies[index + 1 :]))
 
-    def with_parameter(self, name: str, value: float) -> Settings:
+    def without_policy(self, index: int) -> Draft:
+        return replace(self, policies=self.policies[:index] + self.policies[index + 1 :])
+
+    def with_added(self, policy: Policy) -> Draft:
+        return replace(self, policies=(*self.policies, PolicySetting(True, policy)))
+
+    def with_parameter(self, name: str, value: float) -> Draft:
         return replace(self, parameters={**self.parameters, name: value})
 
+    def with_run(self, **settings: int) -> Draft:
+        """Months, replications or seed (for both scenarios, on the same random numbers)."""
+        return replace(self, **settings)
 
-def apply(spec: Scenario, settings: Settings, source: str | Path) -> Scenario:
-    """The scenario with the page's settings, validated like a file; policies switched off are left out.
+    @property
+    def changed(self) -> bool:
+        """Whether the comparison differs from its base scenario as loaded."""
+        return (self.policies, dict(self.parameters)) != _changes_of(self.base)
 
-    Errors are the command line's (file, key, message, hint) with "(as set on the page)" added, and policy
-    indices in keys count every policy, as on the page and in the file.
-    """
-    raw = spec.model_dump()
-    raw["policies"] = [
-        {**policy, "probability": s.probability, "intensity": s.intensity}
-        for policy, s in zip(raw["policies"], settings.policies, strict=True)
-    ]
-    raw["parameters"] = {**raw["parameters"], **settings.parameters}
-    raw.update(steps=settings.steps, replications=settings.replications, seed=settings.seed)
+
+def _changes_of(loaded: Loaded) -> tuple[tuple[PolicySetting, ...], dict[str, float]]:
+    spec = loaded.spec
+    return tuple(PolicySetting(True, p) for p in spec.policies), spec.parameters.model_dump()
+
+
+def _run_of(loaded: Loaded, replications: int = DEFAULT_REPLICATIONS) -> tuple[int, int, int]:
+    """The scenario's months and seed, and at most `replications` replications (quick updates)."""
+    spec = loaded.spec
+    return spec.steps, min(spec.replications, replications), spec.seed
+
+
+def resolve(draft: Draft) -> tuple[Scenario, Scenario]:
+    """The reference and the comparison the draft describes, validated; run settings are applied when they run."""
+    base = draft.base
+    comparison = changed(base, draft, comparison_name(draft))
+    reference = status_quo(base.spec) if draft.reference is None else draft.reference.spec
+    return reference, comparison
+
+
+def comparison_name(draft: Draft) -> str:
+    """The base scenario's name; with `_variant` added (shortened to fit) when it is changed or compared with
+    itself."""
+    name = draft.base.spec.name
+    itself = draft.comparison is None or draft.comparison == draft.reference
+    return f"{name[: MAX_NAME - len(VARIANT)]}{VARIANT}" if draft.changed or itself else name
+
+
+def changed(base: Loaded, draft: Draft, name: str) -> Scenario:
+    """The base scenario with the draft's policies and parameters, validated like a file; switched-off policies
+    are left out. Errors are the command line's (file, key, message, hint) with "(as set on the page)" added, and
+    policy indices in keys count every policy, as the page lists them."""
+    raw = base.spec.model_dump()
+    raw.update(name=name, parameters={**raw["parameters"], **draft.parameters})
+    raw["policies"] = [s.policy.model_dump() for s in draft.policies]
     try:
-        validate_raw(raw, file=source)  # with every policy, so that keys name the policy as the page shows it
-        raw["policies"] = [p for p, s in zip(raw["policies"], settings.policies, strict=True) if s.on]
-        return validate_raw(raw, file=source)
+        validate_raw(raw, file=base.source)  # with every policy, so that keys name the policy as the page shows it
+        raw["policies"] = [p for p, s in zip(raw["policies"], draft.policies, strict=True) if s.on]
+        return validate_raw(raw, file=base.source)
     except ConfigError as exc:
-        raise ConfigError(f"{exc.message} ({ON_PAGE})", file=exc.file, key=exc.key, hint=exc.hint) from None
+        raise on_page(exc) from None
+
+
+def on_page(exc: ConfigError) -> ConfigError:
+    """The error with "(as set on the page)" added to its message."""
+    return ConfigError(f"{exc.message} ({ON_PAGE})", file=exc.file, key=exc.key, hint=exc.hint)
 
 
 def status_quo(scenario: Scenario) -> Scenario:
     """The reference: the same world, parameters and run settings with no policies, added rules or event changes.
 
-    For a bundled scenario this is the `baseline` scenario with the page's parameters. Run on the same seed and
-    replications, the two share every random stream, so their difference is the interventions' effect.
+    For a bundled scenario this is the `baseline` scenario. Run on the same seed and replications, the two share
+    every random stream, so their difference is the interventions' effect.
     """
     name = REFERENCE if scenario.name != REFERENCE else f"{REFERENCE}_reference"
     return scenario.model_copy(
@@ -162,26 +242,6 @@ def status_quo(scenario: Scenario) -> Scenario:
     )
 
 
-def load_upload(filename: str, data: bytes) -> Scenario:
-    """A scenario file uploaded through the page, read exactly like one on disk; errors name the uploaded file.
-
-    It is read next to a copy of the bundled world file, so `world = "world.toml"` means the essay's world.
-    """
-    name = Path(filename).name or "uploaded.toml"
-    with tempfile.TemporaryDirectory(prefix="diplosim-upload-") as tmp:
-        folder = Path(tmp)
-        shutil.copy(scenario_dir() / "world.toml", folder / "world.toml")
-        path = folder / name
-        path.write_bytes(data)
-        try:
-            return load_scenario(path)
-        except ConfigError as exc:
-            file = exc.file
-            if file is not None and Path(file).parent == folder:
-                file = name if Path(file) == path else f"{Path(file).name} (the bundled world)"
-            raise ConfigError(exc.message, file=file, key=exc.key, hint=exc.hint) from None
-
-
 def error_line(exc: ConfigError) -> str:
     """The one line `diplosim` prints on stderr for this error."""
     return " ".join(f"diplosim: error: {exc}".split())
@@ -192,17 +252,9 @@ def sentences(ids: Sequence[str]) -> list[tuple[str, str]]:
     return [(sid, SENTENCES[sid]) for sid in ids if sid in SENTENCES]
 
 
-def dyad_label(observer: str, target: str) -> str:
-    return f"{observer} → {target}"
-
-
-def parse_dyad(label: str) -> tuple[str, str]:
-    observer, target = (part.strip() for part in label.split("→"))
-    return observer, target
-
-
-def all_dyads(actors: Sequence[str]) -> list[str]:
-    return [dyad_label(o, t) for o in actors for t in actors if o != t]
+def dyad_labels(actors: Sequence[str]) -> list[str]:
+    """Every directed dyad as the page shows it ('PAK → USA')."""
+    return [label(o, t, ARROW) for o, t in dyads(actors)]
 
 
 def default_dyads(actors: Sequence[str]) -> list[str]:
@@ -210,12 +262,4 @@ def default_dyads(actors: Sequence[str]) -> list[str]:
     PAK -> CHN in the essay's world)."""
     first, *others = actors
     picks = [(first, others[0]), (others[0], first), *((first, o) for o in others[1:2])]
-    return [dyad_label(o, t) for o, t in picks]
-
-
-def policy_label(policy: Policy, index: int) -> str:
-    """'usa_pressure: USA pressure → PAK, months 1-24, every 2'."""
-    months = f"from month {policy.start}" if policy.end is None else f"months {policy.start}-{policy.end}"
-    every = f", every {policy.every} months" if policy.every > 1 else ""
-    name = policy.name or f"policy {index + 1}"
-    return f"{name}: {policy.actor} {policy.move.replace('_', ' ')} → {policy.target}, {months}{every}"
+    return [label(o, t, ARROW) for o, t in picks]

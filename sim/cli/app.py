@@ -27,10 +27,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         **help_text(f"""
             Serve the interactive dashboard in the browser (needs the optional 'app' extra).
 
-            The dashboard (/) runs a scenario against its status quo on common random numbers: switch policies
-            on or off, set their probability and intensity and the model's parameters, and see trust fan charts
-            with the difference and its confidence interval, Pakistan's alignment and the trust network; export
-            what is shown as a result folder. /mesa is Mesa's SolaraViz on one replication (Play, Step, Reset).
+            The dashboard (/) compares two scenarios on common random numbers, as `diplosim compare` does: a
+            scenario against its status quo, any two (bundled, history or uploaded), or one against a variant of
+            itself. Add, remove and retune the comparison's policies and change its model parameters, press Run,
+            and see trust fan charts with the difference, its 95% interval and a yardstick, Pakistan's alignment
+            and the trust network; download the comparison folder as a zip. /mesa is Mesa's SolaraViz on one
+            replication (Play, Step, Reset).
             Everything is served locally: the page loads nothing from any other host. Ctrl-C stops the server.
             Install the extra with: {INSTALL_HINT}.
 

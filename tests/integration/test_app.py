@@ -1,156 +1,149 @@
-"""The dashboard's logic without a browser: settings and their ranges, errors, runs, export, Mesa's Reset, the CLI.
+"""The dashboard's logic without a browser: runs compared as `diplosim compare` compares them, the effect of a change,
+the download, uploads, figures that fit, Mesa's Reset, the CLI.
 
-The browser tests (tests/test_app_browser.py) drive the same code through the page.
+The browser tests (tests/integration/test_app_browser.py) drive the same code through the page; the pure parts
+(drafts, policies, yardstick) are tested in tests/unit/test_app_*.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import socket
-from dataclasses import replace
+import tempfile
+import zipfile
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import sim
 from sim.app import compute, export, figures
-from sim.app.settings import (
-    PARAMETERS,
-    Settings,
-    apply,
-    default_dyads,
-    error_line,
-    load_upload,
-    parse_dyad,
-    status_quo,
-)
+from sim.app.dashboard import ask
+from sim.app.settings import Draft, default_dyads
+from sim.app.sources import load, load_upload
 from sim.app.viz_model import VizModel
 from sim.cli import main as cli
+from sim.figures.style import STYLE
 from sim.outputs.read import read_manifest
+from sim.scenario.dyads import parse
 from sim.scenario.load import load_scenario, scenario_path
-from sim.scenario.schema import Parameters
 from sim.util.errors import ConfigError
 
-
-@pytest.fixture(scope="module")
-def dialogue():
-    return load_scenario("dialogue")
+SMALL = {"steps": 36, "replications": 40}
 
 
-def small(spec) -> Settings:
-    """The page's settings for a quick run."""
-    return replace(Settings.of(spec), replications=40, steps=36)
+def outcome_of(draft: Draft, **run: int) -> compute.Outcome:
+    """What Run shows for `draft`, at the small run settings."""
+    return compute.simulate(ask(draft.with_run(**(SMALL | run))).request)
 
 
-def test_parameter_ranges_are_the_schemas(dialogue) -> None:
-    """Every bound the page shows is one validation enforces: at the bound passes, just beyond it fails."""
-    assert set(PARAMETERS) == set(Parameters.model_fields)
-    for name, bounds in PARAMETERS.items():
-        base = Settings.of(dialogue)
-        for bound, inclusive, outward in (
-            (bounds.low, bounds.low_inclusive, -1),
-            (bounds.high, bounds.high_inclusive, 1),
-        ):
-            inside = bound if inclusive else bound - outward * bounds.step
-            apply(dialogue, base.with_parameter(name, inside), "page")
-            beyond = bound + outward * bounds.step if inclusive else bound
-            with pytest.raises(ConfigError, match=r"\(as set on the page\)") as caught:
-                apply(dialogue, base.with_parameter(name, beyond), "page")
-            assert caught.value.key == f"parameters.{name}"
+def test_a_parameter_change_shows_its_effect_and_no_change_shows_none() -> None:
+    """The first dashboard changed alpha on both sides, so alpha 0.15 -> 0.45 showed +0.000 everywhere. Now the
+    change is the comparison's only. On the baseline it moves every replication (alpha weighs surprises, so it
+    widens the spread more than it shifts the mean); on dialogue, whose moves surprise, PAK -> USA rises beyond
+    its interval. With no change every replication is its reference's, and the difference is exactly zero."""
+    baseline = Draft.start(load("baseline")).with_comparison(None)
+    same = outcome_of(baseline).over_time.dropna(subset=["diff"])
+    assert len(same) and (same[["diff", "diff_low", "diff_high", "diff_p05", "diff_p95"]] == 0).all().all()
+    final = outcome_of(baseline.with_parameter("alpha", 0.45)).final.dropna(subset=["diff"])
+    assert (final["diff_p95"] - final["diff_p05"] > 0.01).all(), final
+    dialogue = Draft.start(load("dialogue")).with_comparison(None).with_parameter("alpha", 0.45)
+    final = outcome_of(dialogue).final.set_index(["scenario", "observer", "target"])
+    assert final.loc[("dialogue_variant", "PAK", "USA"), "diff_low"] > 0.02
 
 
-def test_switching_a_policy_off_leaves_it_out_and_keeps_the_others(dialogue) -> None:
-    settings = Settings.of(dialogue).with_policy(0, on=False).with_policy(1, probability=0.9, intensity=2.5)
-    edited = apply(dialogue, settings, "page")
-    assert [p.name for p in edited.policies] == [p.name for p in dialogue.policies[1:]]
-    assert (edited.policies[0].probability, edited.policies[0].intensity) == (0.9, 2.5)
-    assert edited.world == dialogue.world
+def test_two_scenarios_are_compared_as_sim_compare_compares_them() -> None:
+    draft = Draft.start(load("us_pressure")).with_reference(load("dialogue"))
+    outcome = outcome_of(draft, seed=11)
+    expected = sim.compare(["dialogue", "us_pressure"], seed=11, **SMALL)
+    pd.testing.assert_frame_equal(outcome.final, expected.table())
+    assert outcome.names == ("dialogue", "us_pressure") and (outcome.replications, outcome.steps) == (40, 36)
+    assert compute.simulate(ask(draft.with_run(seed=11, **SMALL)).request) is outcome  # cached: a redraw reruns nothing
 
 
-def test_a_bad_policy_value_names_the_policy_as_the_file_does(dialogue) -> None:
-    """Keys count every policy, switched off or not, so the error points at the policy the user changed."""
-    settings = Settings.of(dialogue).with_policy(0, on=False).with_policy(2, probability=1.5)
-    with pytest.raises(ConfigError) as caught:
-        apply(dialogue, settings, "dialogue.toml")
-    assert caught.value.key == "policies[2].probability"
-    assert error_line(caught.value).startswith("diplosim: error: dialogue.toml: key 'policies[2].probability'")
+def test_the_download_is_a_complete_comparison_folder_its_scenario_files_reproduce(tmp_path: Path, monkeypatch) -> None:
+    """The zip unpacks to one folder with every file its manifest lists, and `diplosim compare` on the scenario
+    files it holds, with its run settings, writes the same tables (the browser test compares it with
+    `diplosim compare dialogue us_pressure` itself). Nothing is left in the temporary folder it was built in."""
+    outcome = outcome_of(Draft.start(load("dialogue")).with_comparison(None).with_parameter("mu", 0.3), seed=11)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    with zipfile.ZipFile(io.BytesIO(export.zipped(outcome))) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "zip")
+    folder = tmp_path / "zip" / "dialogue_vs_dialogue_variant"
+    meta = read_manifest(folder)
+    assert sorted(names) == sorted(f"{folder.name}/{f}" for f in meta["files"])
+    assert (meta["scenarios"], meta["steps"], meta["replications"], meta["seed"]) == (list(outcome.names), 36, 40, 11)
+    files = [str(folder / name / "scenario.toml") for name in outcome.names]
+    run = ["--steps", "36", "--replications", "40", "--seed", "11", "--quiet", "--no-plots"]
+    assert cli.main(["compare", *files, *run, "--out", str(tmp_path / "again")]) == 0
+    for table in ("comparison.csv", "comparison_steps.csv"):
+        assert (tmp_path / "again" / table).read_bytes() == (folder / table).read_bytes(), table
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
-def test_a_loaded_file_shows_the_line_the_cli_prints(scenario_file, capsys) -> None:
-    path = scenario_file('name = "bad"\nsteps = 24\n[[policies]]\nactor = "USA"\nmove = "dialog"\ntarget = "PAK"\n')
-    assert cli.main(["validate", str(path)]) == 2
-    printed = capsys.readouterr().err.strip()
-    with pytest.raises(ConfigError) as caught:
-        load_scenario(path)
-    assert error_line(caught.value) == printed
-    assert "did you mean 'dialogue'" in printed
-
-
-def test_an_uploaded_file_reads_like_one_on_disk(dialogue) -> None:
+def test_an_uploaded_file_reads_like_one_on_disk_from_memory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the upload has no folder: nothing is read or written next to it
     text = scenario_path("dialogue").read_text()
-    assert load_upload("talks.toml", text.encode()).policies == dialogue.policies
+    assert load_upload("talks.toml", text.encode()).spec == load_scenario("dialogue")
+    history = scenario_path("baseline").parent / "history" / "us_pakistan_2001_2018.toml"
+    assert load_upload(history.name, history.read_bytes()).spec == load_scenario(history)  # world "../world.toml"
     with pytest.raises(ConfigError) as caught:
         load_upload("talks.toml", re.sub(r"probability = [0-9.]+", "probability = 5.0", text, count=1).encode())
-    assert caught.value.file == "talks.toml"  # not the temporary folder it was read from
-    assert caught.value.key == "policies[0].probability"
+    assert (caught.value.file, caught.value.key) == ("talks.toml", "policies[0].probability")
+    with pytest.raises(ConfigError, match="only a bundled world") as caught:
+        load_upload("talks.toml", text.replace('world = "world.toml"', 'world = "/etc/passwd"').encode())
+    assert caught.value.key == "world"
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_upload("../../talks.toml", b"name = ")
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_the_status_quo_is_the_scenario_without_interventions(dialogue) -> None:
-    edited = apply(dialogue, Settings.of(dialogue).with_parameter("alpha", 1.2), "page")
-    ref = status_quo(edited)
-    assert (ref.policies, ref.rules, ref.events) == ([], [], {})
-    assert ref.world == edited.world and ref.parameters.alpha == 1.2
-    assert (ref.seed, ref.replications, ref.steps) == (edited.seed, edited.replications, edited.steps)
-    assert ref.name != edited.name
+def text_outside(fig) -> list[str]:
+    """What a figure draws beyond its edges: each panel's ticks, labels and title, each figure-level text."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    page = fig.bbox
+    boxes = [(f"panel {i}", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes)]
+    boxes += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
+    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
+
+    def inside(box) -> bool:
+        return (
+            page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 - 0.5 <= box.y0 <= box.y1 <= page.y1 + 0.5
+        )
+
+    return [name for name, box in boxes if not inside(box)]
 
 
-def test_common_random_numbers_make_no_intervention_no_difference(dialogue) -> None:
-    """With every policy off the scenario is its status quo: each replication is identical, difference exactly 0."""
-    off = small(dialogue)
-    off = replace(off, policies=tuple(replace(p, on=False) for p in off.policies))
-    outcome = compute.simulate(apply(dialogue, off, "page"))
-    changed = outcome.over_time.dropna(subset=["diff"])
-    assert len(changed) and (changed[["diff", "diff_low", "diff_high", "diff_p05", "diff_p95"]] == 0).all().all()
-
-
-def test_a_policy_change_changes_the_scenario_run_and_reuses_the_status_quo(dialogue) -> None:
-    first = compute.simulate(apply(dialogue, small(dialogue), "page"))
-    second = compute.simulate(apply(dialogue, small(dialogue).with_policy(0, on=False), "page"))
-    ref, scen = first.names
-    assert second.runs[ref] is first.runs[ref]  # cached: same resolved status quo
-    assert not np.array_equal(first.runs[scen].trust.values, second.runs[scen].trust.values, equal_nan=True)
-    assert first.replications == 40 and first.steps == 36
-
-
-def test_figures_draw_the_chosen_dyads(dialogue) -> None:
-    outcome = compute.simulate(apply(dialogue, small(dialogue), "page"))
-    dyads = [parse_dyad(d) for d in default_dyads(dialogue.actors)]
-    assert dyads == [("PAK", "USA"), ("USA", "PAK"), ("PAK", "CHN")]
-    fig = figures.trust_figure(outcome, dyads, {})
-    assert len(fig.axes) == 3 * len(dyads)
-    assert len(figures.trust_figure(outcome, dyads[:1], {}).axes) == 3
-    for drawn in (fig, figures.alignment_figure(outcome), figures.network_figure(outcome, 12, {})):
-        assert figures.png(drawn).startswith(b"\x89PNG")
+@pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan_2001_2018"])
+def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
+    """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge."""
+    loaded = load(scenario)
+    long = loaded.spec.model_copy(update={"name": ("a_scenario_with_a_name_as_long_as_names_go_" * 3)[:100]})
+    draft = Draft.start(type(loaded)(long, loaded.source, "long")).with_reference(loaded)
+    outcome = outcome_of(draft, steps=loaded.spec.steps, replications=10)
+    dyads = [parse(d, long.actors) for d in default_dyads(long.actors)]
+    names = {code: actor.name for code, actor in long.world.actors.items()}
+    with mpl.rc_context(STYLE):
+        drawn = {
+            "trust": figures.trust_figure(outcome, dyads, names, 0.02),
+            "one dyad": figures.trust_figure(outcome, dyads[:1], names, 0.02),
+            "alignment": figures.alignment_figure(outcome, 0.02),
+            "network": figures.network_figure(outcome, 12, names),
+        }
+        for what, fig in drawn.items():
+            assert text_outside(fig) == [], what
+    assert len(drawn["trust"].axes) == 3 * len(dyads) and len(drawn["one dyad"].axes) == 3
+    assert figures.png(drawn["network"]).startswith(b"\x89PNG")
     rows = figures.final_rows(outcome, dyads)
     assert [r["dyad"] for r in rows] == ["PAK → USA", "USA → PAK", "PAK → CHN"]
-
-
-def test_export_writes_a_comparison_folder_the_project_reads(dialogue, tmp_path) -> None:
-    outcome = compute.simulate(apply(dialogue, small(dialogue).with_policy(1, on=False), "page"))
-    folder = export.export(tmp_path / "out", outcome, {"trust": b"\x89PNG..."}, {"dyads": ["PAK->USA"]})
-    meta = read_manifest(folder)
-    assert meta["scenarios"] == list(outcome.names) and meta["shown"] == {"dyads": ["PAK->USA"]}
-    assert all((folder / f).is_file() for f in meta["files"])
-    for name in outcome.names:
-        loaded = sim.Results.load(folder / name / "trajectories.nc")
-        np.testing.assert_array_equal(loaded.trust.values, outcome.runs[name].trust.values)
-        assert load_scenario(folder / name / "scenario.toml") == outcome.specs[name]
-    assert (folder / "plots" / "app_trust.png").is_file() and (folder / "plots" / "compare_trust.png").is_file()
-    with pytest.raises(ConfigError, match="already exists"):
-        export.export(folder, outcome, {}, {})
-    assert read_manifest(folder) == meta
 
 
 def test_mesa_reset_rebuilds_the_chosen_scenario() -> None:
@@ -211,7 +204,7 @@ def test_the_dashboard_benchmark_runs() -> None:
     from benchmarks.app import measure
 
     text = measure("dialogue", 20, 12, 1).markdown()
-    for row in ("plain sim.run", "update after a policy change", "cold update", "trust network"):
+    for row in ("plain sim.run", "update after a change", "trust network", "download"):
         assert row in text
     assert "Target (issue 9)" in text
 

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,38 +122,57 @@ def open_dashboard(browser: Browser, url: str) -> tuple[Page, Traffic]:
     return page, traffic
 
 
-def test_dashboard_renders_offline_and_a_policy_change_changes_the_chart(browser: Browser, app_url: str) -> None:
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the select labelled `label`."""
+    page.locator(".v-select", has=page.get_by_label(label, exact=True)).locator(".v-select__selections").click()
+    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
+    expect(page.locator(".menuable__content__active")).to_have_count(0)  # closed: keys go where they are sent
+
+
+def run(page: Page, number: int, done: str = "") -> None:
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_text(f"Run {number} done: {done}")).to_be_visible(timeout=UPDATE_TIMEOUT)
+
+
+def test_renders_offline_marks_stale_results_and_a_policy_change_changes_the_chart(
+    browser: Browser, app_url: str
+) -> None:
     page, traffic = open_dashboard(browser, app_url)
-    expect(page.get_by_text("Scenario: dialogue")).to_be_visible()
+    expect(page.locator(".diplosim-comparison .v-card__title")).to_have_text("Comparison: dialogue")
+    expect(page.get_by_text("Run 1 done: dialogue against status_quo")).to_be_visible()
     expect(page.get_by_role("list").get_by_text("P8.S3")).to_be_visible()  # the essay sentences it rests on
+    expect(page.locator(".diplosim-yardstick")).to_contain_text("sampling error")
     for css in ("diplosim-trust-chart", "diplosim-alignment-chart", "diplosim-network-chart"):
         expect(page.locator(f".{css} img")).to_be_visible(timeout=UPDATE_TIMEOUT)
     chart = page.locator(".diplosim-trust-chart img")
     before, table = chart.screenshot(), page.locator("table").inner_text()
+    expect(page.locator(".diplosim-stale")).to_have_count(0)
 
     page.get_by_text("pak_dialogue: PAK engagement").click()  # switch the first policy off
     expect(page.get_by_role("switch").first).not_to_be_checked()
-    page.get_by_role("button", name="Run", exact=True).click()
-    expect(page.get_by_text("Run 2 done")).to_be_visible(timeout=UPDATE_TIMEOUT)
+    expect(page.locator(".diplosim-stale")).to_contain_text("Out of date — press Run")  # the old results stay
+    expect(chart).to_be_visible()
+    assert page.locator("table").inner_text() == table
+    run(page, 2, "dialogue_variant (changed on the page) against status_quo")
+    expect(page.locator(".diplosim-stale")).to_have_count(0)
     assert chart.screenshot() != before
     assert page.locator("table").inner_text() != table
 
     network = page.locator(".v-card", has_text="Trust network")
-    network.get_by_role("slider").focus()
-    page.keyboard.press("Home")  # the month slider to month 0: the network is redrawn there
-    expect(network.get_by_role("button", name="Download dialogue_network_month0.png")).to_be_visible(
+    network.get_by_role("slider").press("Home")  # the month slider to month 0: the network is redrawn there
+    expect(network.get_by_role("button", name="Download dialogue_variant_network_month0.png")).to_be_visible(
         timeout=UPDATE_TIMEOUT
     )
-
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download dialogue_trust.png").click()
+        page.get_by_role("button", name="Download dialogue_variant_trust.png").click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
 
-    # another bundled scenario loads and runs at once
-    page.locator(".v-select", has=page.get_by_label("Scenario", exact=True)).locator(".v-select__selections").click()
-    page.get_by_role("option", name="us_pressure").click()
-    expect(page.get_by_text("Scenario: us_pressure")).to_be_visible(timeout=UPDATE_TIMEOUT)
-    expect(page.get_by_text("Run 3 done: us_pressure against status_quo")).to_be_visible(timeout=UPDATE_TIMEOUT)
+    choose(page, "Comparison", "us_pressure")  # another bundled scenario: marked until it runs
+    expect(page.locator(".diplosim-comparison .v-card__title")).to_have_text(
+        "Comparison: us_pressure", timeout=UPDATE_TIMEOUT
+    )
+    expect(page.locator(".diplosim-stale")).to_be_visible()
+    run(page, 3, "us_pressure against status_quo")
 
     assert traffic.failed == []
     assert traffic.foreign(app_url.rstrip("/")) == []
@@ -160,33 +180,77 @@ def test_dashboard_renders_offline_and_a_policy_change_changes_the_chart(browser
     page.close()
 
 
-def test_bad_file_errors_as_the_cli_and_export_writes_a_result_folder(
+def test_a_variant_shows_the_effect_of_a_parameter_and_of_an_added_policy(browser: Browser, app_url: str) -> None:
+    """alpha 0.15 -> 0.45 on a variant of dialogue: the difference is no longer +0.000 (the first dashboard changed
+    both sides); a policy from the catalogue is added, run, and removed."""
+    page, _ = open_dashboard(browser, app_url)
+    choose(page, "Comparison", "variant (the reference, changed below)")
+    expect(page.locator(".diplosim-reference .v-card__title")).to_have_text(
+        "Reference: dialogue", timeout=UPDATE_TIMEOUT
+    )
+    parameters = page.locator(".v-card", has_text="Model parameters")
+    alpha = parameters.get_by_role("slider").first
+    for value in range(18, 46, 3):  # Shift+Right moves alpha by 0.03; each step waits for the page to follow
+        alpha.press("Shift+ArrowRight")
+        expect(parameters.get_by_text(f"alpha = {value / 100:g} (was 0.15)")).to_be_visible(timeout=UPDATE_TIMEOUT)
+    run(page, 2, "dialogue_variant (changed on the page) against dialogue")
+    pak_usa = page.locator("tr", has_text="PAK → USA").locator("td").last
+    assert not pak_usa.inner_text().startswith("+0.000"), pak_usa.inner_text()
+
+    page.get_by_text("Add a policy").click()
+    choose(page, "Move or bundle", "reduce_aid")
+    expect(page.get_by_text("Cutting aid. Goldstein -5.6 (hostile)")).to_be_visible()
+    page.get_by_role("button", name="Add policy").click()
+    added = page.locator(".diplosim-policy", has_text="usa_reduce_aid_pak: USA reduce aid → PAK, from month 1")
+    expect(added).to_be_visible(timeout=UPDATE_TIMEOUT)
+    expect(page.locator(".diplosim-policy")).to_have_count(5)
+    run(page, 3)
+    added.locator(".diplosim-remove-policy").click()
+    expect(page.locator(".diplosim-policy")).to_have_count(4)
+    expect(page.locator(".diplosim-stale")).to_be_visible()
+    page.close()
+
+
+def test_the_download_is_the_folder_diplosim_compare_writes_and_a_bad_file_errs_as_the_cli(
     browser: Browser, app_url: str, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    page, _ = open_dashboard(browser, app_url)
     bad = workdir / "bad.toml"
     bad.write_text('name = "bad"\n[parameters]\nalpha = 7.0\n')
     assert cli.main(["validate", str(bad)]) == 2
     line = capsys.readouterr().err.strip()
-    page, _ = open_dashboard(browser, app_url)
     page.get_by_label("…or a scenario file (path)").fill(str(bad))
     page.get_by_role("button", name="Load", exact=True).click()
     expect(page.locator(".diplosim-load-error")).to_contain_text(line, timeout=UPDATE_TIMEOUT)
-    expect(page.get_by_text("Scenario: dialogue")).to_be_visible()  # what is shown stays as it was
+    expect(page.locator(".diplosim-comparison .v-card__title")).to_have_text(
+        "Comparison: dialogue"
+    )  # what is compared stays as it was
 
-    folder = workdir / "exported"
-    expect(page.locator(".diplosim-network-chart img")).to_be_visible(timeout=UPDATE_TIMEOUT)  # exported too
-    page.get_by_label("Folder").fill(str(folder))
-    page.get_by_role("button", name="Export result folder").click()
-    expect(page.locator(".diplosim-exported")).to_contain_text(f"Wrote {folder}/", timeout=UPDATE_TIMEOUT)
+    choose(page, "Reference", "dialogue")
+    choose(page, "Comparison", "us_pressure")
+    page.get_by_label("Months (1 to 100,000)").fill("36")
+    page.get_by_label("Replications (1 to 10,000,000)").fill("40")
+    page.get_by_label("Seed").fill("11")
+    run(page, 2, "us_pressure against dialogue, 40 replications × 36 months, seed 11")
+    with page.expect_download(timeout=UPDATE_TIMEOUT) as download:
+        page.get_by_role("button", name="Download dialogue_vs_us_pressure.zip").click()
+    assert download.value.suggested_filename == "dialogue_vs_us_pressure.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        archive.extractall(workdir / "downloaded")
     page.close()
 
-    meta = read_manifest(folder)
-    assert meta["scenarios"] == ["status_quo", "dialogue"] and meta["replications"] == 200
-    assert all((folder / f).is_file() for f in meta["files"])
-    assert {"plots/app_trust.png", "plots/app_network.png", "plots/compare_difference.png"} <= set(meta["files"])
-    runs = {name: sim.Results.load(folder / name / "trajectories.nc") for name in meta["scenarios"]}
-    rerun = sim.run(folder / "dialogue" / "scenario.toml")  # the exported scenario reproduces its trajectories
-    np.testing.assert_array_equal(rerun.trust.values, runs["dialogue"].trust.values)
+    folder = workdir / "downloaded" / "dialogue_vs_us_pressure"
+    cli_out = workdir / "by_the_cli"
+    flags = ["--steps", "36", "--replications", "40", "--seed", "11", "--quiet"]
+    assert cli.main(["compare", "dialogue", "us_pressure", *flags, "--out", str(cli_out)]) == 0
+    assert sorted(read_manifest(folder)["files"]) == sorted(read_manifest(cli_out)["files"])
+    for name in ("comparison.csv", "comparison_steps.csv", "dialogue/scenario.toml", "us_pressure/scenario.toml"):
+        assert (folder / name).read_bytes() == (cli_out / name).read_bytes(), name
+    runs = {name: sim.Results.load(folder / name / "trajectories.nc") for name in ("dialogue", "us_pressure")}
+    np.testing.assert_array_equal(
+        runs["us_pressure"].trust.values, sim.Results.load(cli_out / "us_pressure" / "trajectories.nc").trust.values
+    )
+    assert not any(workdir.glob("results"))  # nothing was written on the server's side
 
 
 def test_mesa_view_steps_and_resets(browser: Browser, app_url: str) -> None:

@@ -1,0 +1,16 @@
+"""What the server does once as it starts, in the background: calibrate the first scenario's world and load the
+numerical and plotting stack (about 2 s per process), so that the first page's first update is as quick as the
+next ones."""
+
+from __future__ import annotations
+
+from sim.app import compute, figures, sources
+from sim.app.settings import Draft, resolve
+
+
+def warm_up(scenario: str) -> None:
+    """A tiny comparison of `scenario` against its status quo, and one chart of it."""
+    draft = Draft.start(sources.load(scenario))
+    reference, comparison = resolve(draft)
+    outcome = compute.simulate(compute.Request(reference, comparison, draft.steps, 2, draft.seed))
+    figures.png(figures.trust_figure(outcome, [tuple(reference.actors[:2])], {}, 0.0))
