@@ -30,6 +30,7 @@ MAIN_PARAMETERS = ("alpha", "mu", "beta", "half_life", "sigma")  # the rest sit 
 STATUS_QUO = "status quo (the comparison, no policies)"
 VARIANT = "variant (the reference, changed below)"
 SMALL = {"font-size": "0.75em", "color": "#666"}
+BASIS = 160  # characters of a policy's description shown under it
 LIVE = {"continuous_update": True}  # the value counts as typed: Run or Add right after typing sees it
 
 Change = Callable[[Callable[[Draft], Draft]], None]  # applies an edit to the draft as it is when the event arrives
@@ -150,8 +151,11 @@ def PolicyList(draft: Draft, change: Change) -> None:
             )
             NumberSetting("intensity", policy.intensity, INTENSITY, lambda v, i=i: set_policy(i, intensity=v), off)
             basis = policy.description or ", ".join(policy.evidence)
-            if basis:
-                solara.Text(basis, style={"font-size": "0.8em", "color": "#555"})
+            if basis:  # a history's sources run long: the first BASIS characters, all of it on hover
+                short = basis if len(basis) <= BASIS else basis[: BASIS - 1] + "…"
+                solara.v.Html(
+                    tag="span", attributes={"title": basis}, style_="font-size: 0.8em; color: #555", children=[short]
+                )
 
 
 @solara.component

@@ -3,14 +3,14 @@
 Drawn from the comparison tables (`sim.app.compute.Outcome`) with the house style (sim.figures.style: frames,
 header, fans, differences) and network (sim.figures.network), so the page and a result folder's figures read the
 same way. Margins are fixed in inches, as there, so the page's frequent redraws stay quick; names of any length are
-shortened and captions wrapped to the space they have, so no text runs past a figure's edge. The difference panels
+shortened and captions wrapped to the space they have (measured from the font), so no text runs past a figure's
+edge. The difference panels
 carry the yardstick: a band as wide as a poll's sampling error.
 """
 
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,8 +18,10 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.textpath import text_to_path
 
 from sim.app.compute import Outcome
 from sim.app.policies import when
@@ -40,22 +42,41 @@ YARDSTICK_COLOUR = "#888888"
 WIDTH = 10.0  # inches; shown at 100 dpi, 1,000 pixels wide
 ROW = 1.75  # inches per row of panels
 COLUMN_TITLES = 0.3
-LEFT, RIGHT, WGAP = 0.95, 0.2, 0.45  # inches: margins and the gap between a row's panels
-EM = 0.62  # width of an average character, in font sizes (DejaVu Sans, with room to spare)
+LEFT, RIGHT, WGAP = 0.95, 0.2, 0.6  # inches: margins and the gap between a row's panels (room for its ticks)
 
 
-def clip(text: str, inches: float, size: float) -> str:
-    """`text` shortened in the middle ('us_pakistan…_variant') to fit `inches` at font `size` points."""
-    room = max(8, int(inches * 72 / (EM * size)))
-    if len(text) <= room:
+def width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of `text` in inches at font `size` points, measured from the font (no figure is drawn)."""
+    w, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return w / 72
+
+
+def clip(text: str, inches: float, size: float, weight: str = "normal") -> str:
+    """`text`, shortened in the middle ('us_pakistan…_variant') as little as needed to fit `inches`."""
+    if width(text, size, weight) <= inches:
         return text
-    head = (room - 1) // 2
-    return f"{text[:head]}…{text[len(text) - (room - 1 - head) :]}"
+
+    def middle(keep: int) -> str:
+        head = keep // 2
+        return f"{text[:head]}…{text[len(text) - (keep - head) :]}"
+
+    low, high = 0, len(text) - 1  # the most characters kept that fit: middle(low) fits, middle(high + 1) does not
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if width(middle(mid), size, weight) <= inches else (low, mid - 1)
+    return middle(low)
 
 
 def wrap(text: str, inches: float = WIDTH - 0.4, size: float = 8.5) -> str:
-    """`text` broken into lines that fit `inches` at font `size` points (captions)."""
-    return textwrap.fill(text, width=int(inches * 72 / (EM * size)))
+    """`text` broken between words into lines that fit `inches` at font `size` points (captions)."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and width(joined, size) <= inches:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _legend(sampling_error: float) -> tuple[list[Any], list[str]]:
@@ -115,7 +136,7 @@ def _yardstick(axes: Any, sampling_error: float) -> None:
 
 
 def _title(prefix: str, names: tuple[str, str]) -> str:
-    return clip(f"{prefix}: {names[1]} against {names[0]}", WIDTH - 0.4, 12.5)
+    return clip(f"{prefix}: {names[1]} against {names[0]}", WIDTH - 0.4, 12.5, "bold")
 
 
 def trust_figure(
@@ -164,7 +185,7 @@ def network_figure(outcome: Outcome, month: int, names: Mapping[str, str]) -> Fi
     )
     with mpl.rc_context(STYLE):
         fig, strip = canvas(WIDTH, 3.8, caption)
-        grid = panel_grid(fig, 1, 2, top=strip + 0.1, left=0.1, right=0.1, bottom=0.1, wgap=0.3)
+        grid = panel_grid(fig, 1, 2, top=strip + 0.35, left=0.1, right=0.1, bottom=0.1, wgap=0.3)  # titles above
         for i, (role, name) in enumerate(zip(("reference", "comparison"), outcome.names, strict=True)):
             at = t[t["scenario"] == name].set_index(["observer", "target"])["p50"]
             draw_network(fig.add_subplot(grid[0, i]), at.to_dict(), actors, clip(f"{role}: {name}", 4.6, 10))

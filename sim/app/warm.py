@@ -9,7 +9,8 @@ from sim.app.settings import Draft, resolve
 
 
 def warm_up(scenario: str) -> None:
-    """A tiny comparison of `scenario` against its status quo, and one chart of it."""
+    """A tiny comparison of `scenario` against its status quo, one chart of it, and the list of history replays."""
+    sources.history()
     draft = Draft.start(sources.load(scenario))
     reference, comparison = resolve(draft)
     outcome = compute.simulate(compute.Request(reference, comparison, draft.steps, 2, draft.seed))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import itertools
 import re
 import socket
 import tempfile
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
 
 import sim
 from sim.app import compute, export, figures
@@ -105,26 +107,39 @@ def test_an_uploaded_file_reads_like_one_on_disk_from_memory(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
-def text_outside(fig) -> list[str]:
-    """What a figure draws beyond its edges: each panel's ticks, labels and title, each figure-level text."""
+def layout_problems(fig) -> list[str]:
+    """What a figure draws beyond its edges, and what overlaps: each panel with its ticks, labels and title (a
+    network's drawing and title apart), each figure-level text and legend."""
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
-    page = fig.bbox
-    boxes = [(f"panel {i}", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes)]
-    boxes += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
+    boxes = []
+    for i, ax in enumerate(fig.axes):
+        if ax.axison:
+            boxes.append((f"panel {i}", ax.get_tightbbox(renderer)))
+        else:
+            drawn = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches, *ax.lines]]
+            boxes += [(f"panel {i}", Bbox.union(drawn)), (f"title {i}", ax.title.get_window_extent(renderer))]
+    boxes += [(repr(t.get_text()[:40]), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
     boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
-
-    def inside(box) -> bool:
-        return (
+    page = fig.bbox
+    problems = [
+        f"{name} sticks out"
+        for name, box in boxes
+        if not (
             page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 - 0.5 <= box.y0 <= box.y1 <= page.y1 + 0.5
         )
-
-    return [name for name, box in boxes if not inside(box)]
+    ]
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        overlap = Bbox.intersection(box_a, box_b)
+        if overlap is not None and min(overlap.width, overlap.height) >= 1.0:
+            problems.append(f"{a} overlaps {b}")
+    return problems
 
 
 @pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan_2001_2018"])
 def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
-    """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge."""
+    """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge or
+    into anything else."""
     loaded = load(scenario)
     long = loaded.spec.model_copy(update={"name": ("a_scenario_with_a_name_as_long_as_names_go_" * 3)[:100]})
     draft = Draft.start(type(loaded)(long, loaded.source, "long")).with_reference(loaded)
@@ -139,7 +154,7 @@ def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> No
             "network": figures.network_figure(outcome, 12, names),
         }
         for what, fig in drawn.items():
-            assert text_outside(fig) == [], what
+            assert layout_problems(fig) == [], what
     assert len(drawn["trust"].axes) == 3 * len(dyads) and len(drawn["one dyad"].axes) == 3
     assert figures.png(drawn["network"]).startswith(b"\x89PNG")
     rows = figures.final_rows(outcome, dyads)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.app.figures import clip, wrap
+from sim.app.figures import clip, width, wrap
 from sim.app.yardstick import yardstick
 
 SERIES = """series,observer,target,year,month,value,sample_size,source,verified
@@ -39,10 +39,12 @@ def test_the_bundled_series_give_a_yardstick() -> None:
     assert 0.005 < found.sampling_error < 0.05 and 0.05 < found.swing < 0.5 and found.polls > 10
 
 
-def test_long_names_are_shortened_in_the_middle_and_captions_wrapped() -> None:
+def test_long_names_are_shortened_in_the_middle_as_little_as_needed_and_captions_wrapped() -> None:
     assert clip("status_quo", 2.0, 9.5) == "status_quo"
-    short = clip("us_pakistan_2001_2018_variant_with_a_long_tail", 1.5, 9.5)
-    assert len(short) == int(1.5 * 72 / (0.62 * 9.5)) and short.startswith("us_pak") and short.endswith("tail")
-    assert "…" in short
+    name = "us_pakistan_2001_2018_variant_with_a_long_tail"
+    short = clip(name, 1.5, 9.5)
+    assert short.startswith("us_pak") and short.endswith("tail") and "…" in short
+    assert 1.5 - width("mm", 9.5) < width(short, 9.5) <= 1.5 < width(name, 9.5)  # cut no more than needed
     lines = wrap("word " * 100, inches=3.0, size=10).splitlines()
-    assert len(lines) > 1 and all(len(line) <= int(3.0 * 72 / (0.62 * 10)) for line in lines)
+    assert len(lines) > 1 and all(width(line, 10) <= 3.0 for line in lines)
+    assert all(width(f"{line} word", 10) > 3.0 for line in lines[:-1])  # each line as full as it can be
