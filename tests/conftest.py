@@ -62,3 +62,59 @@ def scenario_file(tmp_path):
         return path
 
     return write
+
+
+class Served:
+    """A `diplosim app` server started by a test: its URL, its port, and its log (every line it printed)."""
+
+    def __init__(self, url: str, port: int, log: Path) -> None:
+        self.url, self.port, self.log = url, port, log
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """Start `python -m sim app ARGS` in a folder and wait for its readiness line (the banner it prints once it
+    listens, never a sleep); its output goes to folder/server.log. Use as `with serve_app(folder, *args) as served`.
+    """
+    import contextlib
+    import os
+    import socket
+    import subprocess
+    import threading
+
+    root = Path(__file__).resolve().parents[1]
+
+    @contextlib.contextmanager
+    def start(folder: Path, *args: str, timeout: float = 180.0) -> Iterator[Served]:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "sim", "app", *args, "--port", str(port)]
+        env = {**os.environ, "PYTHONPATH": str(root), "PYTHONUNBUFFERED": "1"}
+        log = folder / "server.log"
+        server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        ready, listening = threading.Event(), threading.Event()
+
+        def copy() -> None:  # the server's output to the log, line by line; the banner means it listens
+            with open(log, "wb", buffering=0) as out:
+                for line in server.stdout:
+                    out.write(line)
+                    if line.startswith(b"diplosim app: http://"):
+                        listening.set()
+                        ready.set()
+            ready.set()  # the server ended: stop waiting
+
+        threading.Thread(target=copy, daemon=True).start()
+        try:
+            if not ready.wait(timeout) or not listening.is_set():
+                raise RuntimeError(f"the app did not start (exit {server.poll()}): {log.read_text()}")
+            yield Served(f"http://127.0.0.1:{port}/", port, log)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+    return start
