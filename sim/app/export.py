@@ -38,6 +38,7 @@ def export(
         "replications": ref.replications,
         "steps": ref.steps,
         "actors": {code: actor.name for code, actor in ref.world.actors.items()},
+        **({"start": ref.start} if ref.start is not None else {}),
         "shown": dict(shown),
     }
     with result_folder(folder, force=force, command=COMMAND, fields=fields) as writing:

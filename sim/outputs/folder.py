@@ -10,6 +10,7 @@ start (sim.util.parallel.Helpers), which import matplotlib while the caller comp
 
 from __future__ import annotations
 
+import csv
 import os
 import secrets
 import shutil
@@ -146,7 +147,8 @@ def result_folder(
     started: datetime | None = None,
 ) -> Iterator[Writing]:
     """Write a result folder: yields a `Writing` to fill; on leaving, runs its jobs and the figures, writes the
-    manifest (command, times, versions, `fields`, and every file), and renames the folder into place.
+    manifest (command, times, versions, `fields`, every file, and each table's row count), and renames the folder
+    into place.
 
     `figures(folder, fields)` lists the figure jobs; it is called in helper processes forked now, once the
     caller's tables are written, so it sees the fields given here (not ones added later). `started` (default:
@@ -166,7 +168,16 @@ def result_folder(
             announce("writing")
             writing.files += helpers.run(writing.jobs)
         names = sorted(str(f.relative_to(tmp)) for f in writing.files)
-        write_manifest(tmp, manifest(command, started=started, **writing.fields, files=[*names, MANIFEST]))
+        rows = {name: count_rows(tmp / name) for name in names if name.endswith(".csv")}
+        fields = {**writing.fields, "files": [*names, MANIFEST], "rows": rows}
+        write_manifest(tmp, manifest(command, started=started, **fields))
+
+
+def count_rows(path: Path) -> int:
+    """The data rows of a CSV table (quoted line breaks inside a cell do not count), recorded in the manifest so
+    that a reader can tell a table cut short at a line break from a whole one."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
 
 def announce(state: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import read_manifest
+from sim.outputs.read import folder_kind, read_comparison, read_final, read_manifest, read_trajectories
 from sim.outputs.write import TRAJECTORIES
 from sim.runs import printout, stats
 from sim.scenario.essay import SENTENCES
@@ -74,17 +74,14 @@ def _e(text: Any) -> str:
 
 
 def _kind(folder: Path) -> str:
-    if (folder / "sweep.csv").is_file():
-        return "sweep"
-    if (folder / "comparison.csv").is_file():
-        return "comparison"
-    if (folder / "summary.csv").is_file():
-        return "run"
-    raise ConfigError(
-        "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
-        file=folder,
-        hint="give a folder written by run, compare or sweep",
-    )
+    kind = folder_kind(folder)
+    if kind is None:
+        raise ConfigError(
+            "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
+            file=folder,
+            hint="give a folder written by run, compare or sweep",
+        )
+    return kind
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -136,13 +133,11 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _final_run(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
-    """final.csv, or computed from the trajectories when an older folder lacks it."""
+    """final.csv, or computed from the trajectories when an older folder lacks it (both checked as read)."""
     if (folder / "final.csv").is_file():
-        return pd.read_csv(folder / "final.csv")
+        return read_final(folder, meta)
     if (folder / TRAJECTORIES).is_file():
-        from sim.runs.results import Results
-
-        return Results.load(folder / TRAJECTORIES).final_table()
+        return read_trajectories(folder / TRAJECTORIES, dict(meta)).final_table()
     raise ConfigError(
         "no final.csv (and no trajectories.nc to compute it from)",
         file=folder,
@@ -228,8 +223,8 @@ def render(folder: str | Path) -> str:
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
-    meta = read_manifest(folder)
     kind = _kind(folder)
+    meta = read_manifest(folder, kind)
     steps = int(meta["steps"])
     window = stats.final_window(steps, int(meta.get("last", stats.FINAL_WINDOW)))
     when = printout.window_text(window, int(meta["replications"]))
@@ -248,7 +243,7 @@ def render(folder: str | Path) -> str:
             f"<p>Final trust: {_e(when)}; median and 90% band over replications. Differences are taken per"
             " replication (common random numbers): the mean difference with its 95% confidence interval, and the"
             " range of 90% of the per-replication differences.</p>"
-            + _comparison_table(pd.read_csv(folder / "comparison.csv"))
+            + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
         )
     else:
         from sim.sweep.result import read

@@ -91,7 +91,7 @@ def run(
         info = {"sweep": sweep.name, "file": str(sweep.file) if sweep.file else None, "pid": os.getpid()}
         store = Store.start(final, sweep.fingerprint(), info, resume=resume, force=force)
         todo = chunks(sweep)
-        done = store.finished()
+        done = store.finished(todo, sweep.outcomes, len(sweep.points))
         _execute(sweep, store, executor, [c for c in todo if c.index not in done], len(todo), progress)
     finally:
         executor.close()
