@@ -9,6 +9,7 @@ anywhere, so the file opens offline and can be mailed as it is.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import os
@@ -277,12 +278,18 @@ def write(folder: str | Path, out: str | Path | None = None, force: bool = False
     if path.exists() and not force:
         raise ConfigError("already exists", file=path, hint="use --force to replace it, or choose another --out")
     page = render(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        for parent in created:  # folders made for it, innermost first
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):  # a failed write names the report
+            exc.filename = str(path)
         raise
     return path
