@@ -57,7 +57,7 @@ def _count(meta: dict[str, Any], key: str, path: Path, low: int = 0) -> int:
 
 
 def _common(meta: dict[str, Any], path: Path, kind: Kind) -> None:
-    actors = meta.get("actors", {})
+    actors = meta.setdefault("actors", {})  # older folders may lack it: the tables name the actors
     if not isinstance(actors, dict) or not all(isinstance(v, str) for v in actors.values()):
         raise ConfigError("has no valid 'actors' (a table of code = name)", file=path, hint=RERUN)
     key, want = ("scenarios", list) if kind == "comparison" else ("scenario", str)
