@@ -425,3 +425,27 @@ def test_a_point_that_fails_is_the_users_error_and_its_sweep_reads_back(tmp_path
     for command in (["plot", str(out), "--out", "figs"], ["report", str(out)]):
         assert main(command) == 0, capsys.readouterr().err
     assert main(["discover", str(out), "--outcome", "PAK->USA", "--above", "0.31", "-q"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda dates: ["2001-13", *dates[1:]], "column 'date' holds '2001-13' in data row 1, not a month"),
+        (lambda dates: [*dates[:20], "1999-01", *dates[21:]], "holds 1999-01 for month 1 in data row 21, out of step"),
+        (lambda dates: [d[:5] + ("02" if d[5:] == "01" else "01") for d in dates], "out of step with the calendar"),
+    ],
+    ids=["not a month", "one row shifted", "every row shifted"],
+)
+def test_plot_refuses_dates_that_are_not_the_runs(tmp_path, capsys, scenario_file, damage, words) -> None:
+    """A dated run's tables carry each month's date: an impossible month or dates out of step with the calendar
+    (one row, or all of them, against the start the manifest records) are refused, not drawn."""
+    spec = scenario_file('name = "dated"\nworld = "world.toml"\nstart = "2001-09"\nend = "2002-08"\n')
+    folder = tmp_path / "run"
+    assert main(["run", str(spec), "--replications", "3", "--no-plots", "--out", str(folder), "-q"]) == 0
+    assert json.loads((folder / "manifest.json").read_text())["start"] == "2001-09"
+    rows = rows_of(folder / "summary.csv")
+    column = rows[0].index("date")
+    dates = damage([r[column] for r in rows[1:]])
+    body = [[*r[:column], d, *r[column + 1 :]] for r, d in zip(rows[1:], dates, strict=True)]
+    write_rows(folder / "summary.csv", [rows[0], *body])
+    assert words in refused(capsys, folder, folder / "summary.csv", "plot")
