@@ -29,6 +29,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -428,8 +429,8 @@ def printouts() -> dict[str, str]:
     )
     return {
         "run-printout": f"```\n{run_text}\n```",
-        "compare-printout": f"```\n$ diplosim compare {' '.join(COMPARISON)}\n{compare_text}\n```",
-        "compare-reading": reading,
+        "compare-printout": f"```\n{compare_text}\n```",
+        "compare-reading": textwrap.fill(reading, 115),
     }
 
 
