@@ -84,6 +84,11 @@ def _made_by(group: str, source: str) -> str:
     return f"*Made by `python -m benchmarks.docs {group}` from {source}.*"
 
 
+def _prose(text: str) -> str:
+    """A generated sentence, wrapped as the pages' hand-written text is."""
+    return textwrap.fill(text, 115, break_on_hyphens=False)
+
+
 def _dyad(observer: str, target: str) -> str:
     return f"{observer} → {target}"
 
@@ -238,7 +243,7 @@ def fit() -> dict[str, str]:
         f"given's is {against_no_moves('initial')}."
     )
     made = _made_by("fit", f"`{FIT_FOLDER}/manifest.json` ({settings})")
-    return {"fit": f"{table}\n\n{verdict}\n\n{made}"}
+    return {"fit": f"{table}\n\n{_prose(verdict)}\n\n{made}"}
 
 
 def polls() -> dict[str, str]:
@@ -260,6 +265,64 @@ def polls() -> dict[str, str]:
     text = _table(["series", "observer → target", "years", "rows", "verified"], rows)
     text += f"\n\n{verified} of {len(table)} rows are verified.\n\n" + _made_by("polls", f"`{OBSERVED}`")
     return {"polls": text}
+
+
+SWEEPS = "results/examples"
+
+
+def examples() -> dict[str, str]:
+    """The numbers the sweeps page quotes, read from the committed example sweeps and discovery."""
+    import pandas as pd
+
+    root = ROOT / SWEEPS
+    pressure = pd.read_csv(root / "sweep_pressure_intensity" / "sweep.csv")
+    path = "policies.usa_pressure.intensity"
+    low, own, high = (pressure.iloc[(pressure[path] - x).abs().argmin()] for x in (pressure[path].min(), 1.0, 4e9))
+
+    def span(column: str) -> str:
+        return f"{low[column]:.2f} to {high[column]:.2f}"
+
+    pressure_text = (
+        f"Pakistan's median trust in the US goes from {low['trust_PAK_USA_p50']:.2f} at intensity {low[path]:g} to "
+        f"{own['trust_PAK_USA_p50']:.2f} at {own[path]:g} (next to the scenario's own 1) and "
+        f"{high['trust_PAK_USA_p50']:.2f} at "
+        f"{high[path]:g}; US trust in Pakistan from {span('trust_USA_PAK_p50')}, and Pakistan's alignment toward "
+        f"China from {span('alignment_p50')} ({len(pressure)} points)."
+    )
+
+    sobol = pd.read_csv(root / "sweep_calibration_sobol" / "sweep.csv")
+    indices = pd.read_csv(root / "sweep_calibration_sobol" / "sensitivity.csv")
+    own_indices = indices[indices["outcome"] == "trust_PAK_USA"].sort_values("ST", ascending=False)
+    ranked = ", ".join(
+        f"{row.parameter.split('.')[-1]} {row.ST:.2f} ± {row.ST_conf:.2f}" for row in own_indices.itertuples()
+    )
+    sobol_text = (
+        f"Over its {len(sobol)} points Pakistan's median trust in the US ends between "
+        f"{sobol['trust_PAK_USA_p50'].min():.2f} and {sobol['trust_PAK_USA_p50'].max():.2f}. Total-order "
+        f"indices (ST, with 95% intervals) of that outcome: {ranked}."
+    )
+
+    found = root / "sweep_beta_pressure" / "discover" / "trust_PAK_USA-below-0.1"
+    boxes = pd.read_csv(found / "boxes.csv")
+    box = pd.read_csv(found / "box.csv")
+    chosen = boxes[boxes["chosen"]].iloc[0]
+    limits = "; ".join(
+        f"{' '.join(r.parameter.split('.')[1:]).replace('_', ' ')} from {r.low:g} to {r.high:g} of "
+        f"the {r.sweep_low:g} to {r.sweep_high:g} swept (quasi-p {min(q for q in (r.qp_low, r.qp_high) if q == q):.2g})"
+        for r in box[box["restricted"]].itertuples()
+    )
+    discovery_text = (
+        f"Of the {int(boxes.iloc[0]['cases']):,} runs, {boxes.iloc[0]['of_interest'] / boxes.iloc[0]['cases']:.0%} "
+        f"end with Pakistan's trust in the US below 0.1. The box reported holds {chosen['coverage']:.0%} of them at "
+        f"a density of {chosen['density']:.0%}: {limits}."
+    )
+    sources = {
+        "pressure-sweep": f"`{SWEEPS}/sweep_pressure_intensity/sweep.csv`",
+        "sobol-sweep": f"`{SWEEPS}/sweep_calibration_sobol`",
+        "discovery": f"`{found.relative_to(ROOT)}`",
+    }
+    texts = {"pressure-sweep": pressure_text, "sobol-sweep": sobol_text, "discovery": discovery_text}
+    return {block: f"{_prose(text)}\n\n{_made_by('examples', sources[block])}" for block, text in texts.items()}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -314,7 +377,8 @@ def effects() -> dict[str, str]:
         f"their largest direct effects range from {min(lasting):.3f} to {max(lasting):.3f}."
     )
     settings = f"{EFFECTS['replications']} replications, seed {EFFECTS['seed']}, mean of the last 12 of 120 months"
-    return {"effects": f"{table}\n\n{summary}\n\n{_made_by('effects', f'runs of every bundled scenario ({settings})')}"}
+    made = _made_by("effects", f"runs of every bundled scenario ({settings})")
+    return {"effects": f"{table}\n\n{_prose(summary)}\n\n{made}"}
 
 
 HISTORY = {"replications": "300", "seed": "5", "series": ("pew_pak_usa", "gallup_usa_pak", "pew_pak_chn")}
@@ -374,7 +438,7 @@ def history() -> dict[str, str]:
     )
     settings = f"{HISTORY['replications']} replications, seed {HISTORY['seed']}"
     made = _made_by("history", f"`diplosim run` of the replay ({settings}) and `diplosim score`")
-    return {"history": f"{_table(headers, rows)}\n\n{replay_line}\n\n{made}"}
+    return {"history": f"{_table(headers, rows)}\n\n{_prose(replay_line)}\n\n{made}"}
 
 
 def _yearly_means(summary: Any, observer: str, target: str) -> Any:
@@ -430,7 +494,7 @@ def printouts() -> dict[str, str]:
     return {
         "run-printout": f"```\n{run_text}\n```",
         "compare-printout": f"```\n{compare_text}\n```",
-        "compare-reading": textwrap.fill(reading, 115),
+        "compare-reading": _prose(reading),
     }
 
 
@@ -452,6 +516,7 @@ GROUPS: dict[str, Group] = {
     "calibration": Group(calibration, ("calibration",), True, "calibrates the status quo once (about 1 s; cached)"),
     "fit": Group(fit, ("fit",), True, f"reads {FIT_FOLDER}"),
     "polls": Group(polls, ("polls",), True, f"reads {OBSERVED}"),
+    "examples": Group(examples, ("pressure-sweep", "sobol-sweep", "discovery"), True, f"reads {SWEEPS}"),
     "effects": Group(effects, ("effects",), False, "11 runs of 300 x 120 (about 10 s)"),
     "history": Group(history, ("history",), False, "the replay and its no-moves run, 300 x 208, scored (about 15 s)"),
     "printouts": Group(
