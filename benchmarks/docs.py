@@ -81,7 +81,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _made_by(group: str, source: str) -> str:
-    return f"*Made by `python -m benchmarks.docs {group}` from {source}.*"
+    return _prose(f"*Made by `python -m benchmarks.docs {group}` from {source}.*")
 
 
 def _prose(text: str) -> str:
@@ -148,7 +148,7 @@ def moves() -> dict[str, str]:
     ]
     bundles = "; ".join(f"*{name}* = {', '.join(parts)}" for name, parts in world.bundles.items())
     text = _table(["move", "CAMEO", "g", "c", "calming", "essay"], rows)
-    text += f"\n\nBundles (what users mean by a policy): {bundles}.\n\n"
+    text += f"\n\n{_prose(f'Bundles (what users mean by a policy): {bundles}.')}\n\n"
     return {"moves": text + _made_by("moves", "`scenarios/world.toml`")}
 
 
