@@ -1,4 +1,4 @@
-"""Markdown tables that read well in a terminal and paste into README unchanged."""
+"""Markdown tables that read well in a terminal and paste into the docs unchanged."""
 
 from __future__ import annotations
 
