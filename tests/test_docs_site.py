@@ -118,3 +118,27 @@ def test_no_log_files_are_committed():
         pytest.skip("not a git checkout")
     done = subprocess.run(["git", "ls-files", "*.log"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout == ""
+
+
+# Options of other tools that the pages name (the benchmarks, mkdocs, pytest, Dask).
+OTHER_OPTIONS = {
+    "--quick", "--only", "--strict", "--check", "--cheap", "--list", "--nworkers", "--nthreads",
+    "--calibration-actors", "--repeats", "--big", "--scenario", "--dist", "--site-dir",
+}  # fmt: skip
+
+
+def test_every_option_the_pages_name_exists():
+    """Each `--option` written in backticks on a page is an option of some `diplosim` command (as its --help
+    lists it) or of one of the other tools the pages name; a renamed or misspelt option fails."""
+    top = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
+    commands = re.findall(r"^\s{4}(\w+)\s", top.split("commands:", 1)[1], re.M)
+    assert {"run", "compare", "sweep", "calibrate", "app"} <= set(commands)
+    known = set(OTHER_OPTIONS) | set(re.findall(r"--[a-z][\w-]*", top))
+    for command in commands:
+        helped = subprocess.run([sys.executable, "-m", "sim", command, "--help"], capture_output=True, text=True)
+        known |= set(re.findall(r"--[a-z][\w-]*", helped.stdout))
+    for page in PAGES:
+        spans = re.findall(r"`([^`\n]+)`", page.read_text())
+        blocks = re.findall(r"```bash\n(.*?)```", page.read_text(), re.S)
+        named = {o for text in [*spans, *blocks] for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", text)}
+        assert named <= known, f"{page.name}: {sorted(named - known)}"
