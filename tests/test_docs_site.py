@@ -142,3 +142,34 @@ def test_every_option_the_pages_name_exists():
         blocks = re.findall(r"```bash\n(.*?)```", page.read_text(), re.S)
         named = {o for text in [*spans, *blocks] for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", text)}
         assert named <= known, f"{page.name}: {sorted(named - known)}"
+
+
+def _schema_keys(model: type, seen: set[type]) -> set[str]:
+    """Every key of a scenario file: the fields of the schema and of the tables inside it."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if model in seen:
+        return set()
+    seen.add(model)
+    keys = set()
+    for name, field in model.model_fields.items():
+        keys.add(field.alias or name)
+        inner = [field.annotation]
+        while inner:
+            kind = inner.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                keys |= _schema_keys(kind, seen)
+            inner.extend(typing.get_args(kind))
+    return keys
+
+
+def test_scenario_reference_names_every_key_of_the_schema():
+    import sim
+
+    page = (ROOT / "docs" / "scenarios.md").read_text()
+    code = re.findall(r"```toml\n(.*?)```", page, re.S) + re.findall(r"`([^`\n]+)`", page)
+    named = {word for text in code for word in re.findall(r"[a-z_]+", text)}
+    missing = _schema_keys(sim.Scenario, set()) - named
+    assert not missing, f"docs/scenarios.md does not name {sorted(missing)}"
