@@ -51,7 +51,7 @@ def face_run(name: str) -> sim.Results:
 @pytest.fixture
 def scenario_file(tmp_path):
     """Write a scenario TOML next to a copy of the world file and return its path."""
-    from sim.config import scenario_path
+    from sim.scenario.load import scenario_path
 
     world = scenario_path("baseline").parent / "world.toml"
     (tmp_path / "world.toml").write_text(world.read_text())

@@ -26,11 +26,16 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from sim.config import Scenario, Strict, error_from_pydantic, read_toml, validate_raw
-from sim.errors import ConfigError
 from sim.fit import score
 from sim.fit.journal import Journal
+from sim.runs.api import simulate
+from sim.runs.results import Results
+from sim.scenario.load import validate_raw
+from sim.scenario.messages import error_from_pydantic
+from sim.scenario.schema import Scenario, Strict
 from sim.sweep.paths import Address, assign, prepare, resolve
+from sim.util.errors import ConfigError
+from sim.util.tomlfile import read_toml
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 RESERVED = ("seed", "replications", "steps")  # run settings, given as options, not fitted
@@ -155,16 +160,15 @@ class Problem:
         label = f"<{self.scenario.name} with " + ", ".join(f"{p}={v:g}" for p, v in zip(self.paths, x, strict=True))
         return validate_raw(assign(self.base, self.addresses, x), file=label + ">")
 
-    def run(self, scenario: Scenario) -> Any:
-        """One run on the calibration's seed and replications (common random numbers)."""
-        import sim
-
+    def run(self, scenario: Scenario) -> Results:
+        """One run on the calibration's seed and replications (common random numbers); both were checked with the
+        problem, and the scenario when it was built, so nothing is checked again."""
         s = self.settings
-        return sim.run(scenario, replications=s.replications, steps=scenario.steps, seed=s.seed)
+        return simulate(scenario.model_copy(update={"seed": s.seed}), np.arange(s.replications))
 
     def fingerprint(self) -> str:
         """A digest of everything that decides the result, to guard --resume."""
-        from sim import __version__
+        from sim.util.version import __version__
 
         obs = self.observed[["series", "observer", "target", "year", "month", "value"]].astype(object)
         text = json.dumps(

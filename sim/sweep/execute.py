@@ -17,9 +17,9 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.errors import ConfigError
-from sim.safety import die_with
 from sim.sweep.tasks import Chunk, ChunkResult, Plan, run_chunk
+from sim.util.errors import ConfigError
+from sim.util.processes import die_with
 
 
 class Executor(Protocol):
@@ -79,7 +79,7 @@ class Pool:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         context = mp.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(["sim.sweep.tasks", "sim.model"])
+            context.set_forkserver_preload(["sim.sweep.tasks", "sim.core.model"])
         self.description = f"process pool ({workers} workers)"
         self._pool = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)

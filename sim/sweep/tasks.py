@@ -1,7 +1,7 @@
 """Tasks: the sweep cut into chunks of points x replications, and the function a worker runs on one chunk.
 
 A chunk is a run of consecutive points over one block of replications; each of its points is one batched model
-run over that block. Replication r of seed s is the same numbers in any batch (sim.rng), so a point's outcomes do
+run over that block. Replication r of seed s is the same numbers in any batch (sim.util.rng), so a point's outcomes do
 not depend on how the sweep was chunked or where a chunk ran. Points of a chunk share the engine's per-world
 calibration cache when their world is the same. A point that fails (its scenario does not validate, or the engine
 raises) is recorded with its error and does not stop the other points of its chunk.
@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from sim import stats
-from sim.config import Scenario, validate_raw
-from sim.errors import ConfigError
-from sim.sweep import outcomes
+from sim.runs import outcomes, stats
+from sim.scenario.load import validate_raw
+from sim.scenario.schema import Scenario
 from sim.sweep.paths import Address, assign
+from sim.util.errors import ConfigError
 
 MAX_BATCH = 1000  # replications per model run at most: bounds a worker's memory, keeps batches efficient
 
@@ -113,15 +113,19 @@ def run_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
 
 
 def run_point(scenario: Scenario, reps: np.ndarray, plan: Plan) -> tuple[np.ndarray, Any]:
-    """One batched model run: outcomes [replication, outcome] and, if asked for, the Results."""
-    from sim.model import DiplomacyModel
+    """One batched engine run: outcomes [replication, outcome] and, if asked for, the Results."""
+    from sim.core.engine import Engine
+    from sim.core.model import calibrated
+    from sim.runs.results import Results
 
-    model = DiplomacyModel(scenario, reps, rng=plan.seed, record=plan.trajectories)
-    first, _ = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
+    world, anchors = calibrated(scenario)
+    model = Engine(scenario, reps, seed=plan.seed, anchors=anchors, world=world, record=plan.trajectories)
+    first, last = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
     window = []
     for step in range(1, model.n_steps + 1):
         model.step()
         if step >= first:
             window.append(model.trust.copy())
-    values = outcomes.evaluate(np.stack(window), plan.outcomes, scenario.actors)
-    return values, (model.results() if plan.trajectories else None)
+    steps = np.arange(first, last + 1)
+    values = outcomes.evaluate(np.stack(window), steps, plan.outcomes, scenario.actors, plan.last)
+    return values, (Results.from_model(model) if plan.trajectories else None)
