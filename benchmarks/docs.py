@@ -56,10 +56,8 @@ def _calibrated_baselines(spec: Any) -> Any:
     """Calibrated baseline trust (0-1) of every directed dyad, [observer, target] in the world's actor order."""
     import numpy as np
 
-    try:
-        from sim.core.calibration import anchors_for
-    except ImportError:  # before the package's layout by layer
-        from sim.calibrate import anchors_for
+    from sim.core.calibration import anchors_for
+
     return 1 / (1 + np.exp(-anchors_for(spec).baseline))
 
 

@@ -73,10 +73,8 @@ def test_a_stale_block_fails_the_check(tmp_path, capsys):
 
 
 def test_essay_excerpts_quote_the_essay():
-    try:
-        from sim.scenario.essay import SENTENCES
-    except ImportError:  # before the package's layout by layer
-        from sim.essay import SENTENCES
+    from sim.scenario.essay import SENTENCES
+
     for sentence, excerpt in generated.EXCERPTS.items():
         text = SENTENCES[sentence].replace("’", "'")
         for part in excerpt.split(" ... "):
