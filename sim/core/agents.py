@@ -64,7 +64,10 @@ class Country(mesa.Agent):
         received = model.previous_moves[:, inbox]
         answer = draws["reply"][:, inbox] < world.reply_prob[inbox]
         strength = received * world.reply_scale[inbox]
-        moves[:, world.answer[inbox]] += np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
+        reply = np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
+        # several received moves may share one answer (demand, threats and aid cuts are all answered by criticism):
+        # every reply adds up (a fancy-indexed `+=` would keep only the last one of each answer channel)
+        np.add.at(moves, (slice(None), world.answer[inbox]), reply)
 
         rule_draws = draws["rule"]
         for i, rule in self._rules:

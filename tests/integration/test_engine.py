@@ -203,3 +203,19 @@ def test_large_runs_are_chunked_without_changing_a_number(monkeypatch):
     monkeypatch.setattr(sim.runs.api, "CHUNK", 2)
     chunked = sim.run("dialogue", replications=[3, 9, 4, 12, 0], steps=12, seed=6)
     xr.testing.assert_identical(whole.dataset, chunked.dataset)
+
+
+def test_replies_to_moves_that_share_an_answer_all_count(scenario_file):
+    """A monthly US demand draws Pakistan's criticism of the US although threats and aid cuts, also answered by
+    criticism, share that answer's channel (issue 17: before, the last write of the group won and the demand's
+    reply was lost: +0.000 criticism a month)."""
+    path = scenario_file(
+        'name = "monthly_demand"\nsteps = 60\n[[policies]]\nactor = "USA"\nmove = "demand"\ntarget = "PAK"\n'
+    )
+    base, demand = (
+        sim.run(spec, replications=200, seed=11, steps=60).moves.sel(actor="PAK", move="criticize")
+        for spec in ("baseline", path)
+    )
+    extra = float(demand.sel(step=slice(2, None)).mean() - base.sel(step=slice(2, None)).mean())
+    # a reply with probability `hostile` = 0.5 at 0.8 of the demand's intensity, above the reply floor
+    assert 0.35 < extra < 0.55
