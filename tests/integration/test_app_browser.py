@@ -40,11 +40,16 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(workdir: Path, serve_app) -> Iterator[str]:
+def served(workdir: Path, serve_app) -> Iterator:
     """The app serving the dialogue scenario on a free local port, started from a scratch folder (its output in
     workdir/server.log), once it has printed that it listens."""
-    with serve_app(workdir, "dialogue", "--host", "127.0.0.1") as served:
-        yield served.url
+    with serve_app(workdir, "dialogue", "--host", "127.0.0.1") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_url(served) -> str:
+    return served.url
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +170,11 @@ def test_mesa_view_steps_and_resets(browser: Browser, app_url: str) -> None:
     page.close()
 
 
-def test_an_asset_missing_locally_is_refused_not_fetched(app_url: str, workdir: Path) -> None:
+def test_an_asset_missing_locally_is_refused_not_fetched(served) -> None:
     """Solara would fetch a front-end file it lacks from a CDN; the app answers 404 and logs it instead."""
     with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.urlopen(app_url + "_solara/cdn/not-bundled@1.0.0/index.js", timeout=60)
+        urllib.request.urlopen(served.url + "_solara/cdn/not-bundled@1.0.0/index.js", timeout=60)
     assert answer.value.code == 404
-    log = (workdir / "server.log").read_text()
-    assert "asset not in the local solara-assets copy, not fetched: https://cdn.jsdelivr.net/npm/not-bundled" in log
+    assert served.wait_for(
+        "asset not in the local solara-assets copy, not fetched: https://cdn.jsdelivr.net/npm/not-bundled"
+    )

@@ -104,7 +104,7 @@ def damage_table(draw: st.DrawFn, path: Path) -> str:
     """Damage a CSV table in one of the ways its reader must catch; returns what was done (for the report)."""
     rows = rows_of(path)
     header, body = rows[0], rows[1:]
-    kinds = ["drop column", "rename column", "cut short", "text for a number"]
+    kinds = ["drop column", "rename column", "cut short", "text for a number", "garbage"]
     ranged = [c for c in header if c in OUT_OF_RANGE]
     swappable = [
         (low, high, i)
@@ -125,6 +125,8 @@ def damage_table(draw: st.DrawFn, path: Path) -> str:
     elif kind == "cut short":
         data = path.read_bytes()
         path.write_bytes(data[: draw(st.integers(0, len(data) - 2))])
+    elif kind == "garbage":
+        path.write_bytes(draw(st.binary(min_size=0, max_size=300)) + draw(st.sampled_from([b"", b"\n", b"\xff\n"])))
     elif kind == "text for a number":
         column, i = draw(st.sampled_from(numeric)), draw(st.integers(0, len(body) - 1))
         body[i][header.index(column)] = draw(st.sampled_from(["abc", "1,5", "0.3x", "true"]))
@@ -219,6 +221,15 @@ def test_a_damaged_manifest_is_refused(capsys, example, key, value) -> None:
             return  # a field this kind of folder does not have, or a value its writer could have written
         command = ["discover", "--outcome", "PAK->USA", "--below", "0.1"] if example.startswith("sweep") else ["plot"]
         refused(capsys, folder, path, *command)
+
+
+@pytest.mark.parametrize("command", ["plot", "report", "discover"])
+def test_a_folder_without_its_manifest_is_bad_input(capsys, command) -> None:
+    with copied("sweep_beta_pressure") as folder:
+        (folder / "manifest.json").unlink()
+        extra = ["--outcome", "PAK->USA", "--below", "0.1"] if command == "discover" else []
+        line = refused(capsys, folder, folder / "manifest.json", command, *extra)
+        assert "not a result folder (no manifest.json)" in line
 
 
 def test_row_counts_in_the_manifest_catch_a_table_cut_at_a_line_break(tmp_path, capsys) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.readers.manifest import expected_rows
+from sim.outputs.readers.manifest import expected_rows, read_manifest
 from sim.outputs.readers.tables import (
     COUNT,
     DIFFERENCE,
@@ -102,9 +102,10 @@ def read_final(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
     return table
 
 
-def read_summary(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
-    """A run folder's summary.csv (trust per month and dyad over replications), checked against the manifest."""
-    return run_tables(folder, meta)["summary.csv"]
+def read_summary(folder: Path, meta: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """A run folder's summary.csv (trust per month and dyad over replications), checked with the other tables
+    over time against the manifest (read from the folder unless given)."""
+    return run_tables(folder, meta if meta is not None else read_manifest(folder, "run"))["summary.csv"]
 
 
 def read_comparison(folder: Path, meta: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
