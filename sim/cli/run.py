@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.args import RESULTS_ROOT, UsageError, add_run_options, help_text, watching
+from sim.cli.args import RESULTS_ROOT, add_run_options, help_text, watching
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -125,8 +125,6 @@ def compare(args: argparse.Namespace) -> int:
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.scenario.load import scenario_path
 
-    if len(args.scenarios) < 2:
-        raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
     first = resolve(args.scenarios[0], args.steps, args.replications, args.seed)
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
     resolved = [first]
