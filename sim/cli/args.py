@@ -99,6 +99,24 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
 
 
+def output_folder(args: argparse.Namespace, name: str, find: Callable[[Path], Path | None], what: str) -> Path:
+    """Where long resumable work writes: --out; with --resume and no --out, the newest unfinished `what` under
+    results/<name> (found by `find`); otherwise a new timestamped folder there."""
+    from sim.outputs.folder import default_dir
+    from sim.util.errors import ConfigError
+
+    root = RESULTS_ROOT / name
+    if args.out is None and args.resume:
+        out = find(root)
+        if out is None:
+            raise ConfigError(
+                f"no unfinished {what} under {root}",
+                hint=f"give --out DIR of the interrupted {what.split()[0]}, or run without --resume",
+            )
+        return out
+    return args.out or default_dir(RESULTS_ROOT, name)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Output
 

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_INTERRUPTED, EXIT_TERMINATED, RESULTS_ROOT, checked, count, help_text, seed, watching
+from sim.cli.args import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    checked,
+    count,
+    help_text,
+    output_folder,
+    seed,
+    watching,
+)
 from sim.util.arguments import whole_between
 
 SERIES_HELP = "observed series CSV: series,observer,target,year,month,value,source[,verified]"
@@ -159,7 +169,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.outputs.resumable import Interrupted
 
     problem = _problem(args)
-    out = _calibration_folder(args, problem)
+    name = problem.scenario.name
+    find = partial(api.find_unfinished, problem=problem)
+    out = output_folder(args, f"{name}-calibration", find, f"calibration of '{name}' with these settings")
     try:
         result = api.calibrate(
             problem,
@@ -196,24 +208,6 @@ def _problem(args: argparse.Namespace) -> Any:
     if args.series_names:
         settings["series"] = tuple(args.series_names)
     return api.load_problem(args.scenario, args.series, ranges, settings)
-
-
-def _calibration_folder(args: argparse.Namespace, problem: Any) -> Path:
-    """--out, or with --resume the unfinished calibration of this problem, or a new folder under results/."""
-    from sim.fit import api
-    from sim.outputs.folder import default_dir
-    from sim.util.errors import ConfigError
-
-    root = RESULTS_ROOT / f"{problem.scenario.name}-calibration"
-    if args.out is None and args.resume:
-        out = api.find_unfinished(root, problem)
-        if out is None:
-            raise ConfigError(
-                f"no unfinished calibration of '{problem.scenario.name}' with these settings under {root}",
-                hint="give --out DIR of the interrupted calibration, or run without --resume",
-            )
-        return out
-    return args.out or default_dir(RESULTS_ROOT, root.name)
 
 
 def _print_calibration(result: Any) -> None:
