@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.util.arguments import at_least_one, parse_whole, seed_range
+from sim.util.errors import one_line
 
 RESULTS_ROOT = Path("results")
 EXIT_OK, EXIT_IO, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -128,7 +129,7 @@ def watching(args: argparse.Namespace) -> bool:
 
 def error(message: str) -> None:
     """Print a message on stderr as exactly one line."""
-    print(" ".join(message.split()), file=sys.stderr)
+    print(one_line(message), file=sys.stderr)
 
 
 def plural(n: int, one: str, many: str) -> str:

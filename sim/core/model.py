@@ -21,6 +21,7 @@ from sim.core.calibration import anchors_for
 from sim.core.engine import Engine
 from sim.core.recording import Recording
 from sim.core.world import World, compile_world
+from sim.scenario.dyads import dyads, trust_name
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.settings import run_settings, with_parameters
@@ -96,10 +97,7 @@ class DiplomacyModel(Engine):
         self.mean_trust = self.trust.mean(axis=0)  # what the DataCollector reports, once per step
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                f"trust_{o}_{t}": _mean_trust(i, j)
-                for o, i in self.index.items()
-                for t, j in self.index.items()
-                if i != j
+                trust_name(o, t): _mean_trust(self.index[o], self.index[t]) for o, t in dyads(self.world.actors)
             }
         )
         self.datacollector.collect(self)

@@ -51,3 +51,14 @@ def test_parse_refuses_what_is_not_a_dyad_of_these_actors(text, words):
 def test_alignment_needs_pakistan_china_and_the_us():
     assert dyads.has_alignment(["USA", "CHN", "PAK", "IND"])
     assert not dyads.has_alignment(["PAK", "USA"])
+
+
+def test_split_reads_either_arrow_without_checking():
+    assert dyads.split("PAK->XYZ") == ("PAK", "XYZ")
+    assert dyads.split(" CHN → IND ") == ("CHN", "IND")
+    assert dyads.split("PAK-USA") is None
+
+
+def test_a_dyads_outcome_names():
+    assert dyads.trust_name("PAK", "USA") == "trust_PAK_USA"
+    assert dyads.mutual_name("PAK", "USA") == "mutual_PAK_USA"
