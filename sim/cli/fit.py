@@ -122,7 +122,7 @@ def _print_metrics(metrics: Any, outside: Any) -> None:
 
     print()
     print(report.metrics_text(metrics))
-    print(report.headline(metrics))
+    print(report.rmse_headline(metrics))
     note = _outside_note(outside)
     if note:
         print(note)

@@ -64,7 +64,7 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(handler=compare)
 
 
-def resolve(
+def scenario_with_settings(
     ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
 ) -> Scenario:
     """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_run_memory
 
-    spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
     check_run_memory(spec, spec.replications)
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
     fields = {"scenario": spec.name, **run_fields(spec)}
@@ -125,11 +125,11 @@ def compare(args: argparse.Namespace) -> int:
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.scenario.load import scenario_path
 
-    first = resolve(args.scenarios[0], args.steps, args.replications, args.seed)
+    first = scenario_with_settings(args.scenarios[0], args.steps, args.replications, args.seed)
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
     resolved = [first]
     for ref in args.scenarios[1:]:
-        resolved.append(resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
+        resolved.append(scenario_with_settings(ref, *settings, settings_from=f"the run settings of {first.name}"))
     check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
     check_run_memory(first, first.replications, len(resolved))
     specs = {spec.name: spec for spec in resolved}

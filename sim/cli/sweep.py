@@ -82,10 +82,10 @@ def handle(args: argparse.Namespace) -> int:
             return EXIT_IO
         print(f"diplosim sweep: {exc}; {resume}", file=sys.stderr)
         return EXIT_TERMINATED if exc.terminated else EXIT_INTERRUPTED
-    return _report(args, sweep, result)
+    return _print_result(args, sweep, result)
 
 
-def _report(args: argparse.Namespace, sweep: Any, result: Any) -> int:
+def _print_result(args: argparse.Namespace, sweep: Any, result: Any) -> int:
     """Print the folder (and, unless --quiet, what ran and the outcomes); 1 if any point failed, naming them."""
     from sim.sweep.analyze import failure_lines
 

@@ -167,16 +167,12 @@ class Discovery:
         row = self.trajectory.loc[self.chosen]
         return (
             f"<Discovery {self.condition} in sweep {self.sweep}: box {self.chosen}, coverage {row['coverage']:.2f},"
-            f" density {row['density']:.2f}, restricting {', '.join(map(_short, self.restricted(self.chosen)))}>"
+            f" density {row['density']:.2f}, restricting {', '.join(map(labels.short, self.restricted(self.chosen)))}>"
         )
 
     def _repr_html_(self) -> str:
         head = html.escape(self.text()).replace("\n", "<br>")
         return f"<div><p>{head}</p>{self.box().to_html(index=False, border=0)}</div>"
-
-
-def _short(path: str) -> str:
-    return labels.parameter(path).short
 
 
 def discover(

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.fit import report, score
 from sim.fit.journal import NAME as JOURNAL
 from sim.fit.journal import Journal
-from sim.fit.optimise import Fit, Problem, Settings, check_problem, optimise, population
+from sim.fit.optimise import Fit, FitSettings, Problem, check_problem, optimise, population
 from sim.fit.series import check_actors, load_series, select_series
 from sim.outputs.folder import check_target, result_folder
 from sim.outputs.resumable import Interrupted
@@ -323,9 +323,9 @@ def load_problem(
     ranges: list[Any],
     settings: dict[str, Any],
 ) -> Problem:
-    """Load the scenario and series and check the calibration (settings default to those of `Settings`, the
+    """Load the scenario and series and check the calibration (settings default to those of `FitSettings`, the
     seed to the scenario's)."""
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     where = None if isinstance(scenario, Scenario) else scenario_path(scenario)
     observed = select_series(load_series(series_file), settings.get("series", ()), series_file)
-    return check_problem(spec, observed, ranges, Settings(**{"seed": spec.seed, **settings}), series_file, where)
+    return check_problem(spec, observed, ranges, FitSettings(**{"seed": spec.seed, **settings}), series_file, where)

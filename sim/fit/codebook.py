@@ -207,7 +207,7 @@ def _check_target(table: _ClassTable, kind: str, moves: list[str] | None, events
 # Event tables
 
 
-def read_table(path: str | Path, codebook: dict, actors: tuple[str, ...] | list[str] = ACTORS) -> list[Row]:
+def read_events(path: str | Path, codebook: dict, actors: tuple[str, ...] | list[str] = ACTORS) -> list[Row]:
     """Read and check an event table: one Row per non-blank line, in file order."""
     path = Path(path)
     try:
@@ -397,5 +397,5 @@ def convert(
     """Codebook + event table(s) -> {"policies": [...], "events": {...}}, ready to put in a scenario."""
     book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
     paths = [tables] if isinstance(tables, str | Path) else list(tables)
-    rows = [row for path in paths for row in read_table(path, book, actors)]
+    rows = [row for path in paths for row in read_events(path, book, actors)]
     return {"policies": to_policies(book, rows, start, end), "events": to_events(book, rows, start, end)}

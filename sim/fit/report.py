@@ -40,7 +40,7 @@ def metrics_text(metrics: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def headline(metrics: pd.DataFrame) -> str:
+def rmse_headline(metrics: pd.DataFrame) -> str:
     """Each run's mean RMSE over series, train and test: the one line to read first."""
     parts = []
     for run in pd.unique(metrics["run"]):

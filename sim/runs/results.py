@@ -21,7 +21,7 @@ from sim.core.recording import TRUST_DTYPE
 from sim.runs import stats, tables, views
 from sim.scenario.dyads import pairs
 from sim.scenario.schema import Scenario
-from sim.util.crash import describe
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 
@@ -260,7 +260,7 @@ class Results:
         except PermissionError:
             raise
         except Exception as exc:  # h5py, h5netcdf and xarray each fail differently on a damaged file
-            raise ConfigError(f"cannot be read as netCDF-4 ({describe(exc)})", file=path, hint=hint) from None
+            raise ConfigError(f"cannot be read as netCDF-4 ({exception_line(exc)})", file=path, hint=hint) from None
         missing = [v for v in ("trust", "moves", "events") if v not in data]
         missing += [a for a in ("config", "seed") if a not in data.attrs]
         if missing:

@@ -397,5 +397,5 @@ def plot_sweep(
     return draw(table, sens, info, Path(out) if out else Path(folder), fmt)
 
 
-def is_sweep(folder: str | Path) -> bool:
+def is_sweep_folder(folder: str | Path) -> bool:
     return (Path(folder) / SWEEP_TABLE).is_file()

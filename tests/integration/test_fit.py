@@ -289,15 +289,15 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
     --resume without --out finds it under results/<scenario>-calibration/."""
     from sim.fit import optimise
 
-    evaluate, calls = optimise.evaluate, []
+    score_at, calls = optimise.score_at, []
 
     def interrupted(problem, x):
         calls.append(x)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return evaluate(problem, x)
+        return score_at(problem, x)
 
-    monkeypatch.setattr(optimise, "evaluate", interrupted)
+    monkeypatch.setattr(optimise, "score_at", interrupted)
     monkeypatch.chdir(tmp_path)
     args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST]) == 130
@@ -306,7 +306,7 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
     out = staging.parent / staging.name[1 : -len(".unfinished")]
     assert "interrupted after 4 evaluations" in err[0] and err[1].endswith(f"--out {out} --resume")
     assert len((staging / "journal.jsonl").read_text().splitlines()) == 1 + 4 and not out.exists()
-    monkeypatch.setattr(optimise, "evaluate", evaluate)
+    monkeypatch.setattr(optimise, "score_at", score_at)
     assert main([*args, *FAST, "--resume"]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     assert (out / "fitted.toml").read_bytes() == (calibrated / "fitted.toml").read_bytes()
