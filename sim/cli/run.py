@@ -38,7 +38,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=_run)
 
     p = sub.add_parser(
         "compare",
@@ -61,7 +61,7 @@ def add_parsers(sub: Any) -> None:
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
     )
     add_run_options(p)
-    p.set_defaults(handler=compare)
+    p.set_defaults(handler=_compare)
 
 
 def scenario_with_settings(
@@ -88,7 +88,7 @@ def run_fields(spec: Scenario) -> dict[str, Any]:
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_run_memory
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.scenario.load import scenario_path

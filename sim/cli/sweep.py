@@ -50,10 +50,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--force", action="store_true", help="replace an existing output folder or unfinished sweep")
     p.add_argument("--no-plots", action="store_true", help="write the tables only, no figures")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=_sweep)
 
 
-def handle(args: argparse.Namespace) -> int:
+def _sweep(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
     with 2); an interruption or a failed write prints one line saying how to resume."""
     from sim.sweep import api
