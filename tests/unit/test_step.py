@@ -81,6 +81,17 @@ scale = 0.5
 """
 
 
+NO_REPLIES = '[disable]\nreciprocity = ["BB"]\n'
+
+
+def policy(actor: str, move: str, target: str, start: int, end: int | None = None, **more: object) -> str:
+    """A `[[policies]]` table: `move` from actor to target from step `start` (to `end`), with probability 1."""
+    lines = [f'actor = "{actor}"', f'move = "{move}"', f'target = "{target}"', f"start = {start}"]
+    lines += [f"end = {end}"] if end is not None else []
+    lines += [f"{key} = {value}" for key, value in more.items()]
+    return "\n".join(["[[policies]]", *lines, ""])
+
+
 def scenario(world: str, interventions: str, *, steps: int, parameters: str = PARAMETERS) -> sim.Scenario:
     """A scenario from TOML text: run settings, the parameters, an embedded world and the scripted moves."""
     text = f'name = "known_answer"\nsteps = {steps}\nseed = 5\n{parameters}{world}{interventions}'
@@ -121,22 +132,7 @@ def test_a_gift_then_a_snub_move_trust_by_surprise_habit_and_decay():
     """
     spec = scenario(
         TWO,
-        """
-[disable]
-reciprocity = ["BB"]
-[[policies]]
-actor = "AA"
-move = "gift"
-target = "BB"
-start = 1
-end = 1
-[[policies]]
-actor = "AA"
-move = "snub"
-target = "BB"
-start = 3
-end = 3
-""",
+        NO_REPLIES + policy("AA", "gift", "BB", 1, 1) + policy("AA", "snub", "BB", 3, 3),
         steps=4,
     )
     expected = [0.75, 0.775991, 0.621340, 0.357416, 0.429077]
@@ -161,17 +157,7 @@ def test_trust_is_clipped_after_the_noise_and_the_next_step_starts_from_the_boun
     """
     spec = scenario(
         TWO,
-        """
-[disable]
-reciprocity = ["BB"]
-[[policies]]
-actor = "AA"
-move = "gift"
-target = "BB"
-start = 1
-end = 1
-intensity = 10.0
-""",
+        NO_REPLIES + policy("AA", "gift", "BB", 1, 1, intensity=10.0),
         steps=2,
         parameters=PARAMETERS.replace("sigma = 0.0", "sigma = 0.1") + "l_max = 1.5\n",
     )
@@ -202,27 +188,9 @@ def test_replies_come_one_step_later_add_up_and_respect_the_floor():
     """
     spec = scenario(
         TWO,
-        """
-[[policies]]
-actor = "AA"
-move = "demand"
-target = "BB"
-start = 1
-end = 1
-[[policies]]
-actor = "AA"
-move = "threaten"
-target = "BB"
-start = 1
-end = 1
-[[policies]]
-actor = "AA"
-move = "demand"
-target = "BB"
-start = 3
-end = 3
-intensity = 0.3
-""",
+        policy("AA", "demand", "BB", 1, 1)
+        + policy("AA", "threaten", "BB", 1, 1)
+        + policy("AA", "demand", "BB", 3, 3, intensity=0.3),
         steps=4,
     )
     res = sim.run(spec, replications=1)
@@ -285,19 +253,7 @@ def test_dialogue_calms_the_misperception_noise_of_its_own_step_and_fades():
     """
     spec = scenario(
         TWO,
-        """
-[[policies]]
-actor = "AA"
-move = "talk"
-target = "BB"
-start = 1
-every = 2
-[[policies]]
-actor = "BB"
-move = "talk"
-target = "AA"
-start = 3
-""",
+        policy("AA", "talk", "BB", 1, every=2) + policy("BB", "talk", "AA", 3),
         steps=3,
         parameters=PARAMETERS.replace("sigma = 0.0", "sigma = 0.1") + "noise_reduction = 1.0\ncalm_half_life = 1.0\n",
     )
@@ -327,15 +283,9 @@ def test_rules_answer_a_received_move_and_a_trust_threshold():
     """
     spec = scenario(
         TWO,
-        """
-[disable]
-reciprocity = ["BB"]
-[[policies]]
-actor = "AA"
-move = "demand"
-target = "BB"
-start = 1
-end = 1
+        NO_REPLIES
+        + policy("AA", "demand", "BB", 1, 1)
+        + """
 [[rules]]
 actor = "BB"
 on = "received"
@@ -366,19 +316,25 @@ respond = [{ move = "criticize", target = "BB" }]
 
 # Three actors for the audience: BB watches what AA does to CC, weighed by its stance toward CC (T 0.8: s = 0.6).
 THREE = """
-[world.actors.AA]
-name = "A"
-[world.actors.BB]
-name = "B"
-[world.actors.CC]
-name = "C"
+[world.actors]
+AA = { name = "A" }
+BB = { name = "B" }
+CC = { name = "C" }
+[world.trust.AA]
+BB = { initial = 0.5, low = 0.1, high = 0.9, inferred = "a test" }
+CC = { initial = 0.5, low = 0.1, high = 0.9, inferred = "a test" }
+[world.trust.BB]
+AA = { initial = 0.5, low = 0.1, high = 0.9, inferred = "a test" }
+CC = { initial = 0.8, low = 0.1, high = 0.9, inferred = "a test" }
+[world.trust.CC]
+AA = { initial = 0.5, low = 0.1, high = 0.9, inferred = "a test" }
+BB = { initial = 0.5, low = 0.1, high = 0.9, inferred = "a test" }
 [world.moves]
 promise = { cameo = "057", goldstein = 10.0, credibility = 0.5 }
+[world.reciprocity]
+hostile = 0.0
+cooperative = 0.0
 """
-for _o, _t, _level in [("AA", "BB", 0.5), ("AA", "CC", 0.5), ("BB", "AA", 0.5), ("BB", "CC", 0.8), ("CC", "AA", 0.5)]:
-    THREE += f'[world.trust.{_o}.{_t}]\ninitial = {_level}\nlow = 0.1\nhigh = 0.9\ninferred = "a test"\n'
-THREE += '[world.trust.CC.BB]\ninitial = 0.5\nlow = 0.1\nhigh = 0.9\ninferred = "a test"\n'
-THREE += "[world.reciprocity]\nhostile = 0.0\ncooperative = 0.0\n"
 
 
 def test_the_audience_weighs_what_an_actor_does_to_third_parties_by_its_stance_toward_them():
@@ -394,7 +350,7 @@ def test_the_audience_weighs_what_an_actor_does_to_third_parties_by_its_stance_t
             L1 = -0.066943, T1 = 0.483270.
     AA -> BB and AA -> CC do not move (nobody acts toward AA).
     """
-    promise = '[[policies]]\nactor = "AA"\nmove = "promise"\ntarget = "CC"\nstart = 1\nend = 1\n'
+    promise = policy("AA", "promise", "CC", 1, 1)
     parameters = PARAMETERS.replace("mu = 0.0", "mu = 0.5")
     spec = scenario(THREE, promise, steps=2, parameters=parameters)
     res = sim.run(spec, replications=1).trust.sel(replication=0)
