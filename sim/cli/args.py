@@ -19,7 +19,7 @@ from sim.util.arguments import at_least_one, parse_whole, seed_range
 from sim.util.errors import one_line
 
 RESULTS_ROOT = Path("results")
-EXIT_OK, EXIT_IO, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_IO, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 130, 143  # 0: ok
 EXIT_CODES = (
     "exit codes: 0 ok, 1 a file could not be read or written (or an internal error; the report's file is named), "
     "2 bad input (nothing written), 130 interrupted, 143 terminated."
