@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import read_manifest
+from sim.outputs.read import read_manifest, window_of
 from sim.outputs.write import TRAJECTORIES
-from sim.runs import printout, stats
+from sim.runs import printout
 from sim.scenario.essay import SENTENCES
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
@@ -231,7 +231,7 @@ def render(folder: str | Path) -> str:
     meta = read_manifest(folder)
     kind = _kind(folder)
     steps = int(meta["steps"])
-    window = stats.final_window(steps, int(meta.get("last", stats.FINAL_WINDOW)))
+    window = window_of(meta)
     when = printout.window_text(window, int(meta["replications"]))
     if kind == "run":
         spec = load_scenario(folder / SCENARIO_FILE)

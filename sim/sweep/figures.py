@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.figures.style import OKABE_ITO, STYLE, TRUST_CMAP, header, save
+from sim.outputs.read import window_of
 from sim.runs import stats
 from sim.scenario import labels
 from sim.sweep.spec import Sweep
@@ -75,7 +76,7 @@ class SweepInfo:
             parameters=list(meta["parameters"]),
             outcomes=outcomes,
             replications=int(meta["replications"]),
-            window=stats.final_window(int(meta["steps"]), int(meta.get("last", stats.FINAL_WINDOW))),
+            window=window_of(meta),
             points=int(meta["points"]),
         )
 
