@@ -62,19 +62,7 @@ class Results:
         steps = np.arange(trust.shape[1])
         rep = np.asarray(replications, dtype=np.int64)
         ds = xr.Dataset(
-            {
-                "trust": (
-                    ("replication", "step", "observer", "target"),
-                    trust,
-                    {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
-                ),
-                "moves": (
-                    ("replication", "step", "actor", "move"),
-                    moves,
-                    {"long_name": "moves made", "units": "count"},
-                ),
-                "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
-            },
+            _variables(trust, moves, events),
             coords={
                 "replication": rep,
                 "step": steps,
@@ -268,3 +256,16 @@ class Results:
         if data["trust"].dims != ("replication", "step", "observer", "target"):
             raise ConfigError(f"trust has dimensions {data['trust'].dims}", file=path, hint=hint)
         return cls(data)
+
+
+def _variables(trust: np.ndarray, moves: np.ndarray, events: np.ndarray) -> dict[str, Any]:
+    """A run's arrays as the labelled variables of its Dataset, with their units."""
+    return {
+        "trust": (
+            ("replication", "step", "observer", "target"),
+            trust,
+            {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
+        ),
+        "moves": (("replication", "step", "actor", "move"), moves, {"long_name": "moves made", "units": "count"}),
+        "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
+    }
