@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sim.util.crash import describe
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 
 Scope = MutableMapping[str, Any]
@@ -215,4 +215,4 @@ def _first(exc: BaseException) -> str:
     """The innermost first error of an exception group (what actually went wrong), described in one line."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
-    return describe(exc)
+    return exception_line(exc)

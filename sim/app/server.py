@@ -22,7 +22,7 @@ from typing import Any
 from sim.app.guard import Guard, Listening
 from sim.app.sources import START_VARIABLE
 from sim.app.sources import STARTED_WITH as SCENARIO_VARIABLE
-from sim.util.crash import describe
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 
 EXTRA = "app"
@@ -87,7 +87,7 @@ def warm_up(scenario: str) -> None:
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM stops the server while this thread still works
         return
     except Exception as exc:
-        log.warning("warming up failed: %s", describe(exc))
+        log.warning("warming up failed: %s", exception_line(exc))
 
 
 def _log_lines() -> None:

@@ -51,10 +51,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="allow a --host other machines can reach (0.0.0.0, ::, a network address): anyone there can drive it",
     )
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=_app)
 
 
-def handle(args: argparse.Namespace) -> int:
+def _app(args: argparse.Namespace) -> int:
     """Check the extra, the scenario, the host and the port (each a one-line error, exit 2), then serve until
     stopped."""
     from sim.app import server

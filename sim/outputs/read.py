@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.readers.manifest import Kind, folder_kind, read_manifest
+from sim.outputs.readers.manifest import Kind, folder_kind, read_manifest, window_of
 from sim.outputs.readers.runs import read_comparison, read_final, read_summary, run_tables
 from sim.outputs.readers.sweeps import (
     Chunk,
@@ -47,6 +47,7 @@ __all__ = [
     "read_sweep_table",
     "read_trajectories",
     "run_tables",
+    "window_of",
 ]
 
 

@@ -8,11 +8,13 @@ table it wrote (`rows`); a run or comparison with a calendar records its `start`
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from sim.outputs.manifest import MANIFEST
 from sim.outputs.readers.tables import RERUN, whole_number
+from sim.runs.stats import FINAL_WINDOW, final_window
 from sim.util import calendar
 from sim.util.errors import ConfigError
 
@@ -90,6 +92,11 @@ def _sweep(meta: dict[str, Any], path: Path) -> None:
     failed = meta.get("failed_points", [])
     if not isinstance(failed, list) or not all(whole_number(p) and 0 <= p < points for p in failed):
         raise ConfigError(f"has no valid 'failed_points' (points 0 to {points - 1})", file=path, hint=RERUN)
+
+
+def window_of(meta: Mapping[str, Any]) -> tuple[int, int]:
+    """The final window of a result folder's numbers, from its manifest: its months, and a sweep's `last`."""
+    return final_window(int(meta["steps"]), int(meta.get("last", FINAL_WINDOW)))
 
 
 def expected_rows(meta: dict[str, Any], name: str) -> int | None:
