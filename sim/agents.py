@@ -56,7 +56,10 @@ class Country(mesa.Agent):
         received = model.previous_moves[:, inbox]
         answer = draws["reply"][:, inbox] < world.reply_prob[inbox]
         strength = received * world.reply_scale[inbox]
-        moves[:, world.answer[inbox]] += np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
+        reply = np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
+        # Several received moves may share one answer channel (demand, threats and aid cuts are all answered by
+        # criticism): each adds its reply. A fancy-index `+=` would keep only the last.
+        np.add.at(moves, (slice(None), world.answer[inbox]), reply)
 
         rule_draws = draws["rule"]
         for i, rule in self._rules:

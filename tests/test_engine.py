@@ -203,3 +203,18 @@ def test_large_runs_are_chunked_without_changing_a_number(monkeypatch):
     monkeypatch.setattr(sim.api, "CHUNK", 2)
     chunked = sim.run("dialogue", replications=[3, 9, 4, 12, 0], steps=12, seed=6)
     xr.testing.assert_identical(whole.dataset, chunked.dataset)
+
+
+def test_every_received_move_adds_its_reply():
+    """Issue 17: demand, threaten_sanctions and reduce_aid share one answer (criticize); a monthly US demand must
+    raise Pakistan's criticism, not be overwritten by the silent replies to the other moves of that group."""
+    spec = sim.load_scenario("baseline").model_dump()
+    spec["policies"] = [{"name": "demand", "actor": "USA", "move": "demand", "target": "PAK", "probability": 1.0}]
+    demanding = validate_raw(spec)
+    quiet = sim.run("baseline", replications=200, steps=60, seed=3)
+    pressed = sim.run(demanding, replications=200, steps=60, seed=3)
+    criticism = {
+        name: float(r.moves.sel(actor="PAK", move="criticize").isel(step=slice(1, None)).mean())
+        for name, r in (("quiet", quiet), ("pressed", pressed))
+    }
+    assert criticism["pressed"] > criticism["quiet"] + 0.1
