@@ -134,8 +134,9 @@ def _at_most(name: str, value: float, limit: float, unit: str, digits: int = 3) 
 
 def _without_calibration(config: Any, world: Any = None) -> Any:
     """Stand-in for sim.model.anchors_for in step timings: L0 = initial log-odds, no expected flows (cost-neutral)."""
-    from sim.anchors import Anchors
     from sim.signals import Expectations
+
+    from sim.anchors import Anchors
     from sim.world import compile_world
 
     l_init = (world if world is not None else compile_world(config)).l_init

@@ -10,9 +10,9 @@ import numpy as np
 
 from sim import inputs
 from sim.comparison import Comparison
-from sim.config import Scenario, load_scenario, scenario_path, with_parameters
+from sim.config import Scenario, load_scenario, scenario_path
 from sim.errors import ConfigError
-from sim.model import DiplomacyModel
+from sim.model import DiplomacyModel, ParameterSets
 from sim.recording import Recording
 from sim.results import Results
 from sim.world import compile_world
@@ -33,20 +33,21 @@ def run(
 
     `replications` is a count or the replication indices to run (replication r of seed s is the same numbers
     whichever batch it is in); defaults come from the scenario file. Keyword parameters (alpha, mu, ...)
-    override the scenario's model parameters. Arguments are checked like the command line's options: a
-    ConfigError with the same message otherwise.
+    override the scenario's model parameters: a number, or an array with one value per replication (replication
+    r then runs with its own value, and gives exactly the numbers of a run with that value alone). Arguments are
+    checked like the command line's options: a ConfigError with the same message otherwise.
     """
     spec = _settled(scenario, steps=steps, seed=seed, replications=replications)
     reps = _indices(spec.replications if replications is None else replications)
     inputs.check_run_memory(spec, len(reps))
-    world = compile_world(with_parameters(spec, parameters))
+    world = compile_world(ParameterSets.of(spec, parameters, len(reps)).config)  # checks every parameter first
     # One preallocated recording; models of at most CHUNK replications fill consecutive slices of it. The numbers
-    # are the same in any batch (replications are batch-independent), and the cost per replication-step stays
-    # flat instead of growing once arrays outgrow the cache.
+    # are the same in any batch (replications are batch-independent), and a model's working arrays stay bounded.
     recording = Recording.allocate(world, len(reps), spec.steps)
     for start in range(0, len(reps), CHUNK):
         part = recording.part(start, start + CHUNK)
-        model = DiplomacyModel(spec, reps[start : start + CHUNK], rng=spec.seed, record=part, **parameters)
+        chunk = {k: v[start : start + CHUNK] if np.ndim(v) > 0 else v for k, v in parameters.items()}
+        model = DiplomacyModel(spec, reps[start : start + CHUNK], rng=spec.seed, record=part, **chunk)
         model.run(progress=progress)
         world, config, seed = model.world, model.config, model.seed
         # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)

@@ -3,21 +3,65 @@
 With R = 1 this is an ordinary Mesa model: it takes `rng=` and keyword parameters and has a DataCollector, so
 `mesa.batch_run` works on it; `rng=None` draws a fresh seed, as Mesa users expect (the Python API `sim.run`
 uses the scenario's seed, so its runs are reproducible by default).
+
+A keyword parameter may also be an array with one value per replication (`alpha=np.array([...])`): the
+replications then run side by side on the same random numbers, each with its own parameters and anchors, and
+replication r with value v gives exactly the numbers of a run with the scalar v (a calibration generation or a
+block of sweep points is one run).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
 import numpy as np
+from pydantic import ValidationError
 
-from sim.calibrate import anchors_for
-from sim.config import Scenario, load_scenario, with_parameters
+from sim.calibrate import anchors_for_each
+from sim.config import Parameters, Scenario, load_scenario, with_parameters
 from sim.engine import Engine
+from sim.errors import ConfigError
 from sim.recording import Recording
 from sim.world import compile_world
+
+
+@dataclass(frozen=True)
+class ParameterSets:
+    """The scenario with its scalar parameters applied, the distinct parameter sets, and each replication's."""
+
+    config: Scenario
+    sets: list[Parameters]
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, spec: Scenario, parameters: Mapping[str, Any], replications: int) -> ParameterSets:
+        """Scalars are applied to the scenario (validated like a config file); each array must hold one value per
+        replication, and every distinct combination is validated the same way."""
+        arrays = {k: np.asarray(v, np.float64) for k, v in parameters.items() if np.ndim(v) > 0}
+        config = with_parameters(spec, {k: v for k, v in parameters.items() if k not in arrays})
+        if not arrays:
+            return cls(config, [config.parameters], np.zeros(replications, np.int64))
+        for key, values in arrays.items():
+            if values.shape != (replications,):
+                raise ConfigError(
+                    f"needs one value per replication ({replications}), got an array of shape {values.shape}",
+                    key=f"parameters.{key}",
+                    hint="give a number, or an array as long as the replications",
+                )
+        table, rows = np.unique(np.column_stack(list(arrays.values())), axis=0, return_inverse=True)
+        base = config.parameters.model_dump()
+        sets = []
+        for row in table:
+            values = {k: float(v) for k, v in zip(arrays, row, strict=True)}
+            try:
+                sets.append(Parameters.model_validate({**base, **values}))
+            except ValidationError:
+                with_parameters(config, values)  # raises the ConfigError a config file would get
+                raise
+        return cls(config, sets, rows.reshape(-1).astype(np.int64))
 
 
 class DiplomacyModel(Engine):
@@ -30,7 +74,8 @@ class DiplomacyModel(Engine):
         steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
         record: keep the whole trajectory (needed for `results()`); False keeps only the current state; a
             `sim.recording.Recording` to fill in place (see `sim.run`).
-        **parameters: model parameters (alpha, mu, beta, half_life, ...) overriding the scenario's.
+        **parameters: model parameters (alpha, mu, beta, half_life, ...) overriding the scenario's: numbers, or
+            arrays with one value per replication.
     """
 
     def __init__(
@@ -44,17 +89,20 @@ class DiplomacyModel(Engine):
         **parameters: Any,
     ) -> None:
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        config = with_parameters(spec, parameters)
+        count = int(replications) if isinstance(replications, int | np.integer) else len(replications)
+        batch = ParameterSets.of(spec, parameters, count)
         seed = int(rng) if isinstance(rng, int | np.integer) else int(np.random.default_rng(rng).integers(2**63))
-        world = compile_world(config)
+        world = compile_world(batch.config)
         super().__init__(
-            config,
+            batch.config,
             replications,
             seed=seed,
-            anchors=anchors_for(config, world),
+            anchors=anchors_for_each(batch.config, batch.sets, world),
             steps=steps,
             record=record,
             world=world,
+            parameters=batch.sets,
+            rows=batch.rows,
         )
         self.mean_trust = self.trust.mean(axis=0)  # what the DataCollector reports, once per step
         self.datacollector = mesa.DataCollector(
@@ -70,6 +118,13 @@ class DiplomacyModel(Engine):
     def step(self) -> None:
         """One step for every replication, then the DataCollector records the mean trust."""
         super().step()
+        self.mean_trust = self.trust.mean(axis=0)
+        self.datacollector.collect(self)
+
+    def run(self, progress: bool = False) -> None:
+        """The whole run in the compiled loop; the DataCollector then records the final mean trust (step through
+        with `step()` to collect every step)."""
+        super().run(progress)
         self.mean_trust = self.trust.mean(axis=0)
         self.datacollector.collect(self)
 
