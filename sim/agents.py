@@ -42,6 +42,4 @@ class Country(mesa.Agent):
     def step(self) -> None:
         """Decide this step's moves for every replication, adding them into the model's move array."""
         m = self.model
-        kernel.actor_batch(
-            self.index, m.steps, m.net, m.prm, m.rows, m.bases, m.state, m.policies_active, m.policy_intensity
-        )
+        kernel.actor_batch(self.index, m.steps, m.net, m.prm, m.anchors, m.rows, m.bases, m.state, m.step_tables.arrays)

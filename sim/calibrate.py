@@ -40,7 +40,7 @@ def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
     """The status quo with trust frozen at the essay's levels: per-step means [K, N, N] and raw second moments
     [K, K, N, N] of the parts of the push (PARTS), then the mean expectations (coop, host, audience)."""
     world = compile_world(scenario)
-    packed = net.pack(world)
+    packed = kernel.by_reference(net.pack(world))
     prm = net.parameter_row(scenario.parameters)
     last = LEARN + SETTLE + MEASURE
     tables = net.Schedule.of(world, last)
@@ -53,21 +53,18 @@ def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
     first = np.zeros((len(blocks), k, n, n))
     second = np.zeros((len(blocks), k, k, n, n))
     expected = np.zeros((len(blocks), len(FLOWS), n, n))
-    args = (packed, prm)
-    sched = (tables.scheduled, tables.active, tables.intensity)
 
     def learn(a: int, b: int) -> None:
-        kernel.probe_learn(*args, keys[a:b], *sched, trust, LEARN, moves[a:b], seen[a // BLOCK])
+        kernel.probe_learn(packed, prm, keys[a:b], trust, tables.arrays, LEARN, moves[a:b], seen[a // BLOCK])
 
     threads.run_blocks(learn, blocks)
     mean_seen = seen.sum(axis=0) / (REPLICATIONS * LEARN)
 
     def measure(a: int, b: int) -> None:
         i = a // BLOCK
-        kernel.probe_measure(
-            *args, keys[a:b], *sched, trust, LEARN, LEARN + SETTLE, last, moves[a:b], mean_seen, first[i], second[i],
-            expected[i],
-        )  # fmt: skip
+        sums = (first[i], second[i], expected[i])
+        spans = (LEARN, LEARN + SETTLE, last)
+        kernel.probe_measure(packed, prm, keys[a:b], trust, tables.arrays, *spans, moves[a:b], mean_seen, sums)
 
     threads.run_blocks(measure, blocks)
     count = REPLICATIONS * MEASURE

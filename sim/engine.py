@@ -88,19 +88,23 @@ class Engine(mesa.Model):
             or not 0 <= self.rows.min() <= self.rows.max() < len(anchors)
         ):
             raise ValueError("need one anchors per parameter set and one row per replication")
-        self.net = net.pack(w)
+        self.packed = net.pack(w)  # the world as flat arrays; `net` is the compiled code's handle on them
+        self.net = kernel.by_reference(self.packed)
         self.keys = replication_keys(seed, reps)
-        self.bases = kernel.stream_bases(self.keys, self.net.stream_ids)
+        self.bases = kernel.stream_bases(self.keys, self.packed.stream_ids)
         self.prm = np.array([net.parameter_row(p) for p in self.parameters])
-        self.anchors = kernel.Anchors(
-            baseline=np.array([a.baseline for a in anchors]),
-            reference_direct=np.array(
-                [p.level_gain * p.alpha * (a.expected[0] + a.expected[1]) for p, a in self._pairs(anchors)]
-            ),
-            reference_audience=np.array([p.level_gain * p.mu * a.expected[2] for p, a in self._pairs(anchors)]),
-            sigma=np.array([net.sigma_of(w, p) for p in self.parameters]),
-            expected=np.array([a.expected for a in anchors]),
-        )
+        self.anchors = np.array(
+            [
+                [
+                    a.baseline,
+                    p.level_gain * p.alpha * (a.expected[0] + a.expected[1]),
+                    p.level_gain * p.mu * a.expected[2],
+                    net.sigma_of(w, p),
+                ]
+                for p, a in zip(self.parameters, anchors, strict=True)
+            ]
+        )  # [G, 4, n, n]: see sim.kernel.BASELINE...
+        self.expected = np.array([a.expected for a in anchors])
         n, c = w.n, len(w.channels)
         self.state = kernel.State(
             log_odds=np.zeros((r, n, n)),
@@ -110,7 +114,7 @@ class Engine(mesa.Model):
             moves=np.zeros((r, c)),
             previous=np.zeros((r, c)),
         )
-        kernel.initial_state(self._initial_log_odds(), self.anchors.expected, self.rows, self.state)
+        kernel.initial_state(self._initial_log_odds(), self.expected, self.rows, self.state)
         self.counts = np.zeros((r, len(w.events)), np.int64)
         self.step_tables = net.Schedule.of(w, self.n_steps)
         self.recording: Recording | None = None
@@ -127,9 +131,6 @@ class Engine(mesa.Model):
         for code, i in self.index.items():
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
-
-    def _pairs(self, anchors: Sequence[Anchors]) -> list[tuple[Parameters, Anchors]]:
-        return list(zip(self.parameters, anchors, strict=True))
 
     @property
     def trust(self) -> np.ndarray:
@@ -158,27 +159,19 @@ class Engine(mesa.Model):
         out[:, i, j] = logit(w.t_low[i, j] + u * (w.t_high[i, j] - w.t_low[i, j]))
         return out
 
-    def _tables_at(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fixed-step events, policies acting and their intensities at step t (also past the run length)."""
-        if t <= self.n_steps:
-            s = self.step_tables
-            return s.scheduled[t], s.active[t], s.intensity[t]
-        s = net.Schedule.of(self.world, t)
-        return s.scheduled[t], s.active[t], s.intensity[t]
-
     def step(self) -> None:
         """One step (a month by default) for every replication, the Mesa way: each Country moves, then the model."""
         t = self.steps
+        if t >= len(self.step_tables.scheduled):  # stepping on past the run length
+            self.step_tables = net.Schedule.of(self.world, t)
         np.copyto(self.state.previous, self.state.moves)
         self.state.moves[:] = 0.0
-        self.scheduled, self.policies_active, self.policy_intensity = self._tables_at(t)
         self.agents.do("step")
-        kernel.model_batch(
-            t, self.net, self.prm, self.anchors, self.rows, self.bases, self.scheduled, self.state, self.counts
-        )
+        tables, s = self.step_tables, self.state
+        kernel.model_batch(t, self.net, self.prm, self.anchors, self.rows, self.bases, s, tables.arrays, self.counts)
         if self.recording is not None and t <= self.n_steps:
             made = np.zeros((self.n_replications, self.world.n * len(self.world.moves)))
-            np.add.at(made, (slice(None), self.net.actor_move), self.state.moves > 0)
+            np.add.at(made, (slice(None), self.packed.actor_move), self.state.moves > 0)
             self.recording.write(t, self.trust, made.reshape(self.n_replications, self.world.n, -1), self.counts)
         if self.steps >= self.n_steps:
             self.running = False
@@ -198,22 +191,12 @@ class Engine(mesa.Model):
         s, tables = self.state, self.step_tables
 
         def block(a: int, b: int) -> None:
+            part = kernel.State(*(x[a:b] for x in s))
+            recorded = (rec.trust[a:b], rec.moves[a:b], rec.events[a:b])
             kernel.run_block(
-                self.net,
-                self.prm,
-                self.anchors,
-                self.rows[a:b],
-                self.keys[a:b],
-                tables.scheduled,
-                tables.active,
-                tables.intensity,
-                kernel.State(*(x[a:b] for x in s)),
-                first,
-                last,
-                rec.trust[a:b],
-                rec.moves[a:b],
-                rec.events[a:b],
-            )
+                self.net, self.prm, self.anchors, self.rows[a:b], self.keys[a:b], part, tables.arrays, first, last,
+                recorded,
+            )  # fmt: skip
 
         blocks = [(a, min(a + BLOCK, self.n_replications)) for a in range(0, self.n_replications, BLOCK)]
         done: Callable[[int], None] | None = None

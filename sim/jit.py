@@ -1,8 +1,11 @@
 """numba for this package: compiled code cached on disk, found again by every later process, announced once.
 
-Import numba through this module (`from sim.jit import njit`), never directly: it decides where the compiled code
-is cached before numba is imported. numba keeps it in `__pycache__` beside the sources; where the install is
-read-only, in `<diplosim cache folder>/numba` (sim.diskcache.cache_dir), unless `NUMBA_CACHE_DIR` is set.
+Import numba through this module (`from sim.jit import njit`): it chooses the cache folder before any of the
+package's functions is compiled. numba keys a cached function on its own source file only, so a change to
+sim/kmath.py would leave sim/kernel.py's cached code (which inlines it) stale; the folder is therefore named by a
+hash of every compiled module and of the numba and numpy versions, and a change to any of them compiles afresh.
+It lives in `__pycache__` beside the sources, or, where the install is read-only, under the user's diplosim cache
+folder (sim.diskcache.cache_dir); `NUMBA_CACHE_DIR`, if set, takes the place of both.
 
 Only the commands that simulate import this module: `diplosim --help`, `list`, `show` and `validate` never load
 numba. The first command after installing (or after the engine's code changed) compiles the engine, which takes
@@ -13,41 +16,54 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numba
+import numba.extending  # for sim.kmath
+import numpy as np
+from numba.experimental import structref  # noqa: F401  (for sim.kernel)
+
 PACKAGE = Path(__file__).resolve().parent
 #: The modules whose compiled functions are cached; a change to any of them means compiling again.
-COMPILED = ("kmath.py", "kernel.py")
+COMPILED = ("jit.py", "kmath.py", "kernel.py")
+PREFIX = "numba-"
+
+#: Every compiled function: cached, no fast-math (no reassociation, no fused multiply-add: the same bits on any
+#: CPU), releasing the GIL so that threads run replications side by side (sim.threads).
+OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(f"{numba.__version__} {np.__version__}".encode())
+    for name in COMPILED:
+        digest.update((PACKAGE / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _writable(folder: Path) -> bool:
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-def cache_root() -> Path:
-    """Where numba writes the compiled code of this package (set up before numba is imported)."""
+def _root() -> Path:
     if os.environ.get("NUMBA_CACHE_DIR"):
         return Path(os.environ["NUMBA_CACHE_DIR"])
-    return PACKAGE / "__pycache__"
-
-
-if not os.environ.get("NUMBA_CACHE_DIR") and not _writable(PACKAGE / "__pycache__"):
+    if _writable(PACKAGE / "__pycache__"):
+        return PACKAGE / "__pycache__"
     from sim.diskcache import cache_dir
 
-    os.environ["NUMBA_CACHE_DIR"] = str(cache_dir() / "numba")
+    return cache_dir()
 
-import numba  # noqa: E402  (after the cache folder is chosen)
 
-#: Every compiled function: cached, no fast-math (no reassociation, no fused multiply-add: the same bits on any
-#: CPU), releasing the GIL so that threads run replications side by side (sim.kernel.threads).
-OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
+CACHE = _root() / f"{PREFIX}{_fingerprint()}"
+numba.config.CACHE_DIR = str(CACHE)  # read when each function below is decorated
 
 
 def njit(function: Callable[..., Any]) -> Any:
@@ -55,29 +71,31 @@ def njit(function: Callable[..., Any]) -> Any:
     return numba.njit(**OPTIONS)(function)
 
 
-def _stamp() -> Path:
-    digest = hashlib.sha256(numba.__version__.encode())
-    for name in COMPILED:
-        digest.update((PACKAGE / name).read_bytes())
-    return cache_root() / f"diplosim-compiled-{digest.hexdigest()[:16]}"
+def inline(function: Callable[..., Any]) -> Any:
+    """numba.njit with this package's options, its body inlined where it is called: for the small scalar
+    functions the step calls many times each step, so that independent calls can overlap in the processor."""
+    return numba.njit(inline="always", **OPTIONS)(function)
 
 
 _announced = False
 
 
 def announce_compiling() -> None:
-    """Say once, on standard error, that the engine is being compiled, when no process has compiled this code into
-    this cache folder yet (a stamp file records that it was). Call before the first compiled call."""
+    """Say once, on standard error, that the engine is being compiled when this code has not been compiled into
+    its cache folder yet (a stamp in the folder records that it was); remove the folders of older code."""
     global _announced
     if _announced:
         return
     _announced = True
-    stamp = _stamp()
+    stamp = CACHE / "compiled"
     if stamp.exists():
         return
     print("diplosim: compiling the engine (once after installing; about a minute)...", file=sys.stderr, flush=True)
     try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
+        CACHE.mkdir(parents=True, exist_ok=True)
         stamp.touch()
     except OSError:  # a read-only cache folder: numba then compiles in memory, every time
-        pass
+        return
+    for old in CACHE.parent.glob(f"{PREFIX}*"):
+        if old != CACHE:
+            shutil.rmtree(old, ignore_errors=True)

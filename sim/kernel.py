@@ -23,13 +23,16 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import kmath
-from sim.jit import njit
+from sim.jit import inline, njit, numba, structref
 from sim.recording import MAX_EVENT_COUNT
 
 # Columns of a parameter row (sim.net.parameter_rows).
 ALPHA, MU, BETA, LAM, ETA, NEGATIVITY, SATURATION, L_MAX, CALM_DECAY, NOISE_REDUCTION, REPLY_FLOOR = range(11)
 K_DIRECT, K_AUDIENCE, G_ALPHA, G_MU = range(11, 15)
 N_PARAMS = 15
+# Layers of a row's anchors [G, 4, n, n] (sim.engine): baseline L0, the level's reference habits (direct and
+# audience, where the status quo's expected flows put them) and each dyad's misperception noise.
+BASELINE, REFERENCE_DIRECT, REFERENCE_AUDIENCE, SIGMA = range(4)
 # Kinds of rule and of response weight.
 RECEIVED, TRUST_BELOW, TRUST_ABOVE = 0, 1, 2
 BY_NONE, BY_DEPENDENCE, BY_TRUST = 0, 1, 2
@@ -42,6 +45,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TO_UNIT = 2.0**-53
+LN2 = 0.6931471805599453  # ln 2, correctly rounded
 
 
 class Net(NamedTuple):
@@ -108,19 +112,102 @@ class Net(NamedTuple):
     off_noise: int
 
 
-class Anchors(NamedTuple):
-    """Per parameter row [G, ...]: baseline L0, the level's reference habits (direct, audience), the dyads' noise,
-    and the status quo's expected flows (coop, host, audience) every observer starts from."""
+_FLOAT = {
+    "positive", "negative", "audience_weight", "calming", "reply_prob", "reply_scale", "bg_prob", "rule_threshold",
+    "rule_prob", "resp_weight", "resp_intensity", "pol_prob", "ev_rate", "ev_p0", "shock_delta", "shock_sd",
+    "trig_prob", "trig_intensity",
+}  # fmt: skip
 
-    baseline: np.ndarray  # [G, n, n]
-    reference_direct: np.ndarray  # [G, n, n]
-    reference_audience: np.ndarray  # [G, n, n]
-    sigma: np.ndarray  # [G, n, n]
-    expected: np.ndarray  # [G, 3, n, n]
+
+def _field_type(name: str, annotation: object) -> numba.types.Type:
+    t = numba.types
+    if getattr(annotation, "__forward_arg__", annotation) in ("int", int):
+        return t.int64
+    if name == "dependence":
+        return t.float64[:, ::1]
+    if name == "stream_ids":
+        return t.uint64[::1]
+    return t.float64[::1] if name in _FLOAT else t.int64[::1]
+
+
+@structref.register
+class NetRef(numba.types.StructRef):
+    """The numba type of a `Net` held by reference: passing it to a compiled function costs one reference count,
+    where a tuple of its ~60 arrays would cost one for every array, at every call."""
+
+
+NET_REF = NetRef([(name, _field_type(name, kind)) for name, kind in Net.__annotations__.items()])
+structref.define_boxing(NetRef, structref.StructRefProxy)
+
+
+@njit
+def by_reference(t: Net) -> NetRef:
+    """The kernel's handle on a packed world (sim.net.pack)."""
+    net = structref.new(NET_REF)
+    net.n = t.n
+    net.n_moves = t.n_moves
+    net.actor = t.actor
+    net.target = t.target
+    net.actor_move = t.actor_move
+    net.positive = t.positive
+    net.negative = t.negative
+    net.audience_weight = t.audience_weight
+    net.calming = t.calming
+    net.answer = t.answer
+    net.reply_prob = t.reply_prob
+    net.reply_scale = t.reply_scale
+    net.inbox_ptr = t.inbox_ptr
+    net.inbox = t.inbox
+    net.bg_ptr = t.bg_ptr
+    net.bg_entry = t.bg_entry
+    net.bg_channel = t.bg_channel
+    net.bg_prob = t.bg_prob
+    net.rule_ptr = t.rule_ptr
+    net.rule_index = t.rule_index
+    net.rule_kind = t.rule_kind
+    net.rule_about = t.rule_about
+    net.rule_threshold = t.rule_threshold
+    net.rule_prob = t.rule_prob
+    net.watch_ptr = t.watch_ptr
+    net.watch = t.watch
+    net.resp_ptr = t.resp_ptr
+    net.resp_weight = t.resp_weight
+    net.resp_by = t.resp_by
+    net.resp_target = t.resp_target
+    net.resp_intensity = t.resp_intensity
+    net.resp_ch_ptr = t.resp_ch_ptr
+    net.resp_ch = t.resp_ch
+    net.pol_ptr = t.pol_ptr
+    net.pol_index = t.pol_index
+    net.pol_prob = t.pol_prob
+    net.pol_ch_ptr = t.pol_ch_ptr
+    net.pol_ch = t.pol_ch
+    net.ev_rate = t.ev_rate
+    net.ev_p0 = t.ev_p0
+    net.shock_ptr = t.shock_ptr
+    net.shock_observer = t.shock_observer
+    net.shock_target = t.shock_target
+    net.shock_delta = t.shock_delta
+    net.shock_sd = t.shock_sd
+    net.trig_ptr = t.trig_ptr
+    net.trig_channel = t.trig_channel
+    net.trig_prob = t.trig_prob
+    net.trig_intensity = t.trig_intensity
+    net.dependence = t.dependence
+    net.stream_ids = t.stream_ids
+    net.off_background = t.off_background
+    net.off_reply = t.off_reply
+    net.off_rule = t.off_rule
+    net.off_policy = t.off_policy
+    net.off_event = t.off_event
+    net.off_trigger = t.off_trigger
+    net.off_shock = t.off_shock
+    net.off_noise = t.off_noise
+    return net
 
 
 class State(NamedTuple):
-    """What a replication carries from step to step, [R, ...] (views of one replication are [...])."""
+    """What every replication carries from step to step, [R, ...]."""
 
     log_odds: np.ndarray  # [R, n, n]
     trust: np.ndarray  # [R, n, n]
@@ -130,11 +217,58 @@ class State(NamedTuple):
     previous: np.ndarray  # [R, C]
 
 
+@structref.register
+class RepRef(numba.types.StructRef):
+    """The numba type of one replication's working set (`replication`): its parameters and anchors, random stream
+    bases, state, the run's tables by step, and scratch. One handle, one reference count per call."""
+
+
+_t = numba.types
+REP_REF = RepRef(
+    [
+        ("prm", _t.float64[::1]),  # the replication's parameter row (ALPHA...)
+        ("anchor", _t.float64[:, :, ::1]),  # [4, n, n] (BASELINE...)
+        ("base", _t.uint64[::1]),  # [S] stream bases
+        ("log_odds", _t.float64[:, ::1]),
+        ("trust", _t.float64[:, ::1]),
+        ("expected", _t.float64[:, :, ::1]),  # [3, n, n]
+        ("calm", _t.float64[:, ::1]),
+        ("moves", _t.float64[::1]),
+        ("previous", _t.float64[::1]),
+        ("scheduled", _t.int64[:, ::1]),  # [T+1, E] fixed-step event occurrences
+        ("active", _t.bool_[:, ::1]),  # [T+1, P] policies acting
+        ("intensity", _t.float64[:, ::1]),  # [T+1, P] their intensity
+        ("shock", _t.float64[:, ::1]),  # scratch: this step's log-odds shocks
+        ("stance", _t.float64[:, ::1]),  # scratch: 2T - 1
+        ("pairs", _t.float64[:, ::1]),  # scratch: calming moves by unordered pair
+        ("flows", _t.float64[:, :, ::1]),  # scratch: summed weights [3, n, n]
+        ("seen", _t.float64[:, :, ::1]),  # scratch: what each observer saw [3, n, n]
+        ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
+    ]
+)
+structref.define_boxing(RepRef, structref.StructRefProxy)
+
+
+@njit
+def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, previous, scheduled, active, intensity):
+    """One replication's working set over views of the caller's arrays (its scratch is new)."""
+    rep = structref.new(REP_REF)
+    n = net.n
+    rep.prm, rep.anchor, rep.base = prm, anchor, base
+    rep.log_odds, rep.trust, rep.expected, rep.calm = log_odds, trust, expected, calm
+    rep.moves, rep.previous = moves, previous
+    rep.scheduled, rep.active, rep.intensity = scheduled, active, intensity
+    rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
+    rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
+    rep.counts = np.zeros(len(net.ev_rate), np.int64)
+    return rep
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Random numbers
 
 
-@njit
+@inline
 def mix(x: np.uint64) -> np.uint64:
     """SplitMix64's finaliser (wrap-around arithmetic)."""
     x ^= x >> _S30
@@ -155,14 +289,14 @@ def stream_bases(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit
+@inline
 def uniform(base: np.ndarray, i: int, t: int) -> float:
     """Stream i's uniform in [0, 1) at step t (53-bit resolution)."""
     x = mix(base[i] + _GAMMA * np.uint64(t + 1))
     return float(x >> _S11) * _TO_UNIT
 
 
-@njit
+@inline
 def normal(base: np.ndarray, i: int, t: int) -> float:
     """Stream i's standard normal at step t: the inverse normal CDF at a uniform strictly inside (0, 1)."""
     return kmath.ndtri(uniform(base, i, t) + 0.5 * _TO_UNIT)
@@ -173,76 +307,65 @@ def normal(base: np.ndarray, i: int, t: int) -> float:
 
 
 @njit
-def actor_moves(
-    a: int,
-    t: int,
-    net: Net,
-    base: np.ndarray,
-    previous: np.ndarray,
-    moves: np.ndarray,
-    trust: np.ndarray,
-    pol_active: np.ndarray,
-    pol_intensity: np.ndarray,
-    reply_floor: float,
-) -> None:
-    """Actor a's moves at step t in one replication, added into `moves`: background, replies, rules, policies."""
+def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
+    """Actor a's moves at step t in one replication, added into its moves: background, replies, rules, policies."""
+    base, previous, moves = rep.base, rep.previous, rep.moves
     for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):
         e = net.bg_entry[k]
         if uniform(base, net.off_background + e, t) < net.bg_prob[e]:
             moves[net.bg_channel[e]] += 1.0
+    floor = rep.prm[REPLY_FLOOR]
     for k in range(net.inbox_ptr[a], net.inbox_ptr[a + 1]):  # generous tit-for-tat: answer what was received
         c = net.inbox[k]
         received = previous[c]
         if received > 0.0 and net.reply_prob[c] > 0.0 and uniform(base, net.off_reply + c, t) < net.reply_prob[c]:
             strength = received * net.reply_scale[c]
-            if strength >= reply_floor:  # every reply adds, also where several share one answer channel
+            if strength >= floor:  # every reply adds, also where several share one answer channel
                 moves[net.answer[c]] += strength
     for k in range(net.rule_ptr[a], net.rule_ptr[a + 1]):
-        _apply_rule(a, net.rule_index[k], t, net, base, previous, moves, trust)
+        _apply_rule(a, net.rule_index[k], t, net, rep)
     for k in range(net.pol_ptr[a], net.pol_ptr[a + 1]):
         p = net.pol_index[k]
-        if pol_active[p] and uniform(base, net.off_policy + p, t) < net.pol_prob[p]:
+        if rep.active[t, p] and uniform(base, net.off_policy + p, t) < net.pol_prob[p]:
             for j in range(net.pol_ch_ptr[p], net.pol_ch_ptr[p + 1]):
-                moves[net.pol_ch[j]] += pol_intensity[p]
+                moves[net.pol_ch[j]] += rep.intensity[t, p]
 
 
 @njit
-def _apply_rule(
-    a: int, i: int, t: int, net: Net, base: np.ndarray, previous: np.ndarray, moves: np.ndarray, trust: np.ndarray
-) -> None:
+def _apply_rule(a: int, i: int, t: int, net: NetRef, rep: RepRef) -> None:
     """Rule i of actor a: if its condition holds and it fires, one response chosen by weight."""
     kind = net.rule_kind[i]
     if kind == RECEIVED:
         condition = False
         for j in range(net.watch_ptr[i], net.watch_ptr[i + 1]):
-            if previous[net.watch[j]] > 0.0:
+            if rep.previous[net.watch[j]] > 0.0:
                 condition = True
     elif kind == TRUST_BELOW:
-        condition = trust[a, net.rule_about[i]] < net.rule_threshold[i]
+        condition = rep.trust[a, net.rule_about[i]] < net.rule_threshold[i]
     else:
-        condition = trust[a, net.rule_about[i]] > net.rule_threshold[i]
-    if not condition or not uniform(base, net.off_rule + 2 * i, t) < net.rule_prob[i]:
+        condition = rep.trust[a, net.rule_about[i]] > net.rule_threshold[i]
+    if not condition or not uniform(rep.base, net.off_rule + 2 * i, t) < net.rule_prob[i]:
         return
     first, last = net.resp_ptr[i], net.resp_ptr[i + 1]
     total = 0.0
     for j in range(first, last):
-        total += _weight(a, j, net, trust)
+        total += _weight(a, j, net, rep.trust)
     if not total > 0.0:
         return
-    u = uniform(base, net.off_rule + 2 * i + 1, t)
+    u = uniform(rep.base, net.off_rule + 2 * i + 1, t)
     chosen = last - 1
     cumulative = 0.0
     for j in range(first, last - 1):  # the first response whose cumulative share exceeds u
-        cumulative += _weight(a, j, net, trust)
+        cumulative += _weight(a, j, net, rep.trust)
         if u < cumulative / total:
             chosen = j
             break
     for k in range(net.resp_ch_ptr[chosen], net.resp_ch_ptr[chosen + 1]):
-        moves[net.resp_ch[k]] += net.resp_intensity[chosen]
+        rep.moves[net.resp_ch[k]] += net.resp_intensity[chosen]
 
 
-@njit
-def _weight(a: int, j: int, net: Net, trust: np.ndarray) -> float:
+@inline
+def _weight(a: int, j: int, net: NetRef, trust: np.ndarray) -> float:
     by = net.resp_by[j]
     if by == BY_DEPENDENCE:
         return net.resp_weight[j] * net.dependence[a, net.resp_target[j]]
@@ -255,7 +378,7 @@ def _weight(a: int, j: int, net: Net, trust: np.ndarray) -> float:
 # Events
 
 
-@njit
+@inline
 def poisson_count(u: float, rate: float, p0: float) -> int:
     """Poisson(rate) by inverting the CDF at u (p0 = e^-rate), at most MAX_EVENT_COUNT."""
     count = 0
@@ -271,17 +394,18 @@ def poisson_count(u: float, rate: float, p0: float) -> int:
 
 
 @njit
-def fire_events(
-    t: int, net: Net, base: np.ndarray, scheduled: np.ndarray, moves: np.ndarray, shock: np.ndarray, counts: np.ndarray
-) -> None:
-    """This step's events in one replication: counts [E], log-odds shocks into `shock` [n, n] (zeroed here) and
-    triggered moves into `moves`."""
-    shock[:] = 0.0
+def fire_events(t: int, net: NetRef, rep: RepRef) -> None:
+    """Step t's events in one replication: occurrences into rep.counts, log-odds shocks into rep.shock (zeroed
+    here) and triggered moves into rep.moves."""
+    base, shock, moves = rep.base, rep.shock, rep.moves
+    for i in range(net.n):
+        for j in range(net.n):
+            shock[i, j] = 0.0
     for e in range(len(net.ev_rate)):
-        n = scheduled[e]
+        n = rep.scheduled[t, e]
         if net.ev_rate[e] > 0.0:
             n += poisson_count(uniform(base, net.off_event + e, t), net.ev_rate[e], net.ev_p0[e])
-        counts[e] = n
+        rep.counts[e] = n
         if n == 0:
             continue
         for s in range(net.shock_ptr[e], net.shock_ptr[e + 1]):
@@ -296,7 +420,7 @@ def fire_events(
 # What observers see, and the trust update
 
 
-@njit
+@inline
 def concave(x: float, scale: float) -> float:
     """sign(x) * scale * log(1 + |x| / scale): slope 1 for small flows, halved at |x| = scale."""
     if x == 0.0:
@@ -315,11 +439,15 @@ def stance(trust: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit
-def observe(net: Net, moves: np.ndarray, s: np.ndarray, scale: float, flows: np.ndarray, seen: np.ndarray) -> None:
-    """The flows each observer sees [3, n, n] (coop, host, audience; [observer, actor]) from the moves and the
-    stance s; `flows` [3, n, n] is scratch for the summed weights W+, W- and the audience's weights by [actor, k]."""
-    n = net.n
-    flows[:] = 0.0
+def observe(net: NetRef, rep: RepRef) -> None:
+    """The flows each observer sees, rep.seen [3, n, n] (coop, host, audience; [observer, actor]), from the moves
+    and the stance; rep.flows holds the summed weights W+, W- and the audience's weights by [actor, k]."""
+    n, moves, s, flows, seen = net.n, rep.moves, rep.stance, rep.flows, rep.seen
+    scale = rep.prm[SATURATION]
+    for f in range(3):
+        for a in range(n):
+            for k in range(n):
+                flows[f, a, k] = 0.0
     for c in range(len(moves)):
         x = moves[c]
         if x != 0.0:
@@ -340,7 +468,7 @@ def observe(net: Net, moves: np.ndarray, s: np.ndarray, scale: float, flows: np.
             seen[2, o, a] = total
 
 
-@njit
+@inline
 def balance(s: np.ndarray, o: int, a: int) -> float:
     """Structural balance: mean over k not in {o, a} of s[o, k] s[a, k] (zero diagonals exclude them)."""
     n = s.shape[0]
@@ -353,23 +481,27 @@ def balance(s: np.ndarray, o: int, a: int) -> float:
 
 
 @njit
-def calm_down(net: Net, moves: np.ndarray, calm: np.ndarray, decay: float, scratch: np.ndarray) -> None:
+def calm_down(net: NetRef, rep: RepRef) -> None:
     """Recent dialogue keeps a pair calm: C <- min(1, C (1 - decay) + calming moves of the pair, both ways)."""
-    n = net.n
-    scratch[:] = 0.0
+    n, moves, calm, pairs = net.n, rep.moves, rep.calm, rep.pairs
+    decay = rep.prm[CALM_DECAY]
+    for i in range(n):
+        for j in range(n):
+            pairs[i, j] = 0.0
     for c in range(len(moves)):
         x = moves[c]
         if x != 0.0 and net.calming[c] != 0.0:
             a, k = net.actor[c], net.target[c]
-            scratch[min(a, k), max(a, k)] += x * net.calming[c]
+            pairs[min(a, k), max(a, k)] += x * net.calming[c]
     for i in range(n):
         for j in range(n):
-            lo, hi = min(i, j), max(i, j)
-            value = calm[i, j] * (1.0 - decay) + scratch[lo, hi] if i != j else calm[i, j] * (1.0 - decay)
+            value = calm[i, j] * (1.0 - decay)
+            if i != j:
+                value += pairs[min(i, j), max(i, j)]
             calm[i, j] = min(1.0, value)
 
 
-@njit
+@inline
 def surprise(seen: np.ndarray, expected: np.ndarray, o: int, a: int, negativity: float) -> float:
     """What a did to o against what o expected: friendly and hostile parts, more hostility weighing `negativity`."""
     hostile = seen[1, o, a] - expected[1, o, a]
@@ -379,24 +511,11 @@ def surprise(seen: np.ndarray, expected: np.ndarray, o: int, a: int, negativity:
 
 
 @njit
-def update(
-    t: int,
-    net: Net,
-    prm: np.ndarray,
-    anchors: Anchors,
-    g: int,
-    base: np.ndarray,
-    seen: np.ndarray,
-    s: np.ndarray,
-    shock: np.ndarray,
-    log_odds: np.ndarray,
-    trust: np.ndarray,
-    expected: np.ndarray,
-    calm: np.ndarray,
-) -> None:
+def update(t: int, net: NetRef, rep: RepRef) -> None:
     """Trust moves on surprise, structural balance and shocks, returns toward a level that habits shift, with
     misperception noise; then expectations learn what was seen (docs/MODEL.md, 'Trust update')."""
-    n = net.n
+    n, prm, anchor, seen, expected = net.n, rep.prm, rep.anchor, rep.seen, rep.expected
+    s, shock, log_odds, trust, calm = rep.stance, rep.shock, rep.log_odds, rep.trust, rep.calm
     alpha, mu, beta, lam = prm[ALPHA], prm[MU], prm[BETA], prm[LAM]
     kd, ka = prm[K_DIRECT], prm[K_AUDIENCE]
     l_max, reduction = prm[L_MAX], prm[NOISE_REDUCTION]
@@ -410,13 +529,13 @@ def update(
             push += beta * balance(s, o, a)
             push += shock[o, a]
             habits = prm[G_ALPHA] * (expected[0, o, a] + expected[1, o, a])
-            level = anchors.baseline[g, o, a] + kd * kmath.tanh((habits - anchors.reference_direct[g, o, a]) / kd)
+            level = anchor[BASELINE, o, a] + kd * kmath.tanh((habits - anchor[REFERENCE_DIRECT, o, a]) / kd)
             heard = prm[G_MU] * expected[2, o, a]
-            level += ka * kmath.tanh((heard - anchors.reference_audience[g, o, a]) / ka)
+            level += ka * kmath.tanh((heard - anchor[REFERENCE_AUDIENCE, o, a]) / ka)
             x = log_odds[o, a] + push - lam * (log_odds[o, a] - level)
-            sd = anchors.sigma[g, o, a] * (1.0 - reduction * calm[o, a])
+            sd = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
             if sd != 0.0:
-                x += sd * normal(base, net.off_noise + p, t)
+                x += sd * normal(rep.base, net.off_noise + p, t)
             log_odds[o, a] = min(max(x, -l_max), l_max)
             trust[o, a] = kmath.logistic(log_odds[o, a])
             p += 1
@@ -434,21 +553,21 @@ def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> None:
 
 
 @njit
-def record(
-    net: Net, trust: np.ndarray, moves: np.ndarray, counts: np.ndarray, rec_trust, rec_moves, rec_events
-) -> None:
-    """One replication's step into the recording: trust as float32, moves made by actor and type, event counts."""
-    n = net.n
+def record(net: NetRef, rep: RepRef, rec_trust, rec_moves, rec_events) -> None:
+    """One replication's step into the recording: trust as float32, moves made by actor and type [n, K], event
+    counts."""
+    n, k, moves = net.n, net.n_moves, rep.moves
     for i in range(n):
         for j in range(n):
-            rec_trust[i, j] = trust[i, j]
-    rec_moves[:] = 0
-    flat = rec_moves.reshape(-1)
+            rec_trust[i, j] = rep.trust[i, j]
+        for m in range(k):
+            rec_moves[i, m] = 0
     for c in range(len(moves)):
         if moves[c] > 0.0:
-            flat[net.actor_move[c]] += 1
-    for e in range(len(counts)):
-        rec_events[e] = counts[e]
+            am = net.actor_move[c]
+            rec_moves[am // k, am % k] += 1
+    for e in range(len(rep.counts)):
+        rec_events[e] = rep.counts[e]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -456,143 +575,82 @@ def record(
 
 
 @njit
-def step(
-    t: int,
-    net: Net,
-    prm: np.ndarray,
-    anchors: Anchors,
-    g: int,
-    base: np.ndarray,
-    scheduled: np.ndarray,
-    pol_active: np.ndarray,
-    pol_intensity: np.ndarray,
-    log_odds: np.ndarray,
-    trust: np.ndarray,
-    expected: np.ndarray,
-    calm: np.ndarray,
-    moves: np.ndarray,
-    previous: np.ndarray,
-    counts: np.ndarray,
-    work: np.ndarray,
-) -> None:
-    """Step t of one replication: moves, events, calm, what is seen, the trust update (`work`: [7, n, n] scratch)."""
-    previous[:] = moves
-    moves[:] = 0.0
+def new_step(rep: RepRef) -> None:
+    """Last step's moves become what was received; this step's start empty."""
+    for c in range(len(rep.moves)):
+        rep.previous[c] = rep.moves[c]
+        rep.moves[c] = 0.0
+
+
+@njit
+def after_moves(t: int, net: NetRef, rep: RepRef) -> None:
+    """The model's part of step t, once every actor has moved: events, calm, observation, the trust update."""
+    fire_events(t, net, rep)
+    calm_down(net, rep)
+    stance(rep.trust, rep.stance)
+    observe(net, rep)
+    update(t, net, rep)
+
+
+@njit
+def step(t: int, net: NetRef, rep: RepRef) -> None:
+    """Step t of one replication: every actor's moves, then the model's part."""
+    new_step(rep)
     for a in range(net.n):
-        actor_moves(a, t, net, base, previous, moves, trust, pol_active, pol_intensity, prm[REPLY_FLOOR])
-    after_moves(t, net, prm, anchors, g, base, scheduled, log_odds, trust, expected, calm, moves, counts, work)
+        actor_moves(a, t, net, rep)
+    after_moves(t, net, rep)
 
 
 @njit
-def after_moves(t, net, prm, anchors, g, base, scheduled, log_odds, trust, expected, calm, moves, counts, work) -> None:
-    """The model's part of a step, once every actor has moved: events, calm, observation, the trust update."""
-    shock, s, scratch, flows, seen = work[0], work[1], work[2], work[3:6], work[6:9]
-    fire_events(t, net, base, scheduled, moves, shock, counts)
-    calm_down(net, moves, calm, prm[CALM_DECAY], scratch)
-    stance(trust, s)
-    observe(net, moves, s, prm[SATURATION], flows, seen)
-    update(t, net, prm, anchors, g, base, seen, s, shock, log_odds, trust, expected, calm)
+def _replication(net, prm, anchors, rows, bases, state: State, r: int, tables) -> RepRef:
+    """Replication r of a batch, as a working set over views of the batch's arrays."""
+    g = rows[r]
+    return replication(
+        net,
+        prm[g],
+        anchors[g],
+        bases[r],
+        state.log_odds[r],
+        state.trust[r],
+        state.expected[r],
+        state.calm[r],
+        state.moves[r],
+        state.previous[r],
+        *tables,
+    )
 
 
 @njit
-def workspace(n: int) -> np.ndarray:
-    """Scratch for one replication's step: shock, stance, calm sums, three weight flows, three seen flows."""
-    return np.zeros((9, n, n))
-
-
-@njit
-def actor_batch(a, t, net, prm, rows, bases, state, pol_active, pol_intensity) -> None:
+def actor_batch(a, t, net, prm, anchors, rows, bases, state: State, tables) -> None:
     """Actor a's moves at step t in every replication (the Mesa path: Country.step)."""
     for r in range(bases.shape[0]):
-        actor_moves(
-            a,
-            t,
-            net,
-            bases[r],
-            state.previous[r],
-            state.moves[r],
-            state.trust[r],
-            pol_active,
-            pol_intensity,
-            prm[rows[r], REPLY_FLOOR],
-        )
+        actor_moves(a, t, net, _replication(net, prm, anchors, rows, bases, state, r, tables))
 
 
 @njit
-def model_batch(t, net, prm, anchors, rows, bases, scheduled, state, counts) -> None:
+def model_batch(t, net, prm, anchors, rows, bases, state: State, tables, counts) -> None:
     """The model's part of step t in every replication, after the actors moved (the Mesa path: Engine.step)."""
-    work = workspace(net.n)
     for r in range(bases.shape[0]):
-        g = rows[r]
-        after_moves(
-            t,
-            net,
-            prm[g],
-            anchors,
-            g,
-            bases[r],
-            scheduled,
-            state.log_odds[r],
-            state.trust[r],
-            state.expected[r],
-            state.calm[r],
-            state.moves[r],
-            counts[r],
-            work,
-        )
+        rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
+        after_moves(t, net, rep)
+        counts[r] = rep.counts
 
 
 @njit
-def run_block(
-    net,
-    prm,
-    anchors,
-    rows,
-    keys,
-    scheduled,
-    pol_active,
-    pol_intensity,
-    state,
-    first,
-    last,
-    rec_trust,
-    rec_moves,
-    rec_events,
-) -> None:
-    """Steps first..last of every replication of a block, one replication after another (recording each step when
-    `rec_trust` has steps; an empty recording, shape [R, 0, ...], records nothing). `scheduled`, `pol_active`
-    and `pol_intensity` are indexed by step."""
-    n = net.n
-    work = workspace(n)
-    counts = np.zeros(len(net.ev_rate), np.int64)
+def run_block(net, prm, anchors, rows, keys, state: State, tables, first, last, rec) -> None:
+    """Steps first..last of every replication of a block, one replication after another, recording each step
+    when `rec` (trust, moves, events) has steps (an empty recording, [R, 0, ...], records nothing)."""
+    rec_trust, rec_moves, rec_events = rec
     keep = rec_trust.shape[1] > 0
+    bases = np.empty((len(keys), len(net.stream_ids)), np.uint64)
     for r in range(len(keys)):
-        base = np.empty(len(net.stream_ids), np.uint64)
-        for i in range(len(base)):
-            base[i] = mix(keys[r] ^ net.stream_ids[i])
-        g = rows[r]
+        for i in range(bases.shape[1]):
+            bases[r, i] = mix(keys[r] ^ net.stream_ids[i])
+        rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
         for t in range(first, last + 1):
-            step(
-                t,
-                net,
-                prm[g],
-                anchors,
-                g,
-                base,
-                scheduled[t],
-                pol_active[t],
-                pol_intensity[t],
-                state.log_odds[r],
-                state.trust[r],
-                state.expected[r],
-                state.calm[r],
-                state.moves[r],
-                state.previous[r],
-                counts,
-                work,
-            )
+            step(t, net, rep)
             if keep and t < rec_trust.shape[1]:
-                record(net, state.trust[r], state.moves[r], counts, rec_trust[r, t], rec_moves[r, t], rec_events[r, t])
+                record(net, rep, rec_trust[r, t], rec_moves[r, t], rec_events[r, t])
 
 
 @njit
@@ -610,13 +668,9 @@ def trust_of(log_odds: np.ndarray) -> np.ndarray:
 @njit
 def initial_state(log_odds: np.ndarray, expected: np.ndarray, rows: np.ndarray, state: State) -> None:
     """Fill a state: log-odds [R, n, n] as given, trust from them, expectations from each row's template."""
-    n = log_odds.shape[1]
     for r in range(log_odds.shape[0]):
-        for i in range(n):
-            for j in range(n):
-                x = 0.0 if i == j else log_odds[r, i, j]
-                state.log_odds[r, i, j] = x
-                state.trust[r, i, j] = 0.0 if i == j else kmath.logistic(x)
+        state.log_odds[r] = log_odds[r]
+        state.trust[r] = trust_of(log_odds[r])
         state.expected[r] = expected[rows[r]]
     state.calm[:] = 0.0
     state.moves[:] = 0.0
@@ -624,82 +678,63 @@ def initial_state(log_odds: np.ndarray, expected: np.ndarray, rows: np.ndarray, 
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The calibration probe: the same moves and observation with trust frozen at the essay's levels
+# The calibration probe: the same moves, events and observation, with trust frozen at the essay's levels
 
 
 @njit
-def probe_learn(net, prm, keys, scheduled, pol_active, pol_intensity, trust, steps, moves, seen_sum) -> None:
+def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
+    new_step(rep)
+    for a in range(net.n):
+        actor_moves(a, t, net, rep)
+    fire_events(t, net, rep)
+    observe(net, rep)
+
+
+@njit
+def _probe_replication(net, prm, key, trust, moves, tables) -> RepRef:
+    """A replication of the probe: trust frozen (`trust`, shared), no anchors, its moves in `moves`."""
+    n = net.n
+    base = np.empty(len(net.stream_ids), np.uint64)
+    for i in range(len(base)):
+        base[i] = mix(key ^ net.stream_ids[i])
+    nothing = np.zeros((n, n))
+    rep = replication(
+        net, prm, np.zeros((4, n, n)), base, nothing, trust, np.zeros((3, n, n)), nothing, moves,
+        np.zeros(len(moves)), *tables,
+    )  # fmt: skip
+    stance(trust, rep.stance)
+    return rep
+
+
+@njit
+def probe_learn(net, prm, keys, trust, tables, steps, moves, seen_sum) -> None:
     """Steps 1..steps of a block with trust frozen: the moves of the last step stay in `moves` [R, C]; the flows
     seen, summed over steps and replications, are added to `seen_sum` [3, n, n]."""
-    n = net.n
-    work = workspace(n)
-    shock, s, flows, seen = work[0], work[1], work[3:6], work[6:9]
-    stance(trust, s)
-    counts = np.zeros(len(net.ev_rate), np.int64)
-    previous = np.zeros(moves.shape[1])
     for r in range(len(keys)):
-        base = np.empty(len(net.stream_ids), np.uint64)
-        for i in range(len(base)):
-            base[i] = mix(keys[r] ^ net.stream_ids[i])
         moves[r] = 0.0
+        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
         for t in range(1, steps + 1):
-            previous[:] = moves[r]
-            moves[r] = 0.0
-            for a in range(n):
-                actor_moves(
-                    a, t, net, base, previous, moves[r], trust, pol_active[t], pol_intensity[t], prm[REPLY_FLOOR]
-                )
-            fire_events(t, net, base, scheduled[t], moves[r], shock, counts)
-            observe(net, moves[r], s, prm[SATURATION], flows, seen)
-            seen_sum += seen
+            _probe_step(t, net, rep)
+            seen_sum += rep.seen
 
 
 @njit
-def probe_measure(
-    net,
-    prm,
-    keys,
-    scheduled,
-    pol_active,
-    pol_intensity,
-    trust,
-    start,
-    settle,
-    last,
-    moves,
-    mean_seen,
-    first,
-    second,
-    expected_sum,
-) -> None:
+def probe_measure(net, prm, keys, trust, tables, start, settle, last, moves, mean_seen, sums) -> None:
     """Steps start+1..last of a block (trust frozen), every observer starting habituated to `mean_seen` and then
-    learning step `start`'s flows (recomputed from `moves`, that step's moves); after `settle`, the parts of the
-    push (direct surprise, audience surprise, shock, the two habits) summed into `first` [K, n, n] and their
-    products into `second` [K, K, n, n], the expectations into `expected_sum` [3, n, n]."""
+    learning step `start`'s flows (recomputed from `moves`, that step's moves); after step `settle`, the parts of
+    the push (direct surprise, audience surprise, shock, the two habits) summed into sums[0] [K, n, n], their
+    products into sums[1] [K, K, n, n] and the expectations into sums[2] [3, n, n]."""
+    first, second, expected_sum = sums
     n = net.n
-    work = workspace(n)
-    shock, s, flows, seen = work[0], work[1], work[3:6], work[6:9]
-    stance(trust, s)
-    counts = np.zeros(len(net.ev_rate), np.int64)
-    previous = np.zeros(moves.shape[1])
-    expected = np.empty((N_FLOWS, n, n))
     parts = np.empty(N_PARTS)
     for r in range(len(keys)):
-        base = np.empty(len(net.stream_ids), np.uint64)
-        for i in range(len(base)):
-            base[i] = mix(keys[r] ^ net.stream_ids[i])
-        observe(net, moves[r], s, prm[SATURATION], flows, seen)
+        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
+        expected, seen, shock = rep.expected, rep.seen, rep.shock
+        observe(net, rep)
         expected[:] = mean_seen
         learn(expected, seen, prm[ETA])
         for t in range(start + 1, last + 1):
-            previous[:] = moves[r]
-            moves[r] = 0.0
-            for a in range(n):
-                actor_moves(
-                    a, t, net, base, previous, moves[r], trust, pol_active[t], pol_intensity[t], prm[REPLY_FLOOR]
-                )
-            fire_events(t, net, base, scheduled[t], moves[r], shock, counts)
-            observe(net, moves[r], s, prm[SATURATION], flows, seen)
+            _probe_step(t, net, rep)
             if t > settle:
                 for o in range(n):
                     for a in range(n):
@@ -724,10 +759,7 @@ def calibrated_baseline(l_init, first, second, sigma, coefficients, lam, beta, f
     n = l_init.shape[0]
     k = len(coefficients)
     s = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                s[i, j] = 2.0 * kmath.logistic(l_init[i, j]) - 1.0
+    stance(trust_of(l_init), s)
     out = np.zeros((n, n))
     for o in range(n):
         for a in range(n):
@@ -753,4 +785,4 @@ def calibrated_baseline(l_init, first, second, sigma, coefficients, lam, beta, f
 @njit
 def decay_rate(half_life: float) -> float:
     """The per-step weight of an exponential decay whose memory halves in `half_life` steps: 1 - 2^(-1/h)."""
-    return 1.0 - kmath.exp(-math.log(2.0) / half_life)
+    return 1.0 - kmath.exp(-LN2 / half_life)

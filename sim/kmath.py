@@ -6,9 +6,10 @@ arithmetic (no fused multiply-add: sim.jit compiles without fast-math), so each 
 
 - exp: fdlibm's e_exp (Sun Microsystems 1993): reduction by ln 2 in two parts, a degree-5 minimax polynomial;
   error below 1 ulp.
-- log: fdlibm's e_log (musl's single-formula form), the exponent taken with frexp; error below 1 ulp.
+- log: fdlibm's e_log (musl's single-formula form), exponent and mantissa read from the bits; error below 1 ulp.
 - log1p(x) = log(1 + x) * x / ((1 + x) - 1) (Goldberg 1991, theorem 4), exact at 0; error within a few ulps.
-- expm1(x) = (e^x - 1) * x / log(e^x) (Kahan), tanh from it as fdlibm does (1 - 2 / (e^2x + 1) above 1).
+- expm1: fdlibm's s_expm1 (musl's form): the same reduction, a degree-5 rational correction; error below 1 ulp.
+- tanh: musl's s_tanh on that expm1 (t / (t + 2) and 1 - 2 / (t + 2), t = e^2|x| - 1).
 - ndtri: Cephes' rational approximations (Moshier 1989, as in scipy.special.ndtri), relative error about 2e-16.
 
 Tests (tests/test_kernel.py) check each against numpy or scipy to within a few ulps, and the whole engine against
@@ -21,7 +22,40 @@ import math
 
 import numpy as np
 
-from sim.jit import njit
+from sim.jit import inline, njit, numba
+
+
+@numba.extending.intrinsic
+def _bits(typingctx, x):
+    """The IEEE 754 bits of a float64, as an int64 (a reinterpretation, no arithmetic)."""
+    from llvmlite import ir
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return numba.types.int64(numba.types.float64), codegen
+
+
+@numba.extending.intrinsic
+def _float(typingctx, bits):
+    """The float64 whose IEEE 754 bits are `bits` (int64)."""
+    from llvmlite import ir
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return numba.types.float64(numba.types.int64), codegen
+
+
+@inline
+def scale2(y: float, k: int) -> float:
+    """y * 2^k (exact unless the result is subnormal, then rounded once, as ldexp does), for |k| < 2046."""
+    if -1022 <= k <= 1023:
+        return y * _float((k + 1023) << 52)
+    if k > 1023:
+        return y * _float((1023 + 1023) << 52) * _float((k - 1023 + 1023) << 52)
+    return y * _float((-1022 + 1023) << 52) * _float((k + 1022 + 1023) << 52)
+
 
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
@@ -42,10 +76,10 @@ _LOG_G = (
     1.531383769920937332e-01,
     1.479819860511658591e-01,
 )
-_SQRT_HALF = 0.70710678118654752440
+_SQRT_TWO = 1.4142135623730951
 
 
-@njit
+@inline
 def exp(x: float) -> float:
     """e^x (fdlibm e_exp)."""
     if x != x:
@@ -71,10 +105,10 @@ def exp(x: float) -> float:
     if k == 0:
         return 1.0 - ((x * c) / (c - 2.0) - x)
     y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi)
-    return math.ldexp(y, k)
+    return scale2(y, k)
 
 
-@njit
+@inline
 def log(x: float) -> float:
     """Natural logarithm (fdlibm e_log, musl's form); log(0) = -inf, log(x < 0) = nan."""
     if x != x or x < 0.0:
@@ -83,11 +117,17 @@ def log(x: float) -> float:
         return -math.inf
     if x == math.inf:
         return x
-    m, e = math.frexp(x)  # x = m 2^e, m in [0.5, 1)
-    if m < _SQRT_HALF:
-        m *= 2.0
-        e -= 1
-    f = m - 1.0  # exact: m in [sqrt(1/2), sqrt(2))
+    e = 0
+    if x < 2.2250738585072014e-308:  # subnormal: scale into the normal range first
+        x *= 18014398509481984.0  # 2^54
+        e = -54
+    bits = _bits(x)
+    e += int((bits >> 52) & 0x7FF) - 1023
+    m = _float((bits & 0xFFFFFFFFFFFFF) | (1023 << 52))  # x = m 2^e, m in [1, 2)
+    if m > _SQRT_TWO:
+        m *= 0.5
+        e += 1
+    f = m - 1.0  # exact: m in [sqrt(1/2), sqrt(2)]
     hfsq = 0.5 * f * f
     s = f / (2.0 + f)
     z = s * s
@@ -100,7 +140,7 @@ def log(x: float) -> float:
     return s * (hfsq + r) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
 
 
-@njit
+@inline
 def log1p(x: float) -> float:
     """log(1 + x), accurate for small x."""
     u = 1.0 + x
@@ -111,39 +151,84 @@ def log1p(x: float) -> float:
     return log(u) * (x / (u - 1.0))
 
 
-@njit
+_EXPM1_Q = (
+    -3.33333333333331316428e-02,
+    1.58730158725481460165e-03,
+    -7.93650757867487942473e-05,
+    4.00821782732936239552e-06,
+    -2.01099218183624371326e-07,
+)
+
+
+@inline
 def expm1(x: float) -> float:
-    """e^x - 1, accurate for small x."""
-    u = exp(x)
-    if u == 1.0:
-        return x
-    um1 = u - 1.0
-    if um1 == -1.0:
-        return -1.0
-    if u == math.inf:
-        return u
-    return um1 * (x / log(u))
-
-
-@njit
-def tanh(x: float) -> float:
-    """Hyperbolic tangent (fdlibm s_tanh's cases, on this module's expm1)."""
+    """e^x - 1, accurate for small x (fdlibm s_expm1, musl's form)."""
     if x != x:
         return x
     ax = abs(x)
-    if ax >= 22.0:
-        z = 1.0
-    elif ax < 2.7755575615628914e-17:  # 2^-55
+    if ax >= 38.816242111356935:  # 56 ln 2: e^x - 1 is -1 or e^x to double precision
+        if x < 0.0:
+            return -1.0
+        if x > 7.09782712893383973096e02:
+            return math.inf
+    c = 0.0
+    k = 0
+    if ax > 0.34657359027997264:  # 0.5 ln 2: reduce to x - k ln 2
+        if ax < 1.0397207708399179:  # 1.5 ln 2
+            k = 1 if x > 0.0 else -1
+            hi = x - k * _LN2_HI
+            lo = k * _LN2_LO
+        else:
+            k = int(_INV_LN2 * x + (0.5 if x > 0.0 else -0.5))
+            hi = x - k * _LN2_HI
+            lo = k * _LN2_LO
+        x = hi - lo
+        c = (hi - x) - lo
+    elif ax < 5.551115123125783e-17:  # 2^-54
         return x
-    elif ax >= 1.0:
-        z = 1.0 - 2.0 / (expm1(2.0 * ax) + 2.0)
-    else:
+    q1, q2, q3, q4, q5 = _EXPM1_Q
+    hfx = 0.5 * x
+    hxs = x * hfx
+    r1 = 1.0 + hxs * (q1 + hxs * (q2 + hxs * (q3 + hxs * (q4 + hxs * q5))))
+    t = 3.0 - r1 * hfx
+    e = hxs * ((r1 - t) / (6.0 - x * t))
+    if k == 0:
+        return x - (x * e - hxs)
+    e = x * (e - c) - c
+    e -= hxs
+    if k == -1:
+        return 0.5 * (x - e) - 0.5
+    if k == 1:
+        if x < -0.25:
+            return -2.0 * (e - (x + 0.5))
+        return 1.0 + 2.0 * (x - e)
+    if k < 0 or k > 56:
+        return scale2(x - e + 1.0, k) - 1.0
+    if k < 20:
+        return scale2(x - e + (1.0 - scale2(1.0, -k)), k)
+    return scale2(x - (e + scale2(1.0, -k)) + 1.0, k)
+
+
+@inline
+def tanh(x: float) -> float:
+    """Hyperbolic tangent (musl's s_tanh on this module's expm1)."""
+    if x != x:
+        return x
+    ax = abs(x)
+    if ax > 0.5493061443340549:  # log(3) / 2
+        t = 1.0 if ax > 20.0 else 1.0 - 2.0 / (expm1(2.0 * ax) + 2.0)
+    elif ax > 0.25541281188299536:  # log(5/3) / 2
+        t = expm1(2.0 * ax)
+        t = t / (t + 2.0)
+    elif ax >= 2.2250738585072014e-308:
         t = expm1(-2.0 * ax)
-        z = -t / (t + 2.0)
-    return z if x >= 0.0 else -z
+        t = -t / (t + 2.0)
+    else:
+        return x
+    return t if x >= 0.0 else -t
 
 
-@njit
+@inline
 def logistic(x: float) -> float:
     """1 / (1 + e^-x): log-odds to probability."""
     return 1.0 / (1.0 + exp(-x))
@@ -177,7 +262,7 @@ _EXP_M2 = 0.13533528323661269189  # e^-2
 _S2PI = 2.50662827463100050242
 
 
-@njit
+@inline
 def _polevl(x: float, coef: np.ndarray) -> float:
     ans = coef[0]
     for i in range(1, len(coef)):
@@ -185,7 +270,7 @@ def _polevl(x: float, coef: np.ndarray) -> float:
     return ans
 
 
-@njit
+@inline
 def _p1evl(x: float, coef: np.ndarray) -> float:
     ans = x + coef[0]
     for i in range(1, len(coef)):
@@ -193,7 +278,7 @@ def _p1evl(x: float, coef: np.ndarray) -> float:
     return ans
 
 
-@njit
+@inline
 def ndtri(y0: float) -> float:
     """The standard normal quantile at y0 in (0, 1) (Cephes ndtri)."""
     if y0 <= 0.0:

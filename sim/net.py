@@ -138,6 +138,11 @@ class Schedule:
         intensity = np.array([[p.intensity_at(int(s)) for p in world.policies] for s in t], np.float64)
         return cls(scheduled, active, intensity.reshape(len(t), -1))
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The tables as the kernel takes them."""
+        return self.scheduled, self.active, self.intensity
+
 
 def parameter_row(p: Parameters) -> np.ndarray:
     """One row of the kernel's parameter table (columns sim.kernel.ALPHA...): the parameters and what follows."""
