@@ -176,13 +176,14 @@ class Engine(mesa.Model):
         if self.steps >= self.n_steps:
             self.running = False
 
-    def run(self, progress: bool = False) -> None:
-        """Step until the run length is reached: the compiled loop, replication by replication, on every core.
+    def run(self, progress: bool = False, until: int | None = None) -> None:
+        """Step until the run length (or step `until`) is reached: the compiled loop, replication by replication,
+        on every core.
 
         Between blocks of replications it raises again a Ctrl-C or SIGTERM whose exception the garbage collector
         swallowed (it arrived inside a finalizer), so that a command stops within a moment.
         """
-        first, last = self.steps + 1, self.n_steps
+        first, last = self.steps + 1, self.n_steps if until is None else min(int(until), self.n_steps)
         if first > last:
             return
         rec = self.recording
@@ -226,7 +227,7 @@ class Engine(mesa.Model):
             self._advance_time(float(last))
         finally:
             self._user_step = user
-        self.running = False
+        self.running = last < self.n_steps
 
     def results(self):  # -> sim.results.Results (imported lazily: xarray is only needed here)
         """The recorded run as labelled arrays."""

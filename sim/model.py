@@ -121,10 +121,10 @@ class DiplomacyModel(Engine):
         self.mean_trust = self.trust.mean(axis=0)
         self.datacollector.collect(self)
 
-    def run(self, progress: bool = False) -> None:
-        """The whole run in the compiled loop; the DataCollector then records the final mean trust (step through
-        with `step()` to collect every step)."""
-        super().run(progress)
+    def run(self, progress: bool = False, until: int | None = None) -> None:
+        """The run (to its end, or to step `until`) in the compiled loop; the DataCollector then records the mean
+        trust reached (step through with `step()` to collect every step)."""
+        super().run(progress, until)
         self.mean_trust = self.trust.mean(axis=0)
         self.datacollector.collect(self)
 
