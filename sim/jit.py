@@ -9,7 +9,7 @@ folder (sim.diskcache.cache_dir); `NUMBA_CACHE_DIR`, if set, takes the place of 
 
 Only the commands that simulate import this module: `diplosim --help`, `list`, `show` and `validate` never load
 numba. The first command after installing (or after the engine's code changed) compiles the engine, which takes
-a while; `announce_compiling` says so once, on standard error.
+a while; importing this module says so then, once, on standard error.
 """
 
 from __future__ import annotations
@@ -99,3 +99,6 @@ def announce_compiling() -> None:
     for old in CACHE.parent.glob(f"{PREFIX}*"):
         if old != CACHE:
             shutil.rmtree(old, ignore_errors=True)
+
+
+announce_compiling()

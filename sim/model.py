@@ -136,3 +136,16 @@ def _mean_trust(i: int, j: int):
         return float(model.mean_trust[i, j])
 
     return report
+
+
+def warm_up() -> None:
+    """Compile every compiled entry point now (or load it from the cache): a tiny run of each path, the Mesa
+    step, the whole-run loop with and without a recording, and the calibration probe."""
+    from sim.calibrate import probe
+    from sim.config import load_scenario
+
+    model = DiplomacyModel("baseline", replications=2, rng=0, steps=2)
+    model.step()
+    model.run()
+    DiplomacyModel("baseline", replications=2, rng=0, steps=2, record=False).run()
+    probe(load_scenario("baseline"))

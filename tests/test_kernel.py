@@ -3,6 +3,9 @@ and numbers that do not depend on threads."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -109,3 +112,69 @@ def test_the_thread_count_changes_no_number(monkeypatch, threads):
     monkeypatch.setenv("NUMBA_NUM_THREADS", threads)
     again = sim.run("dialogue", replications=200, steps=24, seed=8)
     assert np.array_equal(base.trust.values, again.trust.values, equal_nan=True)
+
+
+_RECORD = """
+import sys
+import numpy as np
+import sim
+from sim.calibrate import anchors_for
+model = sim.DiplomacyModel("crisis_shock", replications=[3, 0, 41], rng=5, steps=48, alpha=np.array([0.1, 0.2, 0.1]))
+model.run()
+run = sim.run("us_pressure", replications=40, steps=36, seed=2)
+np.savez(
+    sys.argv[1],
+    log_odds=model.state.log_odds,
+    expected=model.state.expected,
+    trust=run.trust.values,
+    moves=run.moves.values,
+    events=run.events.values,
+    anchors=anchors_for(sim.load_scenario("baseline")).baseline,
+)
+"""
+
+
+def _record(path: Path, **env: str) -> dict[str, np.ndarray]:
+    environment = {**os.environ, "DIPLOSIM_CACHE": "off", **env}  # the calibration probe runs in each process
+    subprocess.run([sys.executable, "-c", _RECORD, str(path)], env=environment, check=True, timeout=900)
+    with np.load(path) as data:
+        return dict(data)
+
+
+@pytest.mark.slow
+def test_the_same_bits_on_a_generic_cpu_without_numpy_simd_and_on_one_thread(tmp_path):
+    """Issue 19, item 6: numba's generic CPU target (no AVX, no FMA) with numpy's dispatched SIMD paths off and one
+    thread, against this CPU's defaults: every float64 of the state and the calibration, and every recorded number,
+    identical."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    simd = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
+    here = _record(tmp_path / "here.npz")
+    generic = _record(
+        tmp_path / "generic.npz",
+        NUMBA_CPU_NAME="generic",
+        NPY_DISABLE_CPU_FEATURES=" ".join(simd),
+        NUMBA_NUM_THREADS="1",
+        NUMBA_CACHE_DIR=str(tmp_path / "numba"),  # code for the generic target, compiled apart
+    )
+    assert here.keys() == generic.keys()
+    for name in here:
+        assert np.array_equal(here[name], generic[name], equal_nan=True), name
+
+
+def test_forking_after_a_run_on_several_threads_is_safe():
+    """The run's threads end with it: a process that ran on two threads forks afterwards without Python's
+    "multi-threaded, use of fork" warning (an error here), and its forked workers work."""
+    code = """
+import os, threading, warnings
+warnings.simplefilter("error", DeprecationWarning)
+import sim
+from sim import parallel
+sim.run("baseline", replications=300, steps=12, seed=1)
+assert threading.active_count() == 1, threading.enumerate()
+print(parallel.run_all([lambda: os.getpid(), lambda: os.getpid()], processes=2))
+"""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "fork" not in done.stderr
