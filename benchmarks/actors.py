@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import Scenario, load_scenario, validate_raw
+from sim.scenario.load import load_scenario, validate_raw
+from sim.scenario.schema import Scenario
 
 #: Background moves of every generated actor toward each of its targets (per-step probabilities).
 EXTRA_BACKGROUND = {"dialogue": 0.3, "criticize": 0.1, "economic_cooperation": 0.02}

@@ -27,7 +27,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.table import Table, fmt
+from benchmarks.table import Table, at_most, fmt
 
 COMPARED = ("baseline", "dialogue", "us_pressure")
 
@@ -143,13 +143,11 @@ def commands(
         "other work on the machine lengthens wall times, never shortens them.",
     ]
     if targets is not None:
-        from benchmarks.run import _at_most
-
         wall = {label: timing.wall for label, timing, _ in rows}
-        targets.append(_at_most("diplosim run (no arguments), wall", wall["diplosim run"], 3.0, "s"))
+        targets.append(at_most("diplosim run (no arguments), wall", wall["diplosim run"], 3.0, "s"))
         compare = f"diplosim compare {' '.join(COMPARED)}"
-        targets.append(_at_most(f"{compare}, wall", wall[compare], 5.0, "s"))
-        targets.append(_at_most(f"sim.run 'baseline' {big_replications:,} x {steps}, peak RSS", peak, 2000, "MB", 4))
+        targets.append(at_most(f"{compare}, wall", wall[compare], 5.0, "s"))
+        targets.append(at_most(f"sim.run 'baseline' {big_replications:,} x {steps}, peak RSS", peak, 2000, "MB", 4))
     return t
 
 

@@ -38,10 +38,10 @@ def _actors(n: int, steps: int = 4) -> Callable[[], None]:
 
     def case() -> None:
         import sim
-        import sim.model
+        import sim.core.model
         from benchmarks.run import _without_calibration
 
-        with mock.patch.object(sim.model, "anchors_for", _without_calibration):
+        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
             sim.DiplomacyModel(spec, replications=1000, rng=1, steps=steps, record=False).run()
 
     return case
@@ -51,7 +51,7 @@ def _calibration(n: int) -> Callable[[], None]:
     spec = with_extra_actors(n)
 
     def case() -> None:
-        from sim.calibrate import anchors_for, status_quo_moments
+        from sim.core.calibration import anchors_for, status_quo_moments
 
         status_quo_moments.cache_clear()
         anchors_for(spec)
@@ -72,7 +72,7 @@ CASES: dict[str, Callable[[], Callable[[], None]]] = {
 
 def profile(name: str, case: Callable[[], None], limit: int = 25) -> str:
     """Profile one case (after a warm-up call that fills the calibration cache and imports)."""
-    import sim.model  # noqa: F401  (imports are not what we profile)
+    import sim.core.model  # noqa: F401  (imports are not what we profile)
 
     if not name.startswith("calibration"):
         case()

@@ -35,7 +35,7 @@ from benchmarks.actors import with_extra_actors
 from benchmarks.commands import commands
 from benchmarks.memory import PeakRSS
 from benchmarks.sweep import subsystem_available
-from benchmarks.table import Table, fmt
+from benchmarks.table import Table, Target, at_most, fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 1
@@ -110,38 +110,14 @@ def growth_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
     return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
 
 
-@dataclass
-class Target:
-    """A target of issue 5 with the measured value; `ratio` is measured / limit (or limit / measured)."""
-
-    name: str
-    measured: str
-    limit: str
-    met: bool | None
-    shortfall: str = ""
-
-    def status(self) -> str:
-        if self.met is None:
-            return "not measured"
-        return "met" if self.met else f"missed{': ' + self.shortfall if self.shortfall else ''}"
-
-
-def _at_most(name: str, value: float, limit: float, unit: str, digits: int = 3) -> Target:
-    met = value <= limit
-    short = "" if met else f"{fmt(value / limit, 3)}x the limit (+{fmt(value - limit, digits)} {unit})"
-    return Target(name, f"{fmt(value, digits)} {unit}", f"< {fmt(limit, digits)} {unit}", met, short)
-
-
-def _without_calibration(config: Any, world: Any = None) -> Any:
-    """Stand-in for sim.model.anchors_for in step timings: L0 = initial log-odds, no expected flows (cost-neutral)."""
-    from sim.signals import Expectations
-
-    from sim.anchors import Anchors
-    from sim.world import compile_world
+def _without_calibration(config: Any, sets: Any, world: Any = None) -> Any:
+    """Stand-in for sim.core.model.anchors_for_each in step timings: L0 = initial log-odds, no expected flows
+    (cost-neutral)."""
+    from sim.core.anchors import Anchors
+    from sim.core.world import compile_world
 
     l_init = (world if world is not None else compile_world(config)).l_init
-    zeros = np.zeros_like(l_init)
-    return Anchors(baseline=l_init.copy(), expected=Expectations(zeros, zeros, zeros))
+    return [Anchors(baseline=l_init.copy(), expected=np.zeros((3, *l_init.shape))) for _ in sets]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -208,9 +184,9 @@ def load_average() -> str:
 
 def calibration_cost() -> tuple[float, float]:
     """One-off cost of the baseline's calibration (cold) and of the cached call (warm), in seconds."""
-    import sim.model  # noqa: F401  (the calibration imports the engine lazily; keep that import out of the timing)
-    from sim.calibrate import anchors_for, status_quo_moments
-    from sim.config import load_scenario
+    import sim.core.model  # noqa: F401  (the calibration imports the engine lazily; keep that import out of the timing)
+    from sim.core.calibration import anchors_for, status_quo_moments
+    from sim.scenario.load import load_scenario
 
     spec = load_scenario("baseline")
     status_quo_moments.cache_clear()
@@ -225,11 +201,11 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
     import mesa
 
     import sim
-    import sim.results  # xarray and pandas: a one-off import, kept out of both sides' timings
+    import sim.runs.results  # xarray and pandas: a one-off import, kept out of both sides' timings
 
     cold, warm = calibration_cost()  # leaves the cache warm for both sides
     with Clock() as first_results:  # xarray initialises lazily on first use: a one-off, like an import
-        sim.DiplomacyModel("baseline", replications=1, rng=SEED, steps=1).results()
+        sim.Results.from_model(sim.DiplomacyModel("baseline", replications=1, rng=SEED, steps=1))
     # Each side runs in `repeats` blocks (batch_run: consecutive seeds; batched: the same model again) and keeps
     # its fastest block, so a burst of other work on the machine does not decide the ratio.
     seeds = list(range(SEED, SEED + sz.mesa_runs))
@@ -254,7 +230,7 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
             model = sim.DiplomacyModel("baseline", replications=sz.batched_runs, rng=SEED, steps=sz.steps)
             model.run()
         with Clock() as res_once:
-            results = model.results()
+            results = sim.Results.from_model(model)
         if run_clock is None or run_once.cpu + res_once.cpu < run_clock.cpu + res_clock.cpu:
             run_clock, res_clock = run_once, res_once
         engine_value = float(model.trust[0, 0, 1])  # replication 0, T[PAK,USA], in the engine's float64
@@ -305,7 +281,7 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
         f"Same work: batch_run's run with rng={SEED} and the batched model's replication 0 end at the same "
         f"T[PAK,USA] at step {sz.steps}: {'bit-identical' if same else 'DIFFERENT (check the engine!)'} "
         f"({last['trust_PAK_USA']:.6f}).",
-        f"Calibration cache (sim.calibrate.status_quo_moments, once per world per process) warmed before both: "
+        f"Calibration cache (sim.core.calibration.status_quo_moments, once per world per process) warmed before both: "
         f"one-off {fmt(cold)} s cold, {fmt(warm * 1e3)} ms when cached. The first results() of the process "
         f"(xarray's lazy set-up, {fmt(first_results.wall)} s) is also done before timing.",
         "The target is judged on CPU time (time.process_time: the engine is single-threaded), which other work on "
@@ -337,7 +313,7 @@ def trajectories_target(sz: Sizes, targets: list[Target]) -> Table:
             model = sim.DiplomacyModel("baseline", replications=sz.target_replications, rng=SEED, steps=sz.steps)
             model.run()
         with Clock() as res_clock:
-            model.results()
+            sim.Results.from_model(model)
         best_run = run_clock if best_run is None or run_clock.cpu < best_run.cpu else best_run
         best_res = res_clock if best_res is None or res_clock.cpu < best_res.cpu else best_res
         del model
@@ -351,7 +327,7 @@ def trajectories_target(sz: Sizes, targets: list[Target]) -> Table:
     t.add("results() (labelled xarray)", fmt(best_res.cpu), fmt(best_res.wall))
     t.add("total", fmt(best_run.cpu + best_res.cpu), fmt(best_run.wall + best_res.wall))
     targets.append(
-        _at_most(
+        at_most(
             f"baseline {sz.target_replications:,} x {sz.steps}, trajectories kept, CPU (construct + run)",
             best_run.cpu,
             1.0,
@@ -381,7 +357,7 @@ def scale_replications(sz: Sizes, targets: list[Target]) -> Table:
             "vs 1,000",
         ],
     )
-    from sim.api import CHUNK
+    from sim.runs.api import CHUNK
 
     # (replications, record, chunked): chunked runs go as models of at most CHUNK replications, as sim.run does
     cases = [(r, rec, False) for r in sz.replications for rec in (True, False) if rec is False or r <= sz.record_limit]
@@ -446,8 +422,8 @@ def scale_replications(sz: Sizes, targets: list[Target]) -> Table:
 
 def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
     import sim
-    import sim.model
-    from sim.calibrate import anchors_for, status_quo_moments
+    import sim.core.model
+    from sim.core.calibration import anchors_for, status_quo_moments
 
     r = sz.actor_replications
     t = Table(
@@ -473,7 +449,7 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
             with Clock() as c:
                 anchors_for(spec)
             calib = fmt(c.cpu)
-        with mock.patch.object(sim.model, "anchors_for", _without_calibration):
+        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
             model = sim.DiplomacyModel(
                 spec, replications=r, rng=SEED, steps=sz.actor_warmup + sz.actor_steps, record=False
             )
@@ -494,7 +470,7 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
     local = growth_exponent(ns[-2:], [step_cost[n] for n in ns[-2:]]) if len(ns) >= 2 else exponent
     t.notes = [
         f"Each generated actor trusts and is trusted by every other (initial trust in [0.3, 0.7]) and has background "
-        f"moves toward 3 others; validated with sim.config.validate_raw. Step times are after {sz.actor_warmup} "
+        f"moves toward 3 others; validated with sim.scenario.load.validate_raw. Step times are after {sz.actor_warmup} "
         f"warm-up steps, over {sz.actor_steps} steps, with the calibration replaced by L0 = initial log-odds "
         f"(same cost per step); the calibration's own one-off cost (CPU s) is the third column "
         f"(measured up to {sz.calibration_max_actors} actors; `--calibration-actors 64` measures all).",
@@ -589,7 +565,7 @@ def sweep(sz: Sizes, targets: list[Target]) -> Table:
     if judged is not None:
         label, res = judged
         who = "sim.sweep" if label == "sim.sweep" else "reference pool"
-        wall = _at_most(
+        wall = at_most(
             f"{sz.sweep_runs:,}-run sweep on {sz.sweep_workers} workers, wall ({who}, whole command)",
             res["wall_s"],
             15.0,
@@ -598,7 +574,7 @@ def sweep(sz: Sizes, targets: list[Target]) -> Table:
         if res.get("cpu_s"):
             wall.measured += f" (CPU {fmt(res['cpu_s'])} s over all processes)"
         targets.append(wall)
-        targets.append(_at_most(f"{sz.sweep_runs:,}-run sweep peak RSS ({who})", res["peak_rss"] / 2**20, 1024, "MB"))
+        targets.append(at_most(f"{sz.sweep_runs:,}-run sweep peak RSS ({who})", res["peak_rss"] / 2**20, 1024, "MB"))
     return t
 
 
@@ -622,10 +598,10 @@ def startup(sz: Sizes, targets: list[Target]) -> Table:
     t = Table(f"4. Start-up (subprocess wall time, best of {sz.startup_repeats})", ["command", "s", "note"])
     floor, _ = _best_of([py, "-c", "pass"], sz.startup_repeats)
     t.add("python -c pass (interpreter floor)", fmt(floor), "")
-    light, _ = _best_of([py, "-c", "import sim.config"], sz.startup_repeats)
-    t.add("python -c 'import sim.config' (validation imports)", fmt(light), "")
-    heavy, _ = _best_of([py, "-c", "import sim.model"], sz.startup_repeats)
-    t.add("python -c 'import sim.model' (numerical stack: numpy, mesa)", fmt(heavy), "")
+    light, _ = _best_of([py, "-c", "import sim.scenario.config"], sz.startup_repeats)
+    t.add("python -c 'import sim.scenario.config' (validation imports)", fmt(light), "")
+    heavy, _ = _best_of([py, "-c", "import sim.core.model"], sz.startup_repeats)
+    t.add("python -c 'import sim.core.model' (numerical stack: numpy, mesa)", fmt(heavy), "")
     if exe is None:
         t.add("diplosim --help", "-", "no `diplosim` console script found")
         targets.append(Target("diplosim --help", "-", "< 0.3 s", None))
@@ -637,7 +613,7 @@ def startup(sz: Sizes, targets: list[Target]) -> Table:
         return t
     help_s, _ = _best_of([exe, "--help"], sz.startup_repeats)
     t.add("diplosim --help", fmt(help_s), "")
-    targets.append(_at_most("diplosim --help", help_s, 0.3, "s"))
+    targets.append(at_most("diplosim --help", help_s, 0.3, "s"))
     val_s, proc = _best_of([exe, "validate", "scenarios/baseline.toml"], sz.startup_repeats)
     note = "" if proc.returncode == 0 else f"exit code {proc.returncode}"
     t.add("diplosim validate scenarios/baseline.toml", fmt(val_s), note)
@@ -690,9 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.calibration_actors is not None:
         sz = Sizes(**{**sz.__dict__, "calibration_max_actors": args.calibration_actors})
     if args.quick:
-        import sim.calibrate
+        import sim.core.calibration
 
-        sim.calibrate.REPLICATIONS = 100  # smoke test only: a cheaper calibration (numbers mean nothing)
+        sim.core.calibration.REPLICATIONS = 100  # smoke test only: a cheaper calibration (numbers mean nothing)
 
     os.chdir(ROOT)
     # Sections 1-4 measure the computations themselves (the calibration included), so the on-disk calibration

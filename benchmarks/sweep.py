@@ -30,7 +30,7 @@ LAST = 12  # outcome: mean trust over the last 12 steps
 
 def _point(task: tuple[str, int, int, float, float, int, int]) -> dict[str, Any]:
     """One chunk: a grid point's replications [first, first + count) as one batched model, summarised."""
-    from sim.model import DiplomacyModel
+    from sim.core.model import DiplomacyModel
 
     scenario, first, count, alpha, beta, steps, seed = task
     model = DiplomacyModel(
@@ -53,7 +53,7 @@ def _point(task: tuple[str, int, int, float, float, int, int]) -> dict[str, Any]
 
 def reference(runs: int, workers: int, steps: int = 120, scenario: str = "baseline", seed: int = 1) -> dict[str, Any]:
     """Sweep alpha x beta over `runs` runs in total with a process pool; the calibration is warmed first."""
-    from sim.model import DiplomacyModel
+    from sim.core.model import DiplomacyModel
 
     t0 = time.perf_counter()
     DiplomacyModel(scenario, 1, rng=seed, steps=1)  # warms the calibration cache, inherited by forked workers

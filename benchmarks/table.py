@@ -1,4 +1,4 @@
-"""Markdown tables that read well in a terminal and paste into README unchanged."""
+"""Markdown tables that read well in a terminal and paste into the docs unchanged, and the targets they report."""
 
 from __future__ import annotations
 
@@ -59,3 +59,26 @@ def _leading_zeros(value: float) -> int:
         v *= 10
         count += 1
     return count
+
+
+@dataclass
+class Target:
+    """A performance target with the measured value, and whether it was met."""
+
+    name: str
+    measured: str
+    limit: str
+    met: bool | None
+    shortfall: str = ""
+
+    def status(self) -> str:
+        if self.met is None:
+            return "not measured"
+        return "met" if self.met else f"missed{': ' + self.shortfall if self.shortfall else ''}"
+
+
+def at_most(name: str, value: float, limit: float, unit: str, digits: int = 3) -> Target:
+    """A target met when `value` is at most `limit` (in `unit`)."""
+    met = value <= limit
+    short = "" if met else f"{fmt(value / limit, 3)}x the limit (+{fmt(value - limit, digits)} {unit})"
+    return Target(name, f"{fmt(value, digits)} {unit}", f"< {fmt(limit, digits)} {unit}", met, short)

@@ -8,20 +8,20 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from sim.util.version import __version__
 
 _EXPORTS = {
-    "load_scenario": "sim.config",
-    "list_scenarios": "sim.config",
-    "Scenario": "sim.config",
-    "ConfigError": "sim.errors",
-    "run": "sim.api",
-    "compare": "sim.api",
-    "Results": "sim.results",
-    "Comparison": "sim.comparison",
-    "discover": "sim.discovery",
-    "DiplomacyModel": "sim.model",
-    "Country": "sim.agents",
+    "load_scenario": "sim.scenario.load",
+    "list_scenarios": "sim.scenario.load",
+    "Scenario": "sim.scenario.schema",
+    "ConfigError": "sim.util.errors",
+    "run": "sim.runs.api",
+    "compare": "sim.runs.api",
+    "Results": "sim.runs.results",
+    "Comparison": "sim.runs.comparison",
+    "discover": "sim.discovery.prim",
+    "DiplomacyModel": "sim.core.model",
+    "Country": "sim.core.agents",
 }
 
 __all__ = [
@@ -40,14 +40,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from sim.agents import Country
-    from sim.api import compare, run
-    from sim.comparison import Comparison
-    from sim.config import Scenario, list_scenarios, load_scenario
-    from sim.discovery import discover
-    from sim.errors import ConfigError
-    from sim.model import DiplomacyModel
-    from sim.results import Results
+    from sim.core.agents import Country
+    from sim.core.model import DiplomacyModel
+    from sim.discovery.prim import discover
+    from sim.runs.api import compare, run
+    from sim.runs.comparison import Comparison
+    from sim.runs.results import Results
+    from sim.scenario.load import list_scenarios, load_scenario
+    from sim.scenario.schema import Scenario
+    from sim.util.errors import ConfigError
 
 
 def __getattr__(name: str) -> Any:

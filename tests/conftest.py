@@ -48,7 +48,7 @@ def compiled_engine(calibration_cache: Path) -> None:
     """Compile the engine once into its cache folder before any test runs it, so that neither the tests nor
     their `diplosim` subprocesses compile it again; xdist workers take turns (a file lock), the first compiles
     and the others load what it wrote."""
-    from sim.model import warm_up
+    from sim.core.model import warm_up
 
     with open(calibration_cache / "compile.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -64,7 +64,7 @@ def face_run(name: str) -> sim.Results:
 @pytest.fixture
 def scenario_file(tmp_path):
     """Write a scenario TOML next to a copy of the world file and return its path."""
-    from sim.config import scenario_path
+    from sim.scenario.load import scenario_path
 
     world = scenario_path("baseline").parent / "world.toml"
     (tmp_path / "world.toml").write_text(world.read_text())

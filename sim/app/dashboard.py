@@ -37,8 +37,9 @@ from sim.app.settings import (
     policy_label,
     sentences,
 )
-from sim.config import Scenario, list_scenarios, load_scenario, scenario_path
-from sim.errors import ConfigError
+from sim.scenario.load import list_scenarios, load_scenario, scenario_path
+from sim.scenario.schema import Scenario
+from sim.util.errors import ConfigError
 
 MAIN_PARAMETERS = ("alpha", "mu", "beta", "half_life", "sigma")  # the rest sit under "More parameters"
 

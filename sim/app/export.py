@@ -1,19 +1,21 @@
 """Export what the dashboard shows as an ordinary comparison folder, as `diplosim compare` writes it.
 
-The tables, trajectories, resolved scenarios and figures come from sim.output and sim.plots (so `diplosim plot`,
-`sim.Results.load` and `sim.load_scenario` read the folder like any other); the charts as drawn on the page are
+Tables, trajectories, resolved scenarios and figures are written through sim.outputs, so `diplosim plot`,
+`sim.Results.load` and `sim.load_scenario` read the folder like any other; the charts as drawn on the page are
 added under plots/ as app_*.png, and the manifest records what the page showed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim import output, plots
 from sim.app.compute import Outcome
+from sim.outputs.figures import comparison_figures
+from sim.outputs.folder import default_dir, result_folder
+from sim.outputs.write import write_comparison
+from sim.runs.comparison import Comparison
 
 RESULTS_ROOT = Path("results")
 COMMAND = "diplosim app (exported from the dashboard)"
@@ -21,7 +23,7 @@ COMMAND = "diplosim app (exported from the dashboard)"
 
 def default_folder(outcome: Outcome, root: Path = RESULTS_ROOT) -> Path:
     """results/<status quo>_vs_<scenario>/<time>, as `diplosim compare` names its folders."""
-    return output.default_dir(root, "_vs_".join(outcome.names))
+    return default_dir(root, "_vs_".join(outcome.names))
 
 
 def export(
@@ -37,16 +39,12 @@ def export(
         "actors": {code: actor.name for code, actor in ref.world.actors.items()},
         "shown": dict(shown),
     }
-    started = datetime.now(UTC)
-    final = Path(folder)
-    with output.atomic_output(final, force) as tmp:
-        files, jobs = output.write_comparison(tmp, outcome.runs, outcome.specs)
-        files += [job() for job in jobs]
-        files += plots.plot_comparison(tmp, fields)
+    with result_folder(folder, force=force, command=COMMAND, fields=fields) as writing:
+        files, jobs = write_comparison(writing.path, Comparison(outcome.runs), outcome.specs)
+        files += [job() for job in [*jobs, *comparison_figures(writing.path, fields)]]
         for name, data in screen.items():
-            path = tmp / "plots" / f"app_{name}.png"
+            path = writing.path / "plots" / f"app_{name}.png"
             path.write_bytes(data)
             files.append(path)
-        listing = [*sorted(str(f.relative_to(tmp)) for f in files), output.MANIFEST]
-        output.write_manifest(tmp, output.manifest(COMMAND, started=started, **fields, files=listing))
-    return final
+        writing.files += files
+    return Path(folder)

@@ -12,12 +12,13 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 
-from sim import plots
 from sim.app.dashboard import initial
-from sim.app.figures import draw_network
 from sim.app.settings import PARAMETERS
 from sim.app.viz_model import VizModel
-from sim.config import Scenario, list_scenarios
+from sim.figures.network import draw_network
+from sim.figures.style import OKABE_ITO
+from sim.scenario.load import list_scenarios
+from sim.scenario.schema import Scenario
 
 
 def model_params(spec: Scenario, choice: str) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def model_params(spec: Scenario, choice: str) -> dict[str, Any]:
 def trust_plots(actors: list[str]) -> list[Any]:
     """Two line plots of DataCollector reporters: the first actor's trust in the others, and theirs in it."""
     pivot, others = actors[0], actors[1:]
-    colours = plots.OKABE_ITO
+    colours = OKABE_ITO
     outward = {f"trust_{pivot}_{o}": colours[i % 8] for i, o in enumerate(others)}
     inward = {f"trust_{o}_{pivot}": colours[i % 8] for i, o in enumerate(others)}
     return [make_plot_component(outward), make_plot_component(inward)]

@@ -17,7 +17,7 @@ import socket
 import threading
 import warnings
 
-from sim.errors import ConfigError
+from sim.util.errors import ConfigError
 
 EXTRA = "app"
 PACKAGES = ("solara", "solara_assets", "uvicorn", "starlette", "altair")  # what Solara and Mesa's SolaraViz need
@@ -61,7 +61,7 @@ def warm_up(scenario: str) -> None:
     """Calibrate the scenario's world and load the numerical and plotting stack (about 2 s, once per process),
     so that the first page's first update is as quick as the next ones."""
     from sim.app import compute, figures
-    from sim.config import load_scenario
+    from sim.scenario.load import load_scenario
 
     spec = load_scenario(scenario)
     outcome = compute.simulate(spec.model_copy(update={"replications": 2, "steps": 2}))

@@ -1,7 +1,7 @@
 """What the dashboard lets a user change (policies, model parameters, run settings) as pure functions.
 
-Ranges are read from the pydantic schema in sim.config, never restated here. Edits are applied to the resolved
-scenario and validated like a config file (sim.config.validate_raw), so the page reports exactly the one-line
+Ranges are read from the pydantic schema in sim.scenario.config, never restated here. Edits are applied to the resolved
+scenario and validated like a config file (sim.scenario.config.validate_raw), so the page reports exactly the one-line
 errors the command line gives.
 """
 
@@ -18,9 +18,10 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from sim.config import Parameters, Policy, Scenario, load_scenario, scenario_dir, validate_raw
-from sim.errors import ConfigError
-from sim.essay import SENTENCES
+from sim.scenario.essay import SENTENCES
+from sim.scenario.load import load_scenario, scenario_dir, validate_raw
+from sim.scenario.schema import Parameters, Policy, Scenario
+from sim.util.errors import ConfigError
 
 DEFAULT_REPLICATIONS = 200  # enough for stable medians and bands, small enough for sub-second updates
 REFERENCE = "status_quo"

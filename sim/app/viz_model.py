@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.errors import ConfigError
-from sim.model import DiplomacyModel
+from sim.core.model import DiplomacyModel
+from sim.util.errors import ConfigError
 
 
 class VizModel(DiplomacyModel):

@@ -1,7 +1,8 @@
 """Score a run folder against observed series; run a calibration into a result folder that can resume.
 
-A calibration keeps its journal in a staging folder next to its output folder (`.<name>.unfinished`, as sweeps
-do) until the output folder is complete; the output folder appears whole or not at all (sim.output).
+A calibration keeps its journal in a resumable store next to its output folder (`.<name>.unfinished`, as sweeps
+do: sim.outputs.resumable) until the output folder is complete; the output folder appears whole or not at all
+(sim.outputs.folder).
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import output, stats
-from sim.config import Scenario, load_scenario, no_moves, scenario_path
-from sim.errors import ConfigError
 from sim.fit import report, score
 from sim.fit.journal import NAME as JOURNAL
 from sim.fit.journal import Journal
 from sim.fit.optimise import Fit, Problem, Settings, check_problem, optimise, population
 from sim.fit.series import check_actors, load_series, select_series
-from sim.sweep.store import store_dir
+from sim.outputs.folder import check_target, result_folder
+from sim.outputs.resumable import Interrupted
+from sim.outputs.write import TRAJECTORIES
+from sim.runs import stats
+from sim.runs.api import run
+from sim.scenario.load import load_scenario, scenario_path
+from sim.scenario.schema import Scenario
+from sim.scenario.serialize import SCENARIO_FILE, write_scenario
+from sim.scenario.settings import no_moves
+from sim.util.errors import ConfigError
+from sim.util.interrupts import Terminated
 
 RUNS = ("fitted", "initial", "no_moves")
 
@@ -66,22 +74,22 @@ def score_run(
         raise ConfigError(
             "is a comparison folder", file=folder, hint="score one of its scenarios: give the folder DIR/<scenario>"
         )
-    if not (folder / output.SCENARIO_FILE).is_file():
+    if not (folder / SCENARIO_FILE).is_file():
         raise ConfigError("not a run folder (no scenario.toml)", file=folder, hint="give a folder written by run")
-    spec = load_scenario(folder / output.SCENARIO_FILE)
+    spec = load_scenario(folder / SCENARIO_FILE)
     if spec.start is None:
         raise ConfigError(
             f"scenario '{spec.name}' has no calendar, so its months cannot be matched to survey years",
-            file=folder / output.SCENARIO_FILE,
+            file=folder / SCENARIO_FILE,
             key="start",
             hint='run a scenario with start = "YYYY-MM"',
         )
     observed = select_series(load_series(series_file), series, series_file)
     check_actors(observed, spec.actors, series_file, spec.name)
-    trajectories, summary = folder / output.TRAJECTORIES, folder / "summary.csv"
+    trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
     bands: dict[str, pd.DataFrame] = {}
     if trajectories.is_file():
-        from sim.results import Results
+        from sim.runs.results import Results
 
         results = Results.load(trajectories)
         trust = _dated(results.trust, spec)
@@ -98,9 +106,7 @@ def score_run(
     else:
         raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
     if reference:
-        import sim
-
-        ref = sim.run(no_moves(spec), replications=replications, steps=spec.steps, seed=seed)
+        ref = run(no_moves(spec), replications=replications, steps=spec.steps, seed=seed)
         bands["no_moves"] = score.band(score.draws(ref.trust, kept))
     points = score.points_table(kept, bands, split)
     count = len(replications) if isinstance(replications, np.ndarray) else int(replications)
@@ -133,14 +139,6 @@ def _split_covered(
 # Calibration
 
 
-class Interrupted(Exception):
-    """The calibration stopped before the search ended; its journal is kept and `--resume` continues it."""
-
-    def __init__(self, store: Path, evaluations: int) -> None:
-        self.store, self.evaluations = store, evaluations
-        super().__init__(f"interrupted after {evaluations} evaluations; they are kept in {store}")
-
-
 @dataclass(frozen=True)
 class Calibration:
     """A finished calibration: the search's outcome, the scored runs and the folder written."""
@@ -155,33 +153,7 @@ class Calibration:
 
 def find_unfinished(root: Path, problem: Problem) -> Path | None:
     """The newest unfinished calibration of this problem under `root` (for --resume without --out)."""
-    fingerprint = problem.fingerprint()
-    for store in sorted(root.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
-        try:
-            Journal.open(store / JOURNAL, fingerprint)
-        except ConfigError:
-            continue
-        return store.parent / store.name[1 : -len(".unfinished")]
-    return None
-
-
-def open_journal(final: Path, problem: Problem, resume: bool, force: bool) -> Journal:
-    """The calibration's journal in the staging folder next to `final`: continued, or new."""
-    store = store_dir(final)
-    fingerprint = problem.fingerprint()
-    if resume:
-        return Journal.open(store / JOURNAL, fingerprint)
-    if store.exists():
-        if not force:
-            raise ConfigError(
-                "an unfinished calibration is stored here",
-                file=store,
-                hint="add --resume to continue it, or --force to start over",
-            )
-        shutil.rmtree(store)
-    store.mkdir(parents=True)
-    info = {"scenario": problem.scenario.name, "parameters": problem.paths, "settings": asdict(problem.settings)}
-    return Journal.create(store / JOURNAL, fingerprint, info)
+    return Journal.find_unfinished(root, problem.fingerprint())
 
 
 def calibrate(
@@ -197,62 +169,64 @@ def calibrate(
 ) -> Calibration:
     """Fit, then write the result folder; Interrupted (journal kept) on Ctrl-C or SIGTERM before it is complete."""
     started = datetime.now(UTC)
-    final = output.check_target(out, force)
-    journal = open_journal(final, problem, resume, force)
+    final = check_target(out, force)
+    info = {"scenario": problem.scenario.name, "parameters": problem.paths, "settings": asdict(problem.settings)}
+    journal = Journal.start(final, problem.fingerprint(), info, resume=resume, force=force)
     try:
         bar = _progress_bar(problem, len(journal), progress)
         try:
             fit = optimise(problem, journal, lambda computed: bar.update(1))
         finally:
             bar.close()
-        with output.atomic_output(final, force) as folder:
-            written = _write_result(folder, problem, fit, journal, series_file, figures, command, started)
-    except KeyboardInterrupt:
-        raise Interrupted(store_dir(final), len(journal)) from None
-    shutil.rmtree(store_dir(final), ignore_errors=True)
-    return Calibration(problem, fit, *written, final)
+        values = report.fitted_values(problem.paths, fit.x, [a.integer for a in problem.addresses])
+        points, metrics, bands = _final_runs(problem, fit)
+        objective = {name: score.mean_rmse(metrics, name) for name in RUNS}
+        test = {name: score.mean_rmse(metrics, name, "test") for name in RUNS}
+        fields = _manifest_fields(problem, fit, values, objective, test, series_file)
+        with result_folder(final, force=force, command=command, fields=fields, started=started) as writing:
+            files = _write_result(writing.path, problem, fit, values, (points, metrics, bands), journal, series_file)
+            if figures:
+                from sim.fit.figures import draw_fit
+
+                names = {code: a.name for code, a in problem.scenario.world.actors.items()}
+                s = problem.settings
+                common = {"split": s.split, "scenario": problem.scenario.name, "replications": s.replications}
+                files.append(draw_fit(writing.path, points, bands, names=names, **common))
+            writing.files += files
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        raise Interrupted(journal.root, len(journal), unit="evaluations", terminated=terminated) from None
+    journal.remove()
+    return Calibration(problem, fit, values, points, metrics, final)
 
 
 def _write_result(
     folder: Path,
     problem: Problem,
     fit: Fit,
+    values: dict[str, float | int],
+    scored: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
     journal: Journal,
     series_file: str | Path,
-    figures: bool,
-    command: list[str] | str | None,
-    started: datetime,
-) -> tuple[dict[str, float | int], pd.DataFrame, pd.DataFrame]:
-    """Run and score the fitted, given and no-moves scenarios; write the result files into `folder`."""
-    values = report.fitted_values(problem.paths, fit.x, [a.integer for a in problem.addresses])
-    points, metrics, bands = _final_runs(problem, fit)
-    objective = {run: score.mean_rmse(metrics, run) for run in RUNS}
+) -> list[Path]:
+    """Write the fitted values, the scores, the fitted scenario, the series and the journal into `folder`."""
+    points, metrics, bands = scored
+    objective = {name: score.mean_rmse(metrics, name) for name in RUNS}
     s = problem.settings
     header = [
         f"Fitted by diplosim calibrate: scenario '{problem.scenario.name}', series {Path(series_file).name},",
         f"train years up to {s.split}, {s.replications} replications, seed {s.seed}.",
         "Mean train RMSE over series: " + ", ".join(f"{report.RUN_LABELS.get(r, r)} {objective[r]:.4f}" for r in RUNS),
     ]
-    files = [
+    return [
         _write(folder / "fitted.toml", report.fitted_toml(values, header)),
         _csv(folder / "metrics.csv", metrics),
         _csv(folder / "points.csv", points),
         _csv(folder / "bands.csv", bands),
-        output.write_scenario(folder, problem.scenario_at(fit.x)),
+        write_scenario(folder, problem.scenario_at(fit.x)),
         Path(shutil.copyfile(series_file, folder / "series.csv")),
         Path(shutil.copyfile(journal.path, folder / JOURNAL)),
     ]
-    if figures:
-        from sim.fit.figures import draw_fit
-
-        names = {code: a.name for code, a in problem.scenario.world.actors.items()}
-        common = {"split": s.split, "scenario": problem.scenario.name, "replications": s.replications}
-        files.append(draw_fit(folder, points, bands, names=names, **common))
-    test = {run: score.mean_rmse(metrics, run, "test") for run in RUNS}
-    fields = _manifest_fields(problem, fit, values, objective, test, series_file)
-    listing = [*sorted(str(f.relative_to(folder)) for f in files), output.MANIFEST]
-    output.write_manifest(folder, output.manifest(command, started=started, **fields, files=listing))
-    return values, points, metrics
 
 
 def _final_runs(problem: Problem, fit: Fit) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -315,7 +289,7 @@ def _csv(path: Path, table: pd.DataFrame) -> Path:
 
 def _progress_bar(problem: Problem, known: int, progress: bool) -> Any:
     """A bar over evaluations (up to the most the search can make), shown only to people watching."""
-    from sim.progress import bar
+    from sim.util.progress import bar
 
     total = (problem.settings.maxiter + 1) * population(problem)
     desc = f"calibrate {problem.scenario.name}" + (f" ({known} in the journal)" if known else "")

@@ -1,6 +1,6 @@
 """The calibration figure: simulated bands over time against the observed points, one panel per series.
 
-Drawn from the tables the calibration writes (points.csv and bands.csv), in the house style of sim.plots
+Drawn from the tables the calibration writes (points.csv and bands.csv), in the house style of sim.figures.plots
 (Okabe-Ito palette, object API, title strip above the panels).
 """
 
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.plots import OKABE_ITO, STYLE, _header, _save
+from sim.figures.style import OKABE_ITO, STYLE, header, save
 
 FITTED, REFERENCE, OBSERVED = OKABE_ITO[0], OKABE_ITO[1], "#000000"
 
@@ -87,7 +87,7 @@ def fit_chart(
         Line2D([], [], marker="o", color=OBSERVED, lw=0, markersize=5),
     ]
     labels = ["fitted: median", "middle 50%", "middle 90%", "no-moves run: median", "observed (open: held out)"]
-    _header(
+    header(
         fig,
         f"Calibration of {scenario} against observed series",
         f"Each panel: the observer's trust in the target by month over {replications} replications, fitted on\n"
@@ -100,4 +100,4 @@ def fit_chart(
 def draw_fit(folder: Path, points: pd.DataFrame, bands: pd.DataFrame, **fields: object) -> Path:
     """Draw fit.png into `folder` (atomically)."""
     with mpl.rc_context(STYLE):
-        return _save(fit_chart(points, bands, **fields), folder / "fit.png")
+        return save(fit_chart(points, bands, **fields), folder / "fit.png")

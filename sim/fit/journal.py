@@ -1,4 +1,5 @@
-"""The journal of a calibration: every evaluated parameter vector and its scores, one JSON line each.
+"""The journal of a calibration: every evaluated parameter vector and its scores, one JSON line each, kept in
+the calibration's resumable store (sim.outputs.resumable).
 
 The first line identifies the calibration (a fingerprint of the scenario, the series, the ranges and the
 settings), so `--resume` only continues the same calibration. Each later line is one evaluation, keyed by the
@@ -15,9 +16,10 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from sim.errors import ConfigError
+from sim.outputs.resumable import Resumable
+from sim.util.errors import ConfigError
 
 NAME = "journal.jsonl"
 
@@ -29,52 +31,51 @@ def key(x: Sequence[float]) -> Key:
     return tuple(float(v) for v in x)
 
 
-class Journal:
-    """Evaluations of one calibration, on disk and in memory."""
+class Journal(Resumable):
+    """Evaluations of one calibration, in the journal file of its store, and in memory."""
 
-    def __init__(self, path: Path, fingerprint: str, entries: dict[Key, dict[str, Any]]) -> None:
-        self.path = path
-        self.fingerprint = fingerprint
-        self.entries = entries
+    KIND = "calibration"
+    DIFFERENT = "with a different scenario, series, ranges or settings"
+
+    def __init__(self, root: Path, entries: dict[Key, dict[str, Any]] | None = None) -> None:
+        super().__init__(root)
+        self.path = self.root / NAME
+        self.entries = entries or {}
 
     @classmethod
-    def create(cls, path: str | Path, fingerprint: str, info: dict[str, Any]) -> Journal:
+    def fingerprint_of(cls, root: Path) -> str | None:
+        try:
+            with open(Path(root) / NAME, "rb") as fh:
+                header = json.loads(fh.readline())
+        except (OSError, ValueError):
+            return None
+        return header.get("fingerprint") if isinstance(header, dict) else None
+
+    @classmethod
+    def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Self:
         """Start a journal with its header line (fails if the file exists)."""
-        path = Path(path)
-        with open(path, "x", encoding="utf-8") as fh:
+        journal = cls(root)
+        journal.root.mkdir(parents=True)
+        with open(journal.path, "x", encoding="utf-8") as fh:
             fh.write(json.dumps({"fingerprint": fingerprint, **info}) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        return cls(path, fingerprint, {})
+        return journal
 
     @classmethod
-    def open(cls, path: str | Path, fingerprint: str) -> Journal:
-        """An existing journal of the same calibration, without a torn last line; ConfigError otherwise."""
-        path = Path(path)
-        try:
-            text = path.read_bytes()
-        except FileNotFoundError:
-            raise ConfigError(
-                "no unfinished calibration to resume here", file=path.parent, hint="run without --resume to start"
-            ) from None
+    def load(cls, root: Path) -> Self:
+        """The journal's entries, without a torn last line (cut off the file before anything is appended)."""
+        path = Path(root) / NAME
+        text = path.read_bytes()
         whole = text[: text.rfind(b"\n") + 1]
         if len(whole) < len(text):  # a line cut short by an interruption: drop it before appending
             with open(path, "r+b") as fh:
                 fh.truncate(len(whole))
-        lines = whole.decode("utf-8").splitlines()
         try:
-            header = json.loads(lines[0]) if lines else {}
-            records = [json.loads(line) for line in lines[1:]]
-        except json.JSONDecodeError:
+            records = [json.loads(line) for line in whole.decode("utf-8").splitlines()[1:]]
+        except ValueError:
             raise ConfigError("the journal is damaged", file=path, hint="start over with --force") from None
-        if header.get("fingerprint") != fingerprint:
-            raise ConfigError(
-                "the unfinished calibration stored here was started with a different scenario, series, ranges or"
-                " settings",
-                file=path.parent,
-                hint="resume with the same command, or start over with --force",
-            )
-        return cls(path, fingerprint, {key(r["x"]): r for r in records})
+        return cls(root, {key(r["x"]): r for r in records})
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -27,11 +27,17 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from sim.config import Scenario, Strict, error_from_pydantic, read_toml, validate_raw
-from sim.errors import ConfigError
 from sim.fit import score
 from sim.fit.journal import Journal
+from sim.runs.api import simulate
+from sim.runs.points import Points, groups
+from sim.runs.results import Results
+from sim.scenario.load import validate_raw
+from sim.scenario.messages import error_from_pydantic
+from sim.scenario.schema import Scenario, Strict
 from sim.sweep.paths import Address, assign, prepare, resolve
+from sim.util.errors import ConfigError
+from sim.util.tomlfile import read_toml
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 RESERVED = ("seed", "replications", "steps")  # run settings, given as options, not fitted
@@ -156,16 +162,15 @@ class Problem:
         label = f"<{self.scenario.name} with " + ", ".join(f"{p}={v:g}" for p, v in zip(self.paths, x, strict=True))
         return validate_raw(assign(self.base, self.addresses, x), file=label + ">")
 
-    def run(self, scenario: Scenario) -> Any:
-        """One run on the calibration's seed and replications (common random numbers)."""
-        import sim
-
+    def run(self, scenario: Scenario) -> Results:
+        """One run on the calibration's seed and replications (common random numbers); both were checked with the
+        problem, and the scenario when it was built, so nothing is checked again."""
         s = self.settings
-        return sim.run(scenario, replications=s.replications, steps=scenario.steps, seed=s.seed)
+        return simulate(scenario.model_copy(update={"seed": s.seed}), np.arange(s.replications))
 
     def fingerprint(self) -> str:
         """A digest of everything that decides the result, to guard --resume."""
-        from sim import __version__
+        from sim.util.version import __version__
 
         obs = self.observed[["series", "observer", "target", "year", "month", "value"]].astype(object)
         text = json.dumps(
@@ -230,27 +235,21 @@ def check_problem(
     return Problem(scenario, kept, outside, tuple(ranges), tuple(addresses), base, settings)
 
 
-def evaluate(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
-    """The objective at `x` (mean train RMSE over series) and each series' train RMSE."""
-    return next(evaluate_many(problem, [x]))[1]
-
-
 def evaluate_many(problem: Problem, xs: Sequence[Sequence[float]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """`evaluate` at every vector of `xs`, as (index, result) pairs as they are ready: candidates that differ only
-    in model parameters run as one batched model (sim.points) on the calibration's seed and replications, with
-    the numbers each would get alone."""
-    from sim import points
-
+    """The objective (mean train RMSE over series) and each series' train RMSE at every vector of `xs`, as (index,
+    result) pairs as they are ready: candidates that differ only in model parameters run as one batched engine
+    (sim.runs.points) on the calibration's seed and replications, with the numbers each would get alone."""
     s = problem.settings
     scenarios = [problem.scenario_at(x) for x in xs]
-    for group in points.groups(scenarios):
-        batch = points.Points([scenarios[i] for i in group], np.arange(s.replications), s.seed, record=True)
+    for group in groups(scenarios):
+        batch = Points([scenarios[i] for i in group], np.arange(s.replications), s.seed, record=True)
         batch.model.run()
         for k, i in enumerate(group):
             yield i, _score(problem, batch.results(k))
 
 
-def _score(problem: Problem, results: Any) -> dict[str, Any]:
+def _score(problem: Problem, results: Results) -> dict[str, Any]:
+    """The objective and each series' train RMSE of one candidate's run."""
     train = problem.train
     simulated = {"candidate": score.band(score.draws(results.trust, train))}
     points = score.points_table(train, simulated, problem.settings.split)

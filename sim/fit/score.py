@@ -26,8 +26,8 @@ import pandas as pd
 import xarray as xr
 from scipy import stats
 
-from sim.config import Scenario
-from sim.errors import ConfigError
+from sim.scenario.schema import Scenario
+from sim.util.errors import ConfigError
 
 DEFAULT_SPLIT = 2010
 TOLERANCE = 0.01

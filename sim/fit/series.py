@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import ConfigError, did_you_mean
+from sim.util.errors import ConfigError, did_you_mean
 
 REQUIRED = ("series", "observer", "target", "year", "month", "value", "source")
 OPTIONAL = ("verified",)

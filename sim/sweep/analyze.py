@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim.sweep import design, outcomes
+from sim.runs import outcomes
+from sim.sweep import design
 from sim.sweep.spec import Sweep
 from sim.sweep.store import Store
 from sim.sweep.tasks import Chunk

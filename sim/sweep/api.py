@@ -1,6 +1,6 @@
 """Run a sweep end to end: plan the chunks, run the missing ones into the store, then write the output folder.
 
-The output folder appears complete or not at all (sim.output.atomic_output). Until then finished chunks sit in
+The output folder appears complete or not at all (sim.outputs.folder). Until then finished chunks sit in
 the store next to it, so an interrupted sweep resumes where it stopped and ends with the same files.
 """
 
@@ -13,40 +13,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import tomli_w
 
-from sim import output, stats
-from sim.errors import ConfigError
-from sim.output import write_atomic
-from sim.safety import Terminated, folder_size, size_text
+from sim.outputs.folder import check_target, result_folder
+from sim.outputs.resumable import Interrupted
+from sim.runs import stats
+from sim.scenario.serialize import SCENARIO_FILE, write_scenario
 from sim.sweep import analyze
 from sim.sweep import figures as plots
 from sim.sweep.execute import Executor, open_executor
 from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
-from sim.sweep.store import Store, store_dir
+from sim.sweep.store import Store
 from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
-
-
-class Interrupted(Exception):
-    """The sweep stopped before its output was written (Ctrl-C, SIGTERM, or a disk that filled up); the finished
-    chunks stay in its store, and `resume=True` continues from them. `cause` is the OSError of a failed write,
-    or None for a signal (then `terminated` tells SIGTERM from Ctrl-C)."""
-
-    def __init__(
-        self, store: Path, done: int, total: int, *, terminated: bool = False, cause: OSError | None = None
-    ) -> None:
-        self.store, self.done, self.total, self.terminated, self.cause = store, done, total, terminated, cause
-        if cause is not None:
-            where = f"{cause.filename}: " if cause.filename else ""
-            what = f"could not write ({where}{cause.strerror or cause})"
-        else:
-            what = "terminated" if terminated else "interrupted"
-        size = size_text(folder_size(store))
-        if done < total:
-            super().__init__(f"{what} after {done} of {total} chunks; the finished ones are kept in {store} ({size})")
-        else:
-            super().__init__(f"{what}; all {total} chunks are kept in {store} ({size})")
+from sim.util.files import write_atomic
+from sim.util.interrupts import Terminated
 
 
 def plan(sweep: Sweep) -> Plan:
@@ -63,14 +45,7 @@ def chunks(sweep: Sweep) -> list[Chunk]:
 
 def find_unfinished(root: Path, sweep: Sweep) -> Path | None:
     """The newest unfinished store of this sweep under `root` (for --resume without --out), as its output dir."""
-    fingerprint = sweep.fingerprint()
-    for path in sorted(root.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
-        try:
-            Store.open(path, fingerprint)
-        except ConfigError:
-            continue
-        return path.parent / path.name[1 : -len(".unfinished")]
-    return None
+    return Store.find_unfinished(root, sweep.fingerprint())
 
 
 def run(
@@ -110,11 +85,11 @@ def run(
             )
             result.out = None
             return result
-    final = output.check_target(out, force)
-    root = store_dir(final)
+    final = check_target(out, force)
     executor = open_executor(workers, scheduler)
     try:
-        store = _open_store(root, sweep, resume, force)
+        info = {"sweep": sweep.name, "file": str(sweep.file) if sweep.file else None, "pid": os.getpid()}
+        store = Store.start(final, sweep.fingerprint(), info, resume=resume, force=force)
         todo = chunks(sweep)
         done = store.finished()
         _execute(sweep, store, executor, [c for c in todo if c.index not in done], len(todo), progress)
@@ -140,18 +115,8 @@ def run(
         "fingerprint": sweep.fingerprint(),
     }
     try:
-        with output.atomic_output(final, force) as folder:
-            write_atomic(folder / "sweep.csv", stats.csv_bytes(table))
-            if sens is not None:
-                write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens))
-            if not failed.empty:
-                write_atomic(folder / "failures.csv", stats.csv_bytes(failed))
-            (folder / "sweep.toml").write_text(resolved_toml(sweep))
-            output.write_scenario(folder, sweep.scenario)
-            if figures:
-                plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
-            store.link_into(folder)
-            output.write_manifest(folder, output.manifest(command, started=started, **fields))
+        with result_folder(final, force=force, command=command, fields=fields, started=started) as writing:
+            writing.files += _write(writing.path, sweep, table, sens, failed, store, figures)
     except KeyboardInterrupt as exc:  # every chunk is stored: --resume writes the output
         raise Interrupted(store.root, len(todo), len(todo), terminated=isinstance(exc, Terminated)) from None
     except OSError as exc:  # ... once there is room again
@@ -164,7 +129,7 @@ def resolved_toml(sweep: Sweep) -> str:
     """The sweep with every default filled in, based on the scenario.toml written beside it, so that
     `diplosim sweep <folder>/sweep.toml` reruns it exactly."""
     settings = {**sweep.config.model_dump(exclude_none=True), "name": sweep.name, "seed": sweep.seed}
-    settings.update(scenario=output.SCENARIO_FILE, steps=sweep.scenario.steps)
+    settings.update(scenario=SCENARIO_FILE, steps=sweep.scenario.steps)
     if "last" not in sweep.config.model_fields_set and sweep.config.last > sweep.scenario.steps:
         del settings["last"]  # the default "up to 12" of a shorter run; written out, it would be refused
     origin = f"{sweep.file}, " if sweep.file else ""
@@ -174,24 +139,31 @@ def resolved_toml(sweep: Sweep) -> str:
     return header + tomli_w.dumps(settings)
 
 
-def _open_store(root: Path, sweep: Sweep, resume: bool, force: bool) -> Store:
-    info = {"sweep": sweep.name, "file": str(sweep.file) if sweep.file else None, "pid": os.getpid()}
-    if resume:
-        return Store.open(root, sweep.fingerprint())
-    if root.exists():
-        if not force:
-            raise ConfigError(
-                "an unfinished run of a sweep is stored here",
-                file=root,
-                hint="add --resume to continue it, or --force to start over",
-            )
-        Store(root).remove()
-    return Store.create(root, sweep.fingerprint(), info)
+def _write(
+    folder: Path,
+    sweep: Sweep,
+    table: pd.DataFrame,
+    sens: pd.DataFrame | None,
+    failed: pd.DataFrame,
+    store: Store,
+    figures: bool,
+) -> list[Path]:
+    """Write the sweep's tables, resolved files, figures and chunks into `folder`; the files written."""
+    files = [write_atomic(folder / "sweep.csv", stats.csv_bytes(table))]
+    if sens is not None:
+        files.append(write_atomic(folder / "sensitivity.csv", stats.csv_bytes(sens)))
+    if not failed.empty:
+        files.append(write_atomic(folder / "failures.csv", stats.csv_bytes(failed)))
+    files.append(write_atomic(folder / "sweep.toml", resolved_toml(sweep).encode()))
+    files.append(write_scenario(folder, sweep.scenario))
+    if figures:
+        files += plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
+    return files + store.link_into(folder)
 
 
 def _execute(sweep: Sweep, store: Store, executor: Executor, todo: list[Chunk], total: int, progress: bool) -> None:
     """Run the chunks `todo`, storing each as it finishes; Interrupted on Ctrl-C, SIGTERM or a failed write."""
-    from sim.progress import bar as progress_bar
+    from sim.util.progress import bar as progress_bar
 
     runs = sum(c.runs for c in todo)
     by_index = {c.index: c for c in todo}

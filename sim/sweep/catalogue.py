@@ -1,13 +1,14 @@
 """The bundled sweep files (scenarios/sweeps/): their names and descriptions, and a name resolved to its file.
 
-Only the standard library and sim.config are imported, so `diplosim list` and `sweep --help` stay fast.
+Only the standard library and sim.scenario.config are imported, so `diplosim list` and `sweep --help` stay fast.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sim.config import read_toml, scenario_dir
+from sim.scenario.load import scenario_dir
+from sim.util.tomlfile import read_toml
 
 
 def sweep_dir() -> Path:

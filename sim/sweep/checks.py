@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from sim import inputs
-from sim.config import Scenario, validate_raw
-from sim.errors import ConfigError
-from sim.safety import available_memory, size_text
+from sim.scenario.load import validate_raw
+from sim.scenario.schema import Scenario
+from sim.scenario.settings import apply_settings
 from sim.sweep.paths import Address, assign
+from sim.sweep.schema import SweepFile, Vary
 from sim.sweep.tasks import MAX_BATCH
-
-if TYPE_CHECKING:
-    from sim.sweep.spec import SweepFile, Vary
+from sim.util import memory
+from sim.util.errors import ConfigError
 
 BYTES_PER_CHUNK = 600  # a planned chunk: its object, its point ids, its slice of the design
 SMALL_STEP = "use fewer points: a larger step, a smaller num, or fewer samples"
@@ -31,7 +30,7 @@ def with_steps(scenario: Scenario, steps: int | None, label: str) -> Scenario:
     if steps is None:
         return scenario
     try:
-        return inputs.apply_settings(scenario, {"steps": steps}, f"the sweep's steps = {steps}")
+        return apply_settings(scenario, {"steps": steps}, f"the sweep's steps = {steps}")
     except ConfigError as exc:
         where = f"scenario '{scenario.name}', key '{exc.key}'" if exc.key else f"scenario '{scenario.name}'"
         raise ConfigError(f"{exc.message}, in {where}", file=label, key="steps", hint=exc.hint) from None
@@ -79,13 +78,14 @@ def check_memory(config: SweepFile, outcomes: int, label: str) -> None:
     k = len(config.vary)
     blocks = math.ceil(config.replications / MAX_BATCH)
     need = points * (8 * (4 * k + 6 * outcomes) + 12 * (k + 3 * outcomes) + BYTES_PER_CHUNK * blocks)
-    free = available_memory()
+    free = memory.available_memory()
     if free is None or need <= free / 2:
         return
     shown = f"{points:,.0f}" if math.isfinite(points) else "uncountably many"
+    size = memory.size_text(need) if math.isfinite(need) else "more"
     raise ConfigError(
-        f"the design has {shown} points: planning it needs about {size_text(need) if math.isfinite(need) else 'more'}"
-        f" of memory, more than half of the {size_text(free)} free",
+        f"the design has {shown} points: planning it needs about {size}"
+        f" of memory, more than half of the {memory.size_text(free)} free",
         file=label,
         key="vary" if config.design == "grid" else "samples",
         hint=SMALL_STEP,

@@ -17,10 +17,10 @@ from typing import Protocol
 
 import numpy as np
 
-from sim import threads
-from sim.errors import ConfigError
-from sim.safety import die_with
 from sim.sweep.tasks import Chunk, ChunkResult, Plan, run_chunk
+from sim.util import threads
+from sim.util.errors import ConfigError
+from sim.util.processes import die_with
 
 
 class Executor(Protocol):
@@ -67,7 +67,7 @@ class Serial:
 def _start_worker(parent: int, threads_each: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops the sweep cleanly, and end when it ends, even when
     it is killed outright (`kill -9`), so no worker outlives the command. Each runs its models on its share of
-    the CPUs (sim.threads), so that workers x threads does not exceed them."""
+    the CPUs (sim.util.threads), so that workers x threads does not exceed them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[threads.ENV] = str(threads_each)
     die_with(parent)
@@ -82,7 +82,7 @@ class Pool:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         context = mp.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(["sim.sweep.tasks", "sim.model"])
+            context.set_forkserver_preload(["sim.sweep.tasks", "sim.core.model"])
         self.description = f"process pool ({workers} workers)"
         each = max(1, threads.count() // workers)
         self._pool = ProcessPoolExecutor(

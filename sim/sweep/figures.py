@@ -1,4 +1,4 @@
-"""Sweep figures in the house style (sim.plots): what each outcome does as the parameters vary, and which
+"""Sweep figures in the house style (sim.figures.plots): what each outcome does as the parameters vary, and which
 parameters matter.
 
 - one number varied: each outcome's median with its 90% band and mean, against the number;
@@ -7,7 +7,7 @@ parameters matter.
 - Sobol and Morris: bars of the indices with their 95% intervals; an index not distinguishable from zero
   (a negative estimate, or an interval that includes zero) is hatched and said so.
 
-Axes are labelled from the schema (sim.labels); every outcome is a probability or a share, so panels share the
+Axes are labelled from the schema (sim.scenario.labels); every outcome is a probability or a share, so panels share the
 scale 0-1 and colour maps span 0-1; panels are laid out without empty slots (a short last row is centred).
 Figures are drawn from sweep.csv and sensitivity.csv, so `diplosim plot` redraws them from a sweep folder.
 """
@@ -27,10 +27,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim import labels, stats
-from sim.errors import ConfigError
-from sim.plots import OKABE_ITO, STYLE, TRUST_CMAP, _header, _save
+from sim.figures.style import OKABE_ITO, STYLE, TRUST_CMAP, header, save
+from sim.runs import stats
+from sim.scenario import labels
 from sim.sweep.spec import Sweep
+from sim.util.errors import ConfigError
 
 COLS = 4
 SWEEP_TABLE, SENSITIVITY_TABLE = "sweep.csv", "sensitivity.csv"
@@ -148,7 +149,7 @@ def line_chart(table: pd.DataFrame, info: SweepInfo) -> Figure:
         Patch(color=colour, alpha=0.18, lw=0),
         Line2D([], [], color="#333333", lw=0.9, ls="--"),
     ]
-    _header(
+    header(
         fig,
         info.title,
         _caption(fig, [info.what]),
@@ -197,7 +198,7 @@ def heatmaps(table: pd.DataFrame, info: SweepInfo) -> Figure:
         fig.colorbar(image, ax=axes, shrink=0.9, aspect=30, pad=0.01).set_label(text, fontsize=8)
     fig.supxlabel(labels.parameter(cols_param).long, fontsize=9)
     fig.supylabel(labels.parameter(rows).long, fontsize=9)
-    _header(
+    header(
         fig,
         info.title,
         _caption(fig, [info.what, "Colour and number: the median over replications; every scale is 0–1."]),
@@ -222,7 +223,7 @@ def scatter_chart(table: pd.DataFrame, info: SweepInfo) -> Figure:
                 ax.set_ylabel(labels.outcome(name).short)
     notes = [f"Median over replications of each point ({info.design} design).", info.what]
     notes.append("; ".join(labels.parameter(p).long for p in info.parameters))
-    _header(fig, info.title, _caption(fig, notes))
+    header(fig, info.title, _caption(fig, notes))
     return fig
 
 
@@ -313,7 +314,7 @@ def sensitivity_chart(sens: pd.DataFrame, info: SweepInfo) -> Figure:
     if info.design == "morris":
         notes.append("sigma well above mu*: the effect depends on the other parameters (interactions, non-linearity).")
     notes.append("; ".join(labels.parameter(p).long for p in params))
-    _header(fig, f"Sensitivity: {info.title}", _caption(fig, notes), (handles, names_shown))
+    header(fig, f"Sensitivity: {info.title}", _caption(fig, notes), (handles, names_shown))
     return fig
 
 
@@ -345,7 +346,7 @@ def draw(table: pd.DataFrame, sens: pd.DataFrame | None, info: SweepInfo, out: P
     """Draw the sweep's figures into `out` (sweep.png, sensitivity.png)."""
     out.mkdir(parents=True, exist_ok=True)
     with mpl.rc_context(STYLE):
-        return [_save(fig, out / f"{name}.{fmt}") for name, fig in figures(table, sens, info).items()]
+        return [save(fig, out / f"{name}.{fmt}") for name, fig in figures(table, sens, info).items()]
 
 
 def read_folder(folder: str | Path, meta: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame | None, SweepInfo]:

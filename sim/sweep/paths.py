@@ -24,8 +24,8 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from sim.config import WORLD_KEYS, Scenario
-from sim.errors import ConfigError, did_you_mean
+from sim.scenario.schema import WORLD_KEYS, Scenario
+from sim.util.errors import ConfigError, did_you_mean
 
 Loc = tuple[str | int, ...]
 SET_BY_SWEEP = ("seed", "replications")

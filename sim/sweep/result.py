@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim import labels, printout
-from sim.errors import ConfigError
+from sim.runs import printout
+from sim.scenario import labels
 from sim.sweep.spec import Sweep, load_sweep
+from sim.util.errors import ConfigError
 
 
 @dataclass(repr=False)

@@ -1,4 +1,4 @@
-"""Sweep files -> a validated `Sweep`: the schema, the base scenario, the addresses varied and the design's points.
+"""Sweep files -> a validated `Sweep` (schema: sim.sweep.schema): the base scenario, what varies, the points.
 
 A sweep file names a base scenario, the numbers to vary (dotted paths, see sim.sweep.paths) and how (a grid of
 values or ranges; distributions for Latin hypercube, Monte Carlo, Sobol and Morris designs), the replications
@@ -13,54 +13,23 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from sim import inputs
-from sim.config import Scenario, Strict, error_from_pydantic, load_scenario, read_toml
-from sim.errors import ConfigError, did_you_mean
-from sim.sweep import checks, outcomes
+from sim.runs import outcomes
+from sim.scenario.kinds import is_sweep
+from sim.scenario.load import load_scenario
+from sim.scenario.messages import error_from_pydantic
+from sim.scenario.schema import Scenario
+from sim.sweep import checks
 from sim.sweep import design as designs
 from sim.sweep.paths import Address, prepare, resolve
-
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-
-
-class Vary(Strict):
-    """One number to vary: grid `values`, or a range (`low`, `high` with `num` or `step`); for sampled designs a
-    distribution (uniform or loguniform on [low, high], normal with mean and sd, triangular low-mode-high)."""
-
-    path: str
-    values: list[Finite] | None = Field(None, min_length=1)
-    low: Finite | None = None
-    high: Finite | None = None
-    num: int | None = Field(None, ge=1, le=100_000)
-    step: Finite | None = Field(None, gt=0)
-    distribution: Literal["uniform", "loguniform", "normal", "triangular"] | None = None
-    mean: Finite | None = None
-    sd: Finite | None = Field(None, gt=0)
-    mode: Finite | None = None
-
-
-class SweepFile(Strict):
-    """The sweep file's schema (see scenarios/sweeps/ and the README for examples)."""
-
-    name: str | None = None
-    description: str = ""
-    scenario: str
-    design: designs.Design = "grid"
-    samples: int | None = Field(None, ge=1, le=10_000_000)
-    levels: int = Field(4, ge=2, le=1000)
-    replications: int = Field(100, ge=1, le=10_000_000)
-    seed: int | None = Field(None, ge=0, le=2**63 - 1)
-    steps: int | None = Field(None, ge=1, le=100_000)
-    last: int = Field(12, ge=1, le=100_000)
-    outcomes: list[str] = Field(list(outcomes.DEFAULT), min_length=1)
-    chunk: int | None = Field(None, ge=1, le=10_000_000)
-    trajectories: bool = False
-    vary: list[Vary] = Field(min_length=1)
+from sim.sweep.schema import SweepFile, Vary
+from sim.util.errors import ConfigError, did_you_mean
+from sim.util.names import check_name
+from sim.util.tomlfile import check_not_empty, read_toml
 
 
 @dataclass(frozen=True)
@@ -94,7 +63,7 @@ class Sweep:
 
     def fingerprint(self) -> str:
         """A digest of everything that decides the numbers (not how they are computed), to guard --resume."""
-        from sim import __version__
+        from sim.util.version import __version__
 
         settings = self.config.model_dump(exclude={"description", "name", "scenario"})
         settings.update(seed=self.seed, steps=self.scenario.steps)  # as resolved, so sweep.toml matches its source
@@ -113,8 +82,8 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
         if not file.is_file():
             raise ConfigError("no such sweep file", file=file, hint="check the path, e.g. scenarios/sweeps/*.toml")
         raw, folder = read_toml(file), file.parent
-        inputs.check_not_empty(raw, file, "a sweep")
-        if not inputs.is_sweep(raw):
+        check_not_empty(raw, file, "a sweep")
+        if not is_sweep(raw):
             raise ConfigError(
                 "is a scenario file, not a sweep",
                 file=file,
@@ -127,7 +96,7 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
         raise error_from_pydantic(
             exc, lambda loc: label, root=SweepFile, missing_hint="see scenarios/sweeps/ for examples"
         ) from None
-    inputs.check_name(config.name if config.name is not None else (file.stem if file else "sweep"), file=label)
+    check_name(config.name if config.name is not None else (file.stem if file else "sweep"), file=label)
     scenario = _base_scenario(config, folder, label)
     keys = [f"vary[{i}].path" for i in range(len(config.vary))]
     addresses = resolve(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)

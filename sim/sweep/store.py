@@ -1,7 +1,8 @@
 """The resumable on-disk store of an unfinished sweep: one small file per finished chunk, written atomically.
 
-The store is a folder next to the sweep's output folder (`.<name>.unfinished`). `store.json` holds the sweep's
-fingerprint, so `--resume` only continues the same sweep. A chunk file (`chunks/chunk-000012.npz`) holds the
+The store (sim.outputs.resumable) is a folder next to the sweep's output folder (`.<name>.unfinished`).
+`store.json` holds the sweep's fingerprint, so `--resume` only continues the same sweep. A chunk file
+(`chunks/chunk-000012.npz`) holds the
 chunk's per-replication outcomes and the errors of its failed points; it appears only once complete (written
 to a temporary name, then renamed), so an interrupted or killed run leaves whole chunks or none.
 """
@@ -13,57 +14,42 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
-from sim.errors import ConfigError
-from sim.output import write_atomic
+from sim.outputs.resumable import Resumable
 from sim.sweep.tasks import ChunkResult
+from sim.util.files import write_atomic
 
 INFO = "store.json"
 
 
-def store_dir(final: Path) -> Path:
-    """Where the unfinished sweep for output folder `final` keeps its chunks."""
-    return final.parent / f".{final.name}.unfinished"
-
-
-class Store:
+class Store(Resumable):
     """Finished chunks of one sweep, on disk."""
 
+    KIND = "sweep"
+    DIFFERENT = "from a different sweep file or scenario"
+
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        super().__init__(root)
         self.chunks = self.root / "chunks"
         self.trajectories = self.root / "trajectories"
 
     @classmethod
-    def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Store:
-        store = cls(root)
-        try:
-            store.chunks.mkdir(parents=True)
-            write_atomic(store.root / INFO, json.dumps({"fingerprint": fingerprint, **info}, indent=2).encode())
-        except BaseException:  # no store without its fingerprint: it could be neither resumed nor replaced
-            store.remove()
-            raise
-        return store
-
-    @classmethod
-    def open(cls, root: Path, fingerprint: str) -> Store:
-        """An existing store of the same sweep; a ConfigError if it is missing or belongs to another sweep."""
+    def fingerprint_of(cls, root: Path) -> str | None:
         try:
             info = json.loads((Path(root) / INFO).read_text())
-        except (OSError, json.JSONDecodeError):
-            raise ConfigError(
-                "nothing to resume here", file=root, hint="run without --resume to start the sweep"
-            ) from None
-        if info.get("fingerprint") != fingerprint:
-            raise ConfigError(
-                "the unfinished sweep stored here was started from a different sweep file or scenario",
-                file=root,
-                hint="resume with the same files, or start over with --force",
-            )
-        return cls(root)
+        except (OSError, ValueError):
+            return None
+        return info.get("fingerprint") if isinstance(info, dict) else None
+
+    @classmethod
+    def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Self:
+        store = cls(root)
+        store.chunks.mkdir(parents=True)
+        write_atomic(store.root / INFO, json.dumps({"fingerprint": fingerprint, **info}, indent=2).encode())
+        return store
 
     def path(self, index: int) -> Path:
         return self.chunks / f"chunk-{index:06d}.npz"
@@ -94,21 +80,21 @@ class Store:
         with np.load(self.path(index)) as data:
             return data["values"], {int(k): v for k, v in json.loads(str(data["errors"])).items()}
 
-    def link_into(self, folder: Path) -> None:
-        """Hard-link (or copy) the chunk and trajectory files into `folder`, keeping the store intact."""
+    def link_into(self, folder: Path) -> list[Path]:
+        """Hard-link (or copy) the chunk and trajectory files into `folder`, keeping the store intact; the files."""
+        linked = []
         for sub in (self.chunks, self.trajectories):
             if sub.is_dir():
                 (folder / sub.name).mkdir()
                 for path in sorted(sub.iterdir()):
                     if path.suffix in (".npz", ".nc"):
-                        _link(path, folder / sub.name / path.name)
-
-    def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+                        linked.append(_link(path, folder / sub.name / path.name))
+        return linked
 
 
-def _link(src: Path, dst: Path) -> None:
+def _link(src: Path, dst: Path) -> Path:
     try:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+    return dst

@@ -1,9 +1,9 @@
 """Tasks: the sweep cut into chunks of points x replications, and the function a worker runs on one chunk.
 
 A chunk is a run of consecutive points over one block of replications; its points that differ only in model
-parameters run as one batched model over that block (sim.points), the others one model each. Replication r of
-seed s is the same numbers in any batch (sim.rng), so a point's outcomes do not depend on how the sweep was
-chunked or where a chunk ran. Points of a chunk share the engine's per-world
+parameters run as one batched engine over that block (sim.runs.points), the others one engine each. Replication r
+of seed s is the same numbers in any batch (sim.util.rng), so a point's outcomes do not depend on how the sweep
+was chunked or where a chunk ran. Points of a chunk share the engine's per-world
 calibration cache when their world is the same. A point that fails (its scenario does not validate, or the engine
 raises) is recorded with its error and does not stop the other points of its chunk.
 """
@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from sim import points, stats
-from sim.config import Scenario, validate_raw
-from sim.errors import ConfigError
-from sim.sweep import outcomes
+from sim.runs import outcomes, stats
+from sim.runs.points import Points, groups
+from sim.scenario.load import validate_raw
+from sim.scenario.schema import Scenario
 from sim.sweep.paths import Address, assign
+from sim.util.errors import ConfigError
 
 MAX_BATCH = 1000  # replications per model run at most: bounds a worker's memory, keeps batches efficient
 
@@ -110,7 +111,7 @@ def run_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
         except ConfigError as exc:  # the point's scenario does not validate: no traceback needed
             result.errors[point] = {"error": str(exc) if exc.file == label else f"{label}: {exc}", "detail": ""}
     order = list(valid)
-    for group in points.groups([valid[i] for i in order]):
+    for group in groups([valid[i] for i in order]):
         members = [order[g] for g in group]
         try:
             _run_points(members, valid, chunk, plan, result)
@@ -142,16 +143,19 @@ def _run_points(members: list[int], valid: dict[int, Scenario], chunk: Chunk, pl
 def run_points(scenarios: list[Scenario], reps: np.ndarray, plan: Plan) -> tuple[np.ndarray, list[Any]]:
     """Scenarios that differ only in model parameters, as one batched model run over replications `reps`:
     outcomes [point, replication, outcome] and, if asked for, each point's Results."""
-    batch = points.Points(scenarios, reps, plan.seed, record=plan.trajectories)
+    batch = Points(scenarios, reps, plan.seed, record=plan.trajectories)
     model = batch.model
-    first, _ = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
+    first, last = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
     model.run(until=first - 1)
     window = []
     for step in range(first, model.n_steps + 1):
         model.run(until=step)
         window.append(model.trust.copy())
-    trust = np.stack(window)  # [step, replication, n, n]
+    trust, steps = np.stack(window), np.arange(first, last + 1)  # trust [step, replication, n, n]
     values = np.stack(
-        [outcomes.evaluate(trust[:, batch.part(k)], plan.outcomes, s.actors) for k, s in enumerate(scenarios)]
+        [
+            outcomes.evaluate(trust[:, batch.part(k)], steps, plan.outcomes, s.actors, plan.last)
+            for k, s in enumerate(scenarios)
+        ]
     )
     return values, [batch.results(k) for k in range(len(scenarios))] if plan.trajectories else []

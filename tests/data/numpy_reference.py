@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sim.calibrate import anchors_for
 
 import sim
-from sim.calibrate import anchors_for
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent.parent / "scenarios"

@@ -1,0 +1,64 @@
+"""`diplosim app [SCENARIO]`: serve the dashboard and Mesa's step-through view in the browser.
+
+Registered by sim.cli.main through `add_parsers`. Only the standard library is imported until the command runs, so
+`diplosim --help` stays fast and works without the optional `app` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+from sim.cli.args import checked, help_text
+from sim.util.arguments import whole_between
+from sim.util.errors import ConfigError
+
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+INSTALL_HINT = "pip install -e '.[app]' in the repository, or pip install 'diplosim[app]'"
+
+
+_port = checked(whole_between(1, 65535))
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register the `app` subcommand."""
+    p = sub.add_parser(
+        "app",
+        **help_text(f"""
+            Serve the interactive dashboard in the browser (needs the optional 'app' extra).
+
+            The dashboard (/) runs a scenario against its status quo on common random numbers: switch policies
+            on or off, set their probability and intensity and the model's parameters, and see trust fan charts
+            with the difference and its confidence interval, Pakistan's alignment and the trust network; export
+            what is shown as a result folder. /mesa is Mesa's SolaraViz on one replication (Play, Step, Reset).
+            Everything is served locally: the page loads nothing from any other host. Ctrl-C stops the server.
+            Install the extra with: {INSTALL_HINT}.
+
+            examples:
+              diplosim app                          # the baseline, at http://127.0.0.1:{DEFAULT_PORT}/
+              diplosim app dialogue --port 8800
+              diplosim app my_scenarios/talks.toml
+        """),
+    )
+    p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Check the extra, the scenario and the port (each a one-line error, exit 2), then serve until stopped."""
+    from sim.app import server
+
+    missing = server.missing_packages()
+    if missing:
+        names = ", ".join(missing)
+        raise ConfigError(f"`diplosim app` needs the optional 'app' extra (missing: {names})", hint=INSTALL_HINT)
+    from sim.scenario.load import load_scenario
+
+    load_scenario(args.scenario)
+    server.check_port(args.host, args.port)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is meant to stop
+        server.serve(args.scenario, args.host, args.port)
+    print("diplosim app: stopped", flush=True)
+    return 0

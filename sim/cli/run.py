@@ -1,0 +1,168 @@
+"""`diplosim run` and `diplosim compare`: run scenarios and write their result folders.
+
+Options are checked by argparse (sim.cli.args) and the scenario when it is loaded, once; memory is checked before
+anything is written; the runs then go straight to `sim.runs.api.simulate`. Heavy libraries load inside the
+handlers, after the result folder's figure helpers are forked (sim.outputs.folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.cli.args import RESULTS_ROOT, UsageError, add_run_options, help_text, watching
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+
+def add_parsers(sub: Any) -> None:
+    """Register `run` and `compare`."""
+    p = sub.add_parser(
+        "run",
+        **help_text("""
+            Run a scenario and write its results folder.
+
+            Writes summary.csv (per month and directed dyad: mean and 5/25/50/75/95% quantiles of trust over
+            replications), alignment.csv, moves.csv, events.csv, trajectories.nc (every replication; load it
+            with sim.Results.load), scenario.toml (the resolved scenario: `diplosim run` on it reproduces the
+            run exactly), manifest.json and plots/. The folder appears only when complete.
+
+            examples:
+              diplosim run                                  # the baseline, with the scenario's settings
+              diplosim run dialogue --replications 1000 --seed 7
+              diplosim run my_scenarios/talks.toml --steps 60 --out results/talks
+              diplosim run results/talks/scenario.toml --out results/talks-again   # reproduce a run
+        """),
+    )
+    p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
+    add_run_options(p)
+    p.set_defaults(handler=run)
+
+    p = sub.add_parser(
+        "compare",
+        **help_text("""
+            Run scenarios on the same random numbers and compare each with the first.
+
+            For every directed dyad: each scenario's final trust (mean over the last 12 months of each
+            replication; mean and 90% band over replications) and its difference from the first scenario with a
+            95% confidence interval. Replications share random numbers across scenarios, so differences are
+            paired per replication: mean difference +- 1.96 sd / sqrt(R). Writes comparison.csv,
+            comparison_steps.csv (the same per month), <scenario>/scenario.toml and trajectories.nc,
+            manifest.json and plots/.
+
+            examples:
+              diplosim compare baseline dialogue
+              diplosim compare baseline dialogue us_pressure --replications 1000 --out results/policies
+        """),
+    )
+    p.add_argument(
+        "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
+    )
+    add_run_options(p)
+    p.set_defaults(handler=compare)
+
+
+def resolve(
+    ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
+) -> Scenario:
+    """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
+
+    `settings_from` names where the settings came from, for the error message (default: the flags given).
+    """
+    from sim.scenario.load import load_scenario, scenario_path
+    from sim.scenario.settings import apply_settings
+
+    given = {"steps": steps, "replications": replications, "seed": seed}
+    return apply_settings(load_scenario(ref), given, settings_from, file=scenario_path(ref))
+
+
+def run_fields(spec: Scenario) -> dict[str, Any]:
+    """What a run's manifest records of its settings (the figures read the actors' names from it)."""
+    return {
+        "seed": spec.seed,
+        "replications": spec.replications,
+        "steps": spec.steps,
+        "actors": {code: actor.name for code, actor in spec.world.actors.items()},
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.outputs.folder import default_dir, result_folder
+    from sim.runs.checks import check_run_memory
+
+    spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    check_run_memory(spec, spec.replications)
+    out = args.out or default_dir(RESULTS_ROOT, spec.name)
+    fields = {"scenario": spec.name, **run_fields(spec)}
+    figures = None if args.no_plots else _run_figures
+    with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
+        import numpy as np
+
+        from sim.outputs.write import write_run
+        from sim.runs.api import simulate
+
+        results = simulate(spec, np.arange(spec.replications), progress=watching(args))
+        files, jobs = write_run(writing.path, results, spec)
+        writing.files += files
+        writing.jobs += jobs
+    if not args.quiet:
+        from sim.runs import printout, stats
+
+        window = stats.final_window(spec.steps)
+        print(
+            printout.final_text(
+                results.final_table(), scenario=spec.name, window=window, replications=spec.replications
+            )
+        )
+    print(out if args.quiet else f"\nWrote {out}/")
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    from sim.outputs.folder import default_dir, result_folder
+    from sim.runs.checks import check_comparable, check_run_memory, comparison_name
+    from sim.scenario.load import scenario_path
+
+    if len(args.scenarios) < 2:
+        raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
+    first = resolve(args.scenarios[0], args.steps, args.replications, args.seed)
+    settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
+    resolved = [first]
+    for ref in args.scenarios[1:]:
+        resolved.append(resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
+    check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
+    check_run_memory(first, first.replications, len(resolved))
+    specs = {spec.name: spec for spec in resolved}
+    out = args.out or default_dir(RESULTS_ROOT, comparison_name(list(specs)))
+    fields = {"scenarios": list(specs), **run_fields(first)}
+    figures = None if args.no_plots else _comparison_figures
+    with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
+        import numpy as np
+
+        from sim.outputs.write import write_comparison
+        from sim.runs.api import simulate
+        from sim.runs.comparison import Comparison
+
+        reps = np.arange(first.replications)
+        runs = Comparison({name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()})
+        files, jobs = write_comparison(writing.path, runs, specs)
+        writing.files += files
+        writing.jobs += jobs
+    if not args.quiet:
+        print(runs.text())
+    print(out if args.quiet else f"\nWrote {out}/")
+    return 0
+
+
+def _run_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:
+    from sim.outputs.figures import run_figures
+
+    return run_figures(folder, fields)
+
+
+def _comparison_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:
+    from sim.outputs.figures import comparison_figures
+
+    return comparison_figures(folder, fields)

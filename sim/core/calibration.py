@@ -1,0 +1,141 @@
+"""Anchors from the status quo, so the baseline scenario is stationary at the essay's levels.
+
+The essay gives levels, not dynamics. For every dyad we choose the baseline L0 so that, under the status quo
+(background moves, reciprocity, standing rules and rate events of the world; no policies, no fixed-step events),
+mean trust stays at the essay's level, and we start every observer habituated to the status quo's flows.
+
+Moves do not depend on trust when it is held at the essay's levels, nor on alpha, mu, beta or the half-life, so a
+probe (the compiled step with trust frozen: sim.core.kernel.probe_learn and probe_measure, on the same move, event and
+observation functions as every run) runs the status quo once per world and habituation setting, and records the
+moments of every part of the push on trust; L0 then follows in closed form for any alpha, mu, beta and half-life
+(sim.core.kernel.calibrated_baseline). Dyads whose baseline the world file states keep it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from sim.core import kernel, net
+from sim.core.anchors import Anchors
+from sim.core.world import World, compile_world
+from sim.scenario.schema import Parameters, Scenario, WorldSpec
+from sim.util import diskcache, threads
+from sim.util.rng import replication_keys
+
+REPLICATIONS = 1000
+LEARN = 24  # steps whose mean flows start the probe's expectations
+SETTLE = 24  # steps for the expectations to reach their stationary spread
+MEASURE = 72
+SEED = 0
+BLOCK = 25  # replications per block of the probe: blocks are summed in order, whatever thread ran them
+FLOWS = ("coop", "host", "audience")
+PARTS = ("direct surprise", "audience surprise", "shock", "habituated direct", "expected audience")
+
+
+def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
+    """The status quo with trust frozen at the essay's levels: per-step means [K, N, N] and raw second moments
+    [K, K, N, N] of the parts of the push (PARTS), then the mean expectations (coop, host, audience)."""
+    world = compile_world(scenario)
+    packed = kernel.by_reference(net.pack(world))
+    prm = net.parameter_row(scenario.parameters)
+    last = LEARN + SETTLE + MEASURE
+    tables = net.Schedule.of(world, last)
+    trust = kernel.trust_of(world.l_init)
+    keys = replication_keys(SEED, np.arange(REPLICATIONS))
+    moves = np.zeros((REPLICATIONS, len(world.channels)))
+    blocks = [(a, min(a + BLOCK, REPLICATIONS)) for a in range(0, REPLICATIONS, BLOCK)]
+    n, k = world.n, len(PARTS)
+    seen = np.zeros((len(blocks), len(FLOWS), n, n))
+    first = np.zeros((len(blocks), k, n, n))
+    second = np.zeros((len(blocks), k, k, n, n))
+    expected = np.zeros((len(blocks), len(FLOWS), n, n))
+
+    def learn(a: int, b: int) -> None:
+        kernel.probe_learn(packed, prm, keys[a:b], trust, tables.arrays, LEARN, moves[a:b], seen[a // BLOCK])
+
+    threads.run_blocks(learn, blocks)
+    mean_seen = seen.sum(axis=0) / (REPLICATIONS * LEARN)
+
+    def measure(a: int, b: int) -> None:
+        i = a // BLOCK
+        sums = (first[i], second[i], expected[i])
+        spans = (LEARN, LEARN + SETTLE, last)
+        kernel.probe_measure(packed, prm, keys[a:b], trust, tables.arrays, *spans, moves[a:b], mean_seen, sums)
+
+    threads.run_blocks(measure, blocks)
+    count = REPLICATIONS * MEASURE
+    return (first.sum(axis=0) / count, second.sum(axis=0) / count, *(expected.sum(axis=0) / count))
+
+
+def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
+    """Baseline L0 [N, N] and status-quo expectations for a scenario's parameters and world.
+
+    `world` is the scenario's compiled world when the caller already has it (its trust arrays are the same
+    with or without interventions); otherwise it is compiled here.
+    """
+    return anchors_for_each(scenario, [scenario.parameters], world)[0]
+
+
+def anchors_for_each(scenario: Scenario, parameters: Sequence[Parameters], world: World | None = None) -> list[Anchors]:
+    """The anchors of the scenario's world under each parameter set: one probe per distinct setting of the four
+    parameters the status quo's flows depend on (cached), then the closed form per set."""
+    if world is None:
+        world = compile_world(scenario, interventions=False)
+    key = status_quo_key(scenario.world)
+    out = []
+    for p in parameters:
+        first, second, *expected = status_quo_moments(key, p.reply_floor, p.habituation, p.negativity, p.saturation)
+        lam = float(kernel.decay_rate(p.half_life))
+        c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
+        l0 = kernel.calibrated_baseline(
+            world.l_init, first, second, net.sigma_of(world, p), c, lam, p.beta, world.baseline_fixed, world.l_fixed
+        )
+        out.append(Anchors(baseline=l0, expected=np.array(expected)))
+    return out
+
+
+def status_quo_key(world: WorldSpec) -> str:
+    """The world as canonical JSON, without what the frozen-trust flows cannot depend on.
+
+    Prose (descriptions, evidence), stated baselines, ranges and noise levels do not change which moves are
+    made at the initial trust, so sweeping them reuses one calibration. The result is still a valid world.
+    """
+
+    def scrub(node: Any) -> Any:
+        if isinstance(node, list):
+            return [scrub(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: scrub(v) for k, v in node.items()}
+        if "evidence" in out:
+            out.update(evidence=[], inferred="calibration key")
+        if "description" in out:
+            out["description"] = ""
+        if "initial" in out:  # a dyad
+            out.update(baseline=None, sigma=None, low=out["initial"], high=out["initial"])
+        return out
+
+    return json.dumps(scrub(world.model_dump()))  # key order kept: it is the actor order
+
+
+@lru_cache(maxsize=32)
+@diskcache.cached("calibration", 5)  # shared by every process: CLI calls, sweep workers
+def status_quo_moments(
+    world_json: str, reply_floor: float, habituation: float, negativity: float, saturation: float
+) -> tuple[np.ndarray, ...]:
+    """Per-step means [K, N, N] and raw second moments [K, K, N, N] of the parts of the push (PARTS) under the
+    status quo with trust frozen at the essay's levels, then the mean expectations (coop, host, audience)."""
+    status_quo = Scenario(
+        name="status_quo",
+        world=WorldSpec.model_validate_json(world_json),
+        steps=LEARN + SETTLE + MEASURE,
+        parameters=Parameters(
+            reply_floor=reply_floor, habituation=habituation, negativity=negativity, saturation=saturation
+        ),
+    )
+    return probe(status_quo)

@@ -1,0 +1,52 @@
+"""The cases scenario discovery looks at, read from a sweep folder: each case's parameter values and outcome.
+
+A case is one replication at one point (`cases="runs"`, from the folder's chunks/: "in this box, 80% of the
+futures end with PAK's trust in the US above 0.4"), or one point with its median over replications
+(`cases="points"`, from sweep.csv).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.sweep.analyze import replications
+from sim.util.errors import ConfigError, did_you_mean
+
+Cases = Literal["runs", "points"]
+
+
+def outcome_name(text: str, available: list[str]) -> str:
+    """'PAK->USA' -> trust_PAK_USA, 'PAK-USA' -> mutual_PAK_USA, or an outcome name as the sweep writes it."""
+    name = text.strip().replace("→", "->")
+    if "->" in name:
+        name = "trust_" + "_".join(part.strip() for part in name.split("->"))
+    elif "-" in name and name.replace("-", "").isalpha() and name.isupper():
+        name = "mutual_" + name.replace("-", "_")
+    if name not in available:
+        hint = did_you_mean(name, available) or "this sweep has " + ", ".join(available)
+        raise ConfigError(f"the sweep has no outcome '{text}'", key="--outcome", hint=hint)
+    return name
+
+
+def cases(folder: Path, outcome: str, kind: Cases, parameters: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cases PRIM looks at: their parameter values and the outcome's value in each."""
+    table = pd.read_csv(folder / "sweep.csv")
+    if kind == "points":
+        ok = table.dropna(subset=[f"{outcome}_p50"])
+        return ok[parameters].reset_index(drop=True), ok[f"{outcome}_p50"].to_numpy()
+    if not (folder / "chunks").is_dir():
+        raise ConfigError(
+            "this sweep folder has no chunks/ (every replication's outcomes)",
+            file=folder,
+            hint="use --cases points to take each point's median from sweep.csv",
+        )
+    each = replications(folder).sel(outcome=outcome)  # [point, replication]
+    x = table.set_index("point").loc[each["point"].values, parameters]
+    x = x.loc[x.index.repeat(each.sizes["replication"])].reset_index(drop=True)
+    values = each.values.reshape(-1)
+    keep = np.isfinite(values)
+    return x[keep].reset_index(drop=True), values[keep]

@@ -1,0 +1,129 @@
+"""The Python API: run a scenario, or several with common random numbers.
+
+`run` and `compare` are where Python callers enter: their arguments are checked here, once, with the command
+line's words (sim.util.arguments, sim.scenario.settings), memory too; `simulate` then runs what was checked.
+The command line checks its options itself and calls `simulate` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.core.engine import Engine
+from sim.core.model import ParameterSets, calibrated, replication_indices
+from sim.core.recording import Recording
+from sim.runs.checks import check_comparable, check_run_memory
+from sim.runs.comparison import Comparison
+from sim.runs.results import Results
+from sim.scenario.load import load_scenario, scenario_path
+from sim.scenario.schema import Scenario
+from sim.scenario.settings import apply_settings, run_settings
+from sim.util.errors import ConfigError
+
+CHUNK = 4096  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
+
+
+def run(
+    scenario: str | Path | Scenario = "baseline",
+    *,
+    replications: int | Sequence[int] | None = None,
+    steps: int | None = None,
+    seed: int | None = None,
+    progress: bool = False,
+    **parameters: Any,
+) -> Results:
+    """Run a scenario and return its trajectories.
+
+    `replications` is a count or the replication indices to run (replication r of seed s is the same numbers
+    whichever batch it is in); defaults come from the scenario file. Keyword parameters (alpha, mu, ...)
+    override the scenario's model parameters: a number, or an array with one value per replication (replication
+    r then runs with its own value, and gives exactly the numbers of a run with that value alone). Arguments are
+    checked like the command line's options: a ConfigError with the same message otherwise.
+    """
+    spec = settled(scenario, steps=steps, seed=seed, replications=replications)
+    reps = replication_indices(spec.replications if replications is None else replications)
+    check_run_memory(spec, len(reps))
+    batch = ParameterSets.of(spec, parameters, len(reps))
+    return simulate(batch.config, reps, progress=progress, parameters=batch)
+
+
+def simulate(
+    spec: Scenario, replications: np.ndarray, *, progress: bool = False, parameters: ParameterSets | None = None
+) -> Results:
+    """Run a checked scenario (parameters applied) over checked replication indices, with each replication's
+    parameters from `parameters` if given (default: the scenario's).
+
+    One preallocated recording; engines of at most CHUNK replications fill consecutive slices of it. The numbers
+    are the same in any batch (replications are batch-independent), and an engine's working arrays stay bounded.
+    """
+    sets = parameters or ParameterSets(spec, [spec.parameters], np.zeros(len(replications), np.int64))
+    world, anchors = calibrated(spec, sets.sets)
+    recording = Recording.allocate(world, len(replications), spec.steps)
+    for start in range(0, len(replications), CHUNK):
+        block = replications[start : start + CHUNK]
+        part = recording.part(start, start + len(block))
+        rows = sets.rows[start : start + len(block)]
+        model = Engine(
+            spec, block, seed=spec.seed, anchors=anchors, record=part, world=world, parameters=sets.sets, rows=rows
+        )
+        model.run(progress=progress)
+        # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
+        # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is
+        # swallowed (an exception raised inside a finalizer is only printed).
+        vars(model).clear()
+    return Results.from_arrays(
+        trust=recording.trust,
+        moves=recording.moves,
+        events=recording.events,
+        replications=replications,
+        actors=world.actors,
+        move_names=world.moves,
+        event_names=[e.name for e in world.events],
+        scenario=spec,
+        seed=spec.seed,
+        copy=False,
+    )
+
+
+def compare(
+    scenarios: Sequence[str | Path | Scenario],
+    *,
+    replications: int | Sequence[int] | None = None,
+    steps: int | None = None,
+    seed: int | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Run several scenarios on the same seed and replications (common random numbers).
+
+    Returns a `Comparison`: a mapping of scenario name to Results (as a dict would be) with `.table()`, the
+    final trust and paired differences with 95% CIs, and `.plot()`. Defaults (replications, steps, seed) come
+    from the first scenario, so the runs are comparable. The scenarios must be at least two, differently named,
+    with the same actors (a ConfigError otherwise, as on the command line).
+    """
+    if isinstance(scenarios, str | Path | Scenario):
+        raise ConfigError("give a list of scenarios, e.g. sim.compare(['baseline', 'dialogue'])", key="scenarios")
+    specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    check_comparable(specs, [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios])
+    first = settled(specs[0], steps=steps, seed=seed, replications=replications)
+    reps = replication_indices(first.replications if replications is None else replications)
+    settings = {"steps": first.steps, "seed": first.seed, "replications": len(reps)}
+    resolved = [first, *(apply_settings(s, settings, f"the run settings of {first.name}") for s in specs[1:])]
+    check_run_memory(first, len(reps), len(resolved))
+    return Comparison({spec.name: simulate(spec, reps, progress=progress) for spec in resolved})
+
+
+def settled(scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any) -> Scenario:
+    """The scenario with the run settings given (checked like command-line options) applied and re-validated."""
+    given = run_settings(steps=steps, seed=seed)
+    if not isinstance(replications, Sequence | np.ndarray) or isinstance(replications, str):
+        given |= run_settings(replications=replications)
+    if isinstance(scenario, Scenario):
+        spec, file = scenario, None
+    else:
+        spec, file = load_scenario(scenario), scenario_path(scenario)
+    source = ", ".join(f"{k}={v}" for k, v in given.items())
+    return apply_settings(spec, given, source, file=file)

@@ -1,0 +1,162 @@
+"""TOML files -> a validated `Scenario`: finding a scenario by name, merging it onto its world, checking it.
+
+A scenario's world tables (`actors`, `trust`, `moves`, `bundles`, `background`, `reciprocity`) are merged key by
+key onto the world file it names (by default the bundled essay world); its event tables change the world's event
+of the same name. Errors name the file the offending key came from: the scenario or its world.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.scenario.checks import check_references, check_schedules
+from sim.scenario.dates import resolve_dates
+from sim.scenario.kinds import is_sweep, is_world
+from sim.scenario.messages import error_from_pydantic
+from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
+from sim.util.errors import ConfigError, did_you_mean
+from sim.util.tomlfile import check_not_empty, read_toml
+
+PACKAGE = Path(__file__).resolve().parents[1]
+SCENARIO_DIRS = (PACKAGE / "scenarios", PACKAGE.parent / "scenarios")  # installed copy, then the source tree
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """Resolve a scenario name (a file in scenarios/) or a path; a clear error with a suggestion otherwise."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        if not path.is_file():
+            raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
+        return path
+    for folder in SCENARIO_DIRS:
+        if (folder / f"{path.name}.toml").is_file():
+            return folder / f"{path.name}.toml"
+    raise ConfigError(
+        f"no scenario named '{path.name}'", hint=did_you_mean(path.name, list_scenarios()) or "see `diplosim list`"
+    )
+
+
+def scenario_dir() -> Path:
+    """The folder holding the bundled scenarios (installed copy first, then the source tree)."""
+    return next((d for d in SCENARIO_DIRS if d.is_dir()), SCENARIO_DIRS[-1])
+
+
+def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
+    """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario).
+
+    A file that cannot be read is left out (and its error appended to `problems`), so one broken file does not
+    hide the others.
+    """
+    out = {}
+    for path in sorted(scenario_dir().glob("*.toml")):
+        try:
+            raw = read_toml(path)
+        except ConfigError as exc:
+            if problems is not None:
+                problems.append(exc)
+            continue
+        if not is_world(raw):
+            out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
+    return out
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
+    path = scenario_path(name_or_path)
+    raw = read_toml(path)
+    check_not_empty(raw, path)
+    if is_sweep(raw):
+        raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
+    if is_world(raw):  # a world file on its own is its status quo
+        raw = {"name": path.stem, "world": raw}
+    raw.setdefault("name", path.stem)
+    world_ref = raw.pop("world", None)
+    overrides = {k: raw.pop(k) for k in WORLD_KEYS if k in raw}
+    if isinstance(world_ref, dict):
+        world_raw, world_file = world_ref, path
+    elif world_ref is None or isinstance(world_ref, str):  # default: the bundled essay world
+        world_file = (path.parent / world_ref).resolve() if world_ref else scenario_dir() / "world.toml"
+        world_raw = _read_world(world_file, world_ref, path)
+    else:
+        raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
+    resolve_dates(raw, lambda loc: path)
+    merged = _deep_merge(world_raw, overrides)
+    raw_events = raw.get("events", {})
+    if isinstance(raw_events, dict):  # a scenario's event table changes the world's event of that name
+        raw["events"] = {
+            k: _deep_merge(world_raw.get("events", {}).get(k, {}), v) if isinstance(v, dict) else v
+            for k, v in raw_events.items()
+        }
+    raw["world"] = merged
+    added = _keys(overrides.get("actors")) - _keys(world_raw.get("actors"))
+
+    def origin(loc: tuple[Any, ...]) -> Path:
+        inner = loc[1:] if loc and loc[0] == "world" else None
+        if inner is None or _has_path(overrides, inner):
+            return path
+        if added & set(map(str, inner)) and not _has_path(world_raw, inner):
+            return path  # missing for an actor the scenario adds (say, its dyads): the scenario's to give
+        return world_file
+
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise error_from_pydantic(exc, origin) from None
+    check_references(scenario, origin)
+    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
+    return scenario
+
+
+def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str, Any]:
+    """The world file a scenario names, refusing one that is missing, a folder, the scenario itself or another
+    scenario, with a message that says so."""
+    hint = 'name a world file next to the scenario, e.g. world = "world.toml", or leave world out'
+    if world_file.is_dir():
+        raise ConfigError(f"'{world_ref}' is a folder, not a world file", file=path, key="world", hint=hint)
+    if not world_file.is_file():
+        raise ConfigError(f"world file '{world_ref}' not found", file=path, key="world", hint=hint)
+    if world_ref is not None and world_file.resolve() == path.resolve():
+        raise ConfigError("points at this scenario file itself, not at a world file", file=path, key="world", hint=hint)
+    world_raw = read_toml(world_file)
+    if "actors" not in world_raw and set(world_raw) & (set(Scenario.model_fields) - set(WorldSpec.model_fields)):
+        raise ConfigError(f"'{world_ref}' is a scenario, not a world file", file=path, key="world", hint=hint)
+    return world_raw
+
+
+def _keys(table: Any) -> set[str]:
+    return set(table) if isinstance(table, dict) else set()
+
+
+def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenario:
+    """Validate an already-resolved scenario mapping (as `Scenario.model_dump()` gives) with the same checks."""
+    raw = copy.deepcopy(raw)
+    resolve_dates(raw, lambda loc: Path(file))
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise error_from_pydantic(exc, lambda loc: Path(file)) from None
+    check_references(scenario, lambda loc: Path(file))
+    return scenario
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = copy.deepcopy(base)
+        for key, value in over.items():
+            out[key] = _deep_merge(out[key], value) if key in out else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(over)
+
+
+def _has_path(tree: Any, loc: tuple[Any, ...]) -> bool:
+    for part in loc:
+        in_dict = isinstance(tree, dict) and part in tree
+        if in_dict or (isinstance(tree, list) and isinstance(part, int) and part < len(tree)):
+            tree = tree[part]
+        else:
+            return False
+    return True

@@ -1,0 +1,79 @@
+"""Smoke test of the benchmark script: `python -m benchmarks.run --quick` runs and prints its tables.
+
+No timing assertions: the numbers of a quick run mean nothing; the real figures are in README.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def quick_benchmark(tmp_path: Path, *sections: str) -> tuple[str, str]:
+    """Run `python -m benchmarks.run --quick --only SECTIONS --out FILE`; its stdout and the file it wrote."""
+    out = tmp_path / "bench.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", *sections, "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    written = out.read_text()
+    assert "| target" in written and "python -m benchmarks.run --quick" in written
+    return proc.stdout, written
+
+
+# Two halves, so that pytest-xdist can run them side by side: the engine's sections, and the commands'.
+@pytest.mark.slow
+def test_quick_benchmark_of_the_engine_prints_its_tables(tmp_path: Path) -> None:
+    stdout, _ = quick_benchmark(tmp_path, "throughput", "trajectories", "replications", "actors", "sweep", "startup")
+    for title in (
+        "**Machine**",
+        "**Targets (issues 5 and 10)**",
+        "**1. Throughput",
+        "**1b. Baseline",
+        "**2a. Scaling with replications",
+        "**2b. Scaling with actors",
+        "**3. Sweep",
+        "**4. Start-up",
+    ):
+        assert title in stdout
+    assert "mesa.batch_run" in stdout
+    assert "bit-identical" in stdout  # batch_run's run and the batched replication 0 agree
+    assert "**5. End-to-end commands" not in stdout  # --only leaves the other sections out
+
+
+@pytest.mark.slow
+def test_quick_benchmark_of_the_commands_prints_its_table(tmp_path: Path) -> None:
+    stdout, written = quick_benchmark(tmp_path, "commands")
+    assert "**5. End-to-end commands" in stdout and "**1. Throughput" not in stdout
+    assert "diplosim compare baseline dialogue us_pressure" in stdout and "(exit code" not in stdout
+    assert "diplosim run (no arguments), wall" in written  # its targets reach the summary
+
+
+def test_generated_actors_validate() -> None:
+    from benchmarks.actors import with_extra_actors
+
+    spec = with_extra_actors(7)
+    assert spec.actors[-3:] == ["XA1", "XA2", "XA3"]
+    assert all(len(row) == 6 for row in spec.world.trust.values())  # every directed dyad has a trust entry
+    assert set(spec.world.background["XA3"]) and "XA3" not in spec.world.background["XA3"]
+    with pytest.raises(ValueError):
+        with_extra_actors(2)
+
+
+def test_readme_performance_section_names_the_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    if "<!-- PERFORMANCE-SECTION -->" in readme:
+        pytest.skip("the Performance section has not been written yet")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    assert "python -m benchmarks.run" in section and "--quick" in section
+    assert (ROOT / "benchmarks" / "RESULTS.md").is_file()

@@ -1,0 +1,610 @@
+"""Scoring and calibration against observed series: the metrics, the series file, `score` and `calibrate`.
+
+Metrics are checked on hand-made numbers. The end-to-end tests use a small dated scenario written here and
+"observed" series made from the model's own output (a run at known values, on the same random numbers), so
+they assert contracts that hold whatever the model's numbers are: a run scored against itself has RMSE 0, a
+calibration recovers the value that made the data, a resumed calibration ends exactly like an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import sim
+from sim.cli.main import main
+from sim.fit import score
+from sim.fit.optimise import load_fit_file, parse_param
+from sim.fit.series import load_series
+from sim.scenario.load import scenario_path
+from sim.util.errors import ConfigError
+
+HEADER = "series,observer,target,year,month,value,source,verified\n"
+SCENARIO = """
+name = "replay"
+start = "2001-09"
+end = "2012-12"
+replications = 8
+seed = 11
+initial_state = { PAK = { USA = 0.23 }, USA = { PAK = 0.21 } }
+
+[[policies]]
+name = "aid"
+actor = "USA"
+move = "economic_aid"
+target = "PAK"
+from = "2002-01"
+until = "2008-12"
+probability = 0.6
+
+[[policies]]
+name = "strikes"
+actor = "USA"
+move = "military_strike"
+target = "PAK"
+from = "2006-01"
+until = "2011-12"
+probability = 0.4
+"""
+FAST = ["--replications", "8", "--maxiter", "3", "--popsize", "5", "--no-plots", "-q"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Metrics on hand-made numbers
+
+
+def test_rmse_is_the_root_mean_squared_difference():
+    assert score.rmse([0.1, 0.2, 0.3], [0.2, 0.2, 0.1]) == pytest.approx(np.sqrt((0.01 + 0.0 + 0.04) / 3))
+    assert score.rmse([0.4, 0.5], [0.4, 0.5]) == 0.0
+    assert np.isnan(score.rmse([], []))
+
+
+def test_spearman_ranks_and_is_undefined_on_short_or_flat_series():
+    observed = [0.10, 0.30, 0.20, 0.40]
+    assert score.spearman(observed, [1.0, 9.0, 2.0, 50.0]) == pytest.approx(1.0)  # same order, other scale
+    assert score.spearman(observed, [0.9, 0.1, 0.5, 0.0]) == pytest.approx(-1.0)
+    assert np.isnan(score.spearman([0.1, 0.2], [0.1, 0.2]))
+    assert np.isnan(score.spearman(observed, [0.3, 0.3, 0.3, 0.3]))
+
+
+def test_direction_agreement_counts_matching_signs_with_a_tolerance():
+    # observed: up, down, flat; simulated: up, flat (under 0.01), up -> only the first pair agrees
+    assert score.direction_agreement([0.10, 0.20, 0.15, 0.15], [0.30, 0.35, 0.345, 0.50]) == pytest.approx(1 / 3)
+    # a flat simulation agrees only where the polls were flat too
+    assert score.direction_agreement([0.2, 0.3, 0.3, 0.1], [0.25, 0.251, 0.252, 0.249]) == pytest.approx(1 / 3)
+    # a one-point change is a change (0.12 - 0.11 is just under 0.01 in floating point)
+    assert score.direction_agreement([0.12, 0.11], [0.5, 0.4]) == 1.0
+    assert score.direction_agreement([0.12, 0.11], [0.5, 0.5]) == 0.0
+    assert score.direction_agreement([0.1, 0.5], [0.2, 0.21], tolerance=0.05) == 0.0
+    assert np.isnan(score.direction_agreement([0.3], [0.3]))
+
+
+def test_coverage_is_the_share_inside_the_band_skipping_missing_bands():
+    assert score.coverage([0.1, 0.5, 0.9], [0.0, 0.6, 0.8], [0.2, 0.7, 1.0]) == pytest.approx(2 / 3)
+    assert score.coverage([0.1, 0.5], [0.0, np.nan], [0.2, np.nan]) == 1.0
+    assert np.isnan(score.coverage([0.1], [np.nan], [np.nan]))
+
+
+def test_windows_split_after_the_split_year():
+    assert list(score.windows([2009, 2010, 2011], 2010)) == ["train", "train", "test"]
+    assert list(score.windows([2009, 2010, 2011], 2009)) == ["train", "test", "test"]
+
+
+def synthetic_trust(replications: int = 3, steps: int = 30) -> xr.DataArray:
+    """Trust = step / 100 + replication / 1000 for PAK -> USA, dated from 2001-09 (step 0 is 2001-08)."""
+    values = np.full((replications, steps + 1, 2, 2), np.nan)
+    for r in range(replications):
+        values[r, :, 0, 1] = np.arange(steps + 1) / 100 + r / 1000
+        values[r, :, 1, 0] = 0.5
+    dates = np.array(
+        [f"{2001 + (7 + t) // 12}-{(7 + t) % 12 + 1:02d}" for t in range(steps + 1)], dtype="datetime64[M]"
+    )
+    return xr.DataArray(
+        values,
+        dims=("replication", "step", "observer", "target"),
+        coords={
+            "replication": np.arange(replications),
+            "step": np.arange(steps + 1),
+            "observer": ["PAK", "USA"],
+            "target": ["PAK", "USA"],
+            "date": ("step", dates.astype("datetime64[ns]")),
+        },
+    )
+
+
+def observations(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["series", "observer", "target", "year", "month", "value"])
+    return frame.assign(month=frame["month"].astype("Int64"), source="test", verified=None, line=2)
+
+
+def test_simulated_value_is_the_survey_month_or_the_mean_over_the_year():
+    trust = synthetic_trust()
+    obs = observations([("s", "PAK", "USA", 2002, 5, 0.1), ("s", "PAK", "USA", 2002, None, 0.1)])
+    values = score.draws(trust, obs)
+    replication = np.arange(3) / 1000
+    np.testing.assert_allclose(values[0], 0.09 + replication)  # 2002-05 is step 9
+    np.testing.assert_allclose(values[1], np.mean(np.arange(5, 17)) / 100 + replication)  # steps 5..16
+    # the first year holds the initial state (step 0, end of 2001-08) and steps 1..4
+    first = score.draws(trust, observations([("s", "PAK", "USA", 2001, None, 0.1)]))
+    np.testing.assert_allclose(first[0], np.mean(np.arange(0, 5)) / 100 + replication)
+    banded = score.band(values)
+    assert (banded["p05"] <= banded["simulated"]).all() and (banded["simulated"] <= banded["p95"]).all()
+
+
+def test_observations_outside_the_run_are_found_and_a_run_without_calendar_is_refused():
+    trust = synthetic_trust(steps=30)  # 2001-08 .. 2004-02
+    obs = observations([("s", "PAK", "USA", 2004, 2, 0.1), ("s", "PAK", "USA", 2004, 3, 0.1)])
+    assert list(score.in_run(score.step_dates(trust), obs)) == [True, False]
+    with pytest.raises(ConfigError, match="no calendar"):
+        score.step_dates(trust.drop_vars("date"))
+
+
+def test_summary_gives_the_same_means_and_bands_only_for_survey_months():
+    trust = synthetic_trust()
+    obs = observations([("s", "PAK", "USA", 2002, 5, 0.1), ("s", "PAK", "USA", 2003, None, 0.1)])
+    rows = []
+    for t in trust["step"].values:
+        d = trust.sel(step=t, observer="PAK", target="USA").values
+        rows.append({"step": t, "observer": "PAK", "target": "USA", "mean": d.mean(), "p05": d.min(), "p50": 0.0})
+    summary = pd.DataFrame(rows).assign(p95=lambda f: f["mean"] + 1)
+    exact = score.band(score.draws(trust, obs))
+    from_summary = score.band_from_summary(summary, score.step_dates(trust), obs)
+    np.testing.assert_allclose(from_summary["simulated"], exact["simulated"])
+    assert not np.isnan(from_summary.loc[0, "p05"]) and np.isnan(from_summary.loc[1, "p05"])
+
+
+def test_metrics_table_per_run_series_and_window():
+    obs = observations(
+        [
+            ("a", "PAK", "USA", 2008, None, 0.2),
+            ("a", "PAK", "USA", 2009, None, 0.3),
+            ("a", "PAK", "USA", 2010, None, 0.1),
+            ("a", "PAK", "USA", 2011, None, 0.4),
+            ("b", "USA", "PAK", 2009, None, 0.5),
+        ]
+    )
+    values = obs["value"]
+    perfect = pd.DataFrame({"simulated": values, "p05": values - 0.1, "p50": values, "p95": values + 0.1})
+    shifted = perfect.assign(simulated=perfect["simulated"] + 0.2, p05=0.0, p95=0.05)
+    points = score.points_table(obs, {"exact": perfect, "off": shifted}, split=2010)
+    metrics = score.metrics_table(points)
+    assert list(zip(metrics["series"], metrics["window"], metrics["run"], strict=True)) == [
+        ("a", "train", "exact"),
+        ("a", "train", "off"),
+        ("a", "test", "exact"),
+        ("a", "test", "off"),
+        ("b", "train", "exact"),
+        ("b", "train", "off"),
+    ]
+    exact = metrics[metrics["run"] == "exact"].set_index(["series", "window"])
+    off = metrics[metrics["run"] == "off"].set_index(["series", "window"])
+    assert exact.loc[("a", "train"), "rmse"] == 0 and off.loc[("a", "train"), "rmse"] == pytest.approx(0.2)
+    assert exact.loc[("a", "train"), "direction"] == 1 and off.loc[("a", "train"), "direction"] == 1  # same shape
+    assert exact.loc[("a", "train"), "coverage"] == 1 and off.loc[("a", "train"), "coverage"] == 0
+    assert exact.loc[("a", "train"), "n"] == 3 and exact.loc[("a", "test"), "n"] == 1
+    assert score.mean_rmse(metrics, "off") == pytest.approx(0.2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The series file
+
+
+def test_series_file_loads_with_types(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text(HEADER + 'pew,PAK,USA,2002,6,0.10,"Pew, 2002",yes\npew,PAK,USA,2003,,0.13,Pew 2003,\n')
+    frame = load_series(path)
+    assert list(frame["year"]) == [2002, 2003] and frame["month"].iloc[0] == 6 and pd.isna(frame["month"].iloc[1])
+    assert list(frame["verified"]) == [True, None] and list(frame["line"]) == [2, 3]
+    assert frame["source"].iloc[0] == "Pew, 2002"
+
+
+ROW = "pew,PAK,USA,2005,,0.2,Pew\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "is empty"),
+        (HEADER, "has no observations"),
+        (
+            "series,observer,target,year,month,valu,source\n",
+            "line 1: unknown column 'valu' (hint: did you mean 'value'?)",
+        ),
+        ("series,observer,target,year,month,source\n", "line 1: missing column 'value'"),
+        (
+            HEADER + "pew,PAK,USA,2005,,23,Pew,\n",
+            "line 2: column 'value': '23' is not a number from 0 to 1 (hint: write",
+        ),
+        (HEADER + "pew,PAK,USA,2005,,nan,Pew,\n", "column 'value': 'nan' is not a number"),
+        (HEADER + "pew,PAK,USA,2005,13,0.2,Pew,\n", "line 2: column 'month': '13' is not a month"),
+        (HEADER + "pew,PAK,USA,05x,,0.2,Pew,\n", "column 'year': '05x' is not a year"),
+        (HEADER + "pew,PAK,USA,2005,,0.2,,\n", "column 'source': is empty"),
+        (HEADER + "pew,PAK,pak,2005,,0.2,Pew,\n", "column 'target': 'pak' is not an actor code"),
+        (HEADER + "pew,PAK,PAK,2005,,0.2,Pew,\n", "column 'target': is the same actor as the observer"),
+        (HEADER + "pew,PAK,USA,2005,,0.2,Pew,maybe\n", "column 'verified': 'maybe' is not yes or no"),
+        (HEADER + "pew,PAK,USA,2005,,0.2,Pew\n", "line 2: has 7 fields but the header has 8"),
+        (HEADER + ROW.replace("Pew", "Pew,") + "pew,USA,PAK,2006,,0.2,Pew,\n", "line 3: column 'observer': series"),
+        (
+            HEADER + ROW.replace("Pew", "Pew,") + "pew,PAK,USA,2005,4,0.2,Pew,\n",
+            "already has a value for 2005 on line 2",
+        ),
+    ],
+    ids=lambda v: v[-30:] if isinstance(v, str) else None,
+)
+def test_series_file_errors_name_file_line_column_and_hint(tmp_path, text, expected):
+    path = tmp_path / "obs.csv"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_series(path)
+    assert str(err.value).startswith(str(path)) and expected in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ranges
+
+
+def test_ranges_from_the_command_line_and_a_fit_file(tmp_path):
+    r = parse_param("trust.PAK.USA.baseline=-0.5:1e-1")
+    assert (r.path, r.low, r.high) == ("trust.PAK.USA.baseline", -0.5, 0.1)
+    for bad in ("parameters.alpha", "parameters.alpha=0.1", "=0:1", "parameters.alpha=a:1", "parameters.alpha=0:inf"):
+        with pytest.raises(ConfigError, match="is not PATH=LOW:HIGH"):
+            parse_param(bad)
+    fit = tmp_path / "ranges.toml"
+    fit.write_text('maxiter = 7\n[[param]]\npath = "parameters.alpha"\nlow = 0.1\nhigh = 1.0\n')
+    ranges, settings = load_fit_file(fit)
+    assert [(x.path, x.low, x.high) for x in ranges] == [("parameters.alpha", 0.1, 1.0)] and settings == {"maxiter": 7}
+    fit.write_text('maxiters = 7\n[[param]]\npath = "parameters.alpha"\nlow = 0.1\nhigh = 1.0\n')
+    with pytest.raises(ConfigError, match=r"key 'maxiters': unknown key .*did you mean 'maxiter'"):
+        load_fit_file(fit)
+    fit.write_text("maxiter = 7\n")
+    with pytest.raises(ConfigError, match="key 'param': required key is missing"):
+        load_fit_file(fit)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# End to end on a small dated scenario
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    """A folder with the dated scenario (replay.toml) next to a copy of the world file."""
+    folder = tmp_path_factory.mktemp("fit")
+    shutil.copy(scenario_path("baseline").parent / "world.toml", folder / "world.toml")
+    (folder / "replay.toml").write_text(SCENARIO)
+    return folder
+
+
+def yearly_series(results: sim.Results, dyads: dict[str, tuple[str, str]], years: range) -> str:
+    """A series CSV of the run's own yearly means (mean over replications), one series per dyad."""
+    dates = pd.DatetimeIndex(results.trust["date"].values)
+    lines = [HEADER]
+    for name, (obs, tgt) in dyads.items():
+        trust = results.trust.sel(observer=obs, target=tgt).mean("replication").values
+        for year in years:
+            lines.append(f"{name},{obs},{tgt},{year},,{float(trust[dates.year == year].mean())!r},model output,no\n")
+    return "".join(lines)
+
+
+DYADS = {"pak_usa": ("PAK", "USA"), "usa_pak": ("USA", "PAK")}
+
+
+@pytest.fixture(scope="module")
+def run_folder(world: Path) -> Path:
+    """`diplosim run` of the dated scenario, and a series file of its own yearly means (own.csv)."""
+    out = world / "runs" / "replay"
+    assert main(["run", str(world / "replay.toml"), "--out", str(out), "--no-plots", "-q"]) == 0
+    own = yearly_series(sim.Results.load(out / "trajectories.nc"), DYADS, range(2002, 2013))
+    (world / "own.csv").write_text(own + "pak_usa,PAK,USA,2014,,0.2,after the run,no\n")
+    return out
+
+
+def test_score_of_a_run_against_its_own_output_is_exact_and_beats_its_no_moves_run(world, run_folder, capsys):
+    target = world / "score.csv"
+    assert main(["score", str(run_folder), str(world / "own.csv"), "-o", str(target)]) == 0
+    text = capsys.readouterr().out
+    assert "1 observation(s) (2014) fall outside the run" in text
+    metrics = pd.read_csv(target)
+    assert set(metrics["run"]) == {"run", "no_moves"} and set(metrics["window"]) == {"train", "test"}
+    assert set(metrics["series"]) == set(DYADS)
+    run, ref = metrics[metrics["run"] == "run"], metrics[metrics["run"] == "no_moves"]
+    # exact up to float32, the precision trajectories are stored in (sim.core.recording)
+    assert (run["rmse"] < 1e-6).all() and (run["direction"] == 1).all()
+    assert (run["n"].to_numpy() == [9, 2, 9, 2]).all()  # 2002-2010 train, 2011-2012 test
+    pak_usa = ref[ref["series"] == "pak_usa"]
+    assert (pak_usa["rmse"] > 0.01).all()  # the policies move PAK -> USA, so its no-moves run is off
+
+
+def test_score_from_summary_only_and_without_reference(world, run_folder, capsys):
+    slim = world / "runs" / "slim"
+    shutil.copytree(run_folder, slim)
+    (slim / "trajectories.nc").unlink()
+    assert main(["score", str(slim), str(world / "own.csv"), "--no-reference", "-o", str(world / "slim.csv")]) == 0
+    assert "no 90% band for yearly values" in capsys.readouterr().out
+    metrics = pd.read_csv(world / "slim.csv")
+    assert set(metrics["run"]) == {"run"} and (metrics["rmse"] < 1e-5).all()  # summary.csv keeps 6 digits
+    assert metrics["coverage"].isna().all()  # yearly values only: no band from a summary
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["scenarios/x"], "no such folder"),
+        (["{world}"], "not a run folder (no scenario.toml)"),
+        (["{run}", "--split", "20"], "--split: must be a year"),
+    ],
+)
+def test_score_bad_input_is_one_line_and_exit_2(world, run_folder, capsys, args, expected):
+    words = [a.format(world=world, run=run_folder) for a in args]
+    assert main(["score", words[0], str(world / "own.csv"), *words[1:]]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and len(err.strip().splitlines()) == 1
+
+
+def test_score_refuses_to_overwrite_a_file_without_force(world, run_folder, capsys):
+    target = world / "exists.csv"
+    target.write_text("keep")
+    assert main(["score", str(run_folder), str(world / "own.csv"), "-o", str(target), "--no-reference"]) == 2
+    assert target.read_text() == "keep" and "already exists" in capsys.readouterr().err
+    assert main(["score", str(run_folder), str(world / "own.csv"), "-o", str(target), "--no-reference", "-f"]) == 0
+    assert target.read_text().startswith("run,series")
+
+
+@pytest.fixture(scope="module")
+def truth(world: Path) -> float:
+    """Series made by the scenario with PAK's initial trust in the US at 0.45 (calibrate's seed and
+    replications), written as truth.csv: a calibration of that number should find 0.45 again."""
+    value = 0.45
+    spec = sim.load_scenario(world / "replay.toml")
+    raw = spec.model_dump()
+    raw["initial_state"]["PAK"]["USA"] = value
+    from sim.scenario.load import validate_raw
+
+    results = sim.run(validate_raw(raw), replications=8, seed=spec.seed)
+    (world / "truth.csv").write_text(yearly_series(results, {"pak_usa": ("PAK", "USA")}, range(2002, 2013)))
+    return value
+
+
+def calibrate_args(world: Path, param: str) -> list[str]:
+    """`diplosim calibrate` of the replay scenario against the truth series, fitting one range `param`."""
+    return ["calibrate", str(world / "replay.toml"), str(world / "truth.csv"), "--param", param]
+
+
+@pytest.fixture(scope="module")
+def calibrated(world: Path, truth: float) -> Path:
+    out = world / "fits" / "full"
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
+    assert main([*args, *FAST[:-2], "--out", str(out)]) == 0  # with the figure
+    return out
+
+
+def test_calibration_recovers_the_value_that_made_the_data(calibrated, truth):
+    manifest = json.loads((calibrated / "manifest.json").read_text())
+    (param,) = manifest["parameters"]
+    assert param["initial"] == 0.23 and 0.1 <= param["fitted"] <= 0.7
+    assert abs(param["fitted"] - truth) < abs(param["initial"] - truth) / 2
+    rmse = manifest["train_mean_rmse"]
+    assert rmse["fitted"] < rmse["initial"]
+    fitted = tomllib.loads((calibrated / "scenario.toml").read_text())
+    assert fitted["initial_state"]["PAK"]["USA"] == param["fitted"]
+    assert "# initial_state.PAK.USA = " in (calibrated / "fitted.toml").read_text()
+
+
+def test_calibration_folder_holds_metrics_journal_and_figure(calibrated):
+    manifest = json.loads((calibrated / "manifest.json").read_text())
+    expected = {"bands.csv", "fit.png", "fitted.toml", "journal.jsonl", "metrics.csv", "points.csv"}
+    assert expected | {"scenario.toml", "series.csv", "manifest.json"} == set(manifest["files"])
+    assert {p.name for p in calibrated.iterdir()} == set(manifest["files"])
+    assert (calibrated / "fit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metrics = pd.read_csv(calibrated / "metrics.csv")
+    assert set(zip(metrics["run"], metrics["window"], strict=True)) == {
+        (run, window) for run in ("fitted", "initial", "no_moves") for window in ("train", "test")
+    }
+    journal = [json.loads(line) for line in (calibrated / "journal.jsonl").read_text().splitlines()]
+    # each distinct vector is computed once; a vector a generation repeats is answered by the journal
+    assert "fingerprint" in journal[0] and len(journal) - 1 == manifest["computed"] <= manifest["evaluations"]
+    # common random numbers: rerunning the best candidate gives the objective the search saw for it
+    best = min(journal[1:], key=lambda e: e["objective"])
+    assert best["objective"] == manifest["train_mean_rmse"]["fitted"]
+    assert not list(calibrated.parent.glob(".*"))  # the staging folder is gone
+
+
+def test_fitted_toml_sets_parameters_a_scenario_can_include(world, truth, tmp_path):
+    out = tmp_path / "alpha"
+    args = calibrate_args(world, "parameters.alpha=0.1:1")
+    assert (
+        main([*args, "--replications", "4", "--maxiter", "1", "--popsize", "5", "--no-plots", "-q", "-o", str(out)])
+        == 0
+    )
+    snippet = tomllib.loads((out / "fitted.toml").read_text())
+    fitted = json.loads((out / "manifest.json").read_text())["parameters"][0]["fitted"]
+    assert snippet == {"parameters": {"alpha": fitted}}
+    included = (world / "replay.toml").read_text() + "\n" + (out / "fitted.toml").read_text()
+    (world / "included.toml").write_text(included.replace('name = "replay"', 'name = "included"'))
+    assert sim.load_scenario(world / "included.toml").parameters.alpha == fitted
+
+
+def test_resume_after_an_interruption_ends_with_identical_results(world, truth, calibrated, tmp_path, capsys):
+    """An interruption is a journal cut after K evaluations (and a torn line); --resume computes only the rest."""
+    out = tmp_path / "resumed"
+    staging = tmp_path / ".resumed.unfinished"
+    staging.mkdir()
+    lines = (calibrated / "journal.jsonl").read_text().splitlines(keepends=True)
+    known = 7
+    (staging / "journal.jsonl").write_text("".join(lines[: 1 + known]) + lines[1 + known][:25])
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
+    assert main([*args, *FAST, "--out", str(out), "--resume"]) == 0
+    for name in ("fitted.toml", "metrics.csv", "points.csv", "journal.jsonl"):
+        assert (out / name).read_bytes() == (calibrated / name).read_bytes(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    full = json.loads((calibrated / "manifest.json").read_text())
+    assert manifest["computed"] == full["computed"] - known and manifest["evaluations"] == full["evaluations"]
+    assert not staging.exists()
+
+
+def test_resume_refuses_another_calibration_and_a_fresh_start_refuses_an_unfinished_one(world, truth, tmp_path, capsys):
+    out = tmp_path / "fit"
+    staging = tmp_path / ".fit.unfinished"
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
+    assert main([*args, *FAST, "--out", str(out), "--resume"]) == 2
+    assert "no unfinished calibration to resume here" in capsys.readouterr().err
+    staging.mkdir()
+    (staging / "journal.jsonl").write_text('{"fingerprint": "another"}\n')
+    assert main([*args, *FAST, "--out", str(out), "--resume"]) == 2
+    assert "started with a different scenario, series, ranges or settings" in capsys.readouterr().err
+    assert main([*args, *FAST, "--out", str(out)]) == 2
+    assert "an unfinished calibration is stored here (hint: add --resume" in capsys.readouterr().err
+    assert (staging / "journal.jsonl").read_text() == '{"fingerprint": "another"}\n' and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            ["--param", "parameters.alfa=0:1"],
+            "'parameters.alfa' is not a number in scenario 'replay' (hint: did you mean",
+        ),
+        (["--param", "parameters.alpha=0.5:0.5"], "need low < high, got 0.5 and 0.5"),
+        (["--param", "parameters.alpha=0.5:9"], "parameters.alpha = 9 is not allowed"),
+        (["--param", "seed=1:9"], "'seed' is a run setting, not fitted"),
+        (["--param", "parameters.alpha=0:1", "--series", "afg.csv"], "column 'target': 'AFG' is not an actor"),
+        (["--param", "parameters.alpha=0:1", "--scenario", "baseline"], "has no calendar"),
+        (
+            ["--param", "parameters.alpha=0:1", "--split", "2001"],
+            "no observation in the train window (years up to 2001)",
+        ),
+        (["--fit", "missing.toml"], "no such fit file"),
+    ],
+)
+def test_calibrate_bad_input_is_one_line_exit_2_and_writes_nothing(world, truth, tmp_path, capsys, case, expected):
+    (world / "afg.csv").write_text(HEADER + "x,PAK,AFG,2005,,0.2,Pew,\n")
+    scenario, series, rest = str(world / "replay.toml"), str(world / "truth.csv"), list(case)
+    if "--series" in rest:
+        series = str(world / rest.pop(rest.index("--series") + 1))
+        rest.remove("--series")
+    if "--scenario" in rest:
+        scenario = rest.pop(rest.index("--scenario") + 1)
+        rest.remove("--scenario")
+    out = tmp_path / "results" / "fit"
+    assert main(["calibrate", scenario, series, *rest, *FAST, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "results").exists()
+
+
+def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
+    world, truth, calibrated, tmp_path, capsys, monkeypatch
+):
+    """Ctrl-C during the search (raised by the 5th evaluation): exit 130, the journal and the resume command kept;
+    --resume without --out finds it under results/<scenario>-calibration/."""
+    from sim.fit import optimise
+
+    evaluate, calls = optimise.evaluate_many, []
+
+    def interrupted(problem, xs):
+        for done in evaluate(problem, xs):
+            calls.append(done)
+            if len(calls) == 5:
+                raise KeyboardInterrupt
+            yield done
+
+    monkeypatch.setattr(optimise, "evaluate_many", interrupted)
+    monkeypatch.chdir(tmp_path)
+    args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
+    assert main([*args, *FAST]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    (staging,) = Path("results", "replay-calibration").glob(".*.unfinished")  # relative, as the command prints
+    out = staging.parent / staging.name[1 : -len(".unfinished")]
+    assert "interrupted after 4 evaluations" in err[0] and err[1].endswith(f"--out {out} --resume")
+    assert len((staging / "journal.jsonl").read_text().splitlines()) == 1 + 4 and not out.exists()
+    monkeypatch.setattr(optimise, "evaluate_many", evaluate)
+    assert main([*args, *FAST, "--resume"]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert (out / "fitted.toml").read_bytes() == (calibrated / "fitted.toml").read_bytes()
+    assert not staging.exists()
+
+
+@pytest.mark.parametrize("command", ["calibrate", "score"])
+def test_help_shows_examples_without_the_numerical_stack(command):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", command, "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0 and "examples:" in done.stdout and f"diplosim {command}" in done.stdout
+    imported = {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s+(\S+)\s*$", done.stderr, re.M)}
+    assert imported and not imported & {"numpy", "pandas", "xarray", "matplotlib", "mesa", "scipy"}
+
+
+def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, capsys):
+    """The commands of README's fitting section, on the dated scenario of this module (history.toml), its own
+    output as series.csv and README's ranges.toml, with small settings appended (the last option wins)."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Fitting to history", 1)[1].split("\n## ", 1)[0]
+    commands = [
+        shlex.split(line, comments=True) for line in re.search(r"```bash\n(.*?)```", section, re.S)[1].splitlines()
+    ]
+    ranges = re.search(r"```toml\n(# ranges.toml\n.*?)```", section, re.S)[1]
+    for name in ("world.toml", "replay.toml"):
+        shutil.copy(world / name, tmp_path / ("history.toml" if name == "replay.toml" else name))
+    shutil.copy(world / "own.csv", tmp_path / "series.csv")
+    (tmp_path / "ranges.toml").write_text(ranges)
+    shutil.copytree(run_folder, tmp_path / "results" / "history")
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for words in filter(None, commands):
+        if "--resume" in words:  # needs an interrupted calibration: covered by the resume tests above
+            continue
+        small = (
+            ["--replications", "4", "--maxiter", "1", "--popsize", "1", "--no-plots"] if words[1] == "calibrate" else []
+        )
+        assert main([*words[1:], *small]) == 0, f"{shlex.join(words)}: {capsys.readouterr().err}"
+        ran += 1
+    assert ran >= 4 and (tmp_path / "results" / "fit" / "fitted.toml").is_file()
+
+
+def test_the_objective_the_search_sees_is_the_train_rmse_reported_for_any_split(world, truth, tmp_path):
+    out = tmp_path / "split"
+    args = calibrate_args(world, "parameters.alpha=0.1:1")
+    assert (
+        main([*args, "--replications", "4", "--maxiter", "1", "--split", "2011", "--no-plots", "-q", "-o", str(out)])
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    journal = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()[1:]]
+    assert min(e["objective"] for e in journal) == manifest["train_mean_rmse"]["fitted"]
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert set(metrics[metrics["window"] == "train"]["n"]) == {10} and set(
+        metrics[metrics["window"] == "test"]["n"]
+    ) == {1}
+
+
+def test_a_series_selection_keeps_only_the_series_named():
+    from sim.fit.series import select_series
+
+    path = "scenarios/history/observed_opinion.csv"
+    observed = load_series(path)
+    both = select_series(observed, ["pew_pak_usa", "gallup_usa_pak"], path)
+    assert set(both["series"]) == {"pew_pak_usa", "gallup_usa_pak"} and len(both) < len(observed)
+    assert select_series(observed, [], path) is observed
+    with pytest.raises(ConfigError, match="did you mean 'pew_pak_usa'"):
+        select_series(observed, ["pew_pak_us"], path)
+
+
+def test_the_bundled_fit_file_fits_the_two_us_pakistan_series():
+    ranges, settings = load_fit_file("scenarios/history/fit.toml")
+    assert [r.path for r in ranges] == ["parameters.alpha", "parameters.level_gain", "parameters.level_range"]
+    assert settings["series"] == ("pew_pak_usa", "gallup_usa_pak") and settings["split"] == 2010
