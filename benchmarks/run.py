@@ -453,11 +453,9 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
             model = sim.DiplomacyModel(
                 spec, replications=r, rng=SEED, steps=sz.actor_warmup + sz.actor_steps, record=False
             )
-            for _ in range(sz.actor_warmup):
-                model.step()
+            model.run(until=sz.actor_warmup)  # the whole-run loop, as sim.run steps
             with Clock() as run:
-                for _ in range(sz.actor_steps):
-                    model.step()
+                model.run()
         step_cost[n], step_wall[n] = run.cpu / sz.actor_steps, run.wall / sz.actor_steps
         rows.append((n, len(model.world.channels), calib))
         del model
