@@ -7,7 +7,8 @@ forks afterwards (figures, sweep workers) has one thread again, which fork needs
 `parallel=True` keeps a thread pool alive for the life of the process, which such a fork would inherit.)
 
 How many: `NUMBA_NUM_THREADS` if set, else the CPUs this process may use. A sweep's process pool sets it in
-each worker to its share of the CPUs, so that workers x threads does not exceed them.
+each worker to its share of the CPUs, so that workers x threads does not exceed them; on a Dask cluster, set it
+in each worker's environment to the CPUs per worker process divided by its threads (`--nthreads`).
 """
 
 from __future__ import annotations
