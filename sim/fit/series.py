@@ -1,8 +1,9 @@
 """Observed series: a CSV of survey values, one directed dyad per series, checked row by row.
 
-Columns: `series,observer,target,year,month,value,source[,verified]`. `value` is a share from 0 to 1 (for example
-the share of Pakistanis with a favourable view of the US), `month` the survey month (empty: a yearly value),
-`source` where the number comes from, `verified` (optional) whether it was checked against the source (yes/no).
+Columns: `series,observer,target,year,month,value,source[,verified][,sample_size]`. `value` is a share from 0 to 1
+(for example the share of Pakistanis with a favourable view of the US), `month` the survey month (empty: a yearly
+value), `source` where the number comes from, `verified` (optional) whether it was checked against the source
+(yes/no), `sample_size` (optional, not used yet) the poll's n.
 Every problem is one ConfigError naming the file and line (line 1 is the header), the column and a hint.
 """
 
@@ -20,7 +21,7 @@ import pandas as pd
 from sim.util.errors import ConfigError, did_you_mean
 
 REQUIRED = ("series", "observer", "target", "year", "month", "value", "source")
-OPTIONAL = ("verified",)
+OPTIONAL = ("verified", "sample_size")
 COLUMNS = (*REQUIRED, "verified", "line")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _ACTOR = re.compile(r"[A-Z][A-Z0-9_]{1,11}")
