@@ -284,7 +284,7 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
         f"Calibration cache (sim.core.calibration.status_quo_moments, once per world per process) warmed before both: "
         f"one-off {fmt(cold)} s cold, {fmt(warm * 1e3)} ms when cached. The first results() of the process "
         f"(xarray's lazy set-up, {fmt(first_results.wall)} s) is also done before timing.",
-        "The target is judged on CPU time (time.process_time: the engine is single-threaded), which other work on "
+        "The target is judged on CPU time (time.process_time: every thread of the process), which other work on "
         "the machine does not inflate; on an idle machine wall and CPU agree.",
     ]
     targets.append(
