@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sim.scenario.dyads import mutual_name, split, trust_name
 from sim.sweep.analyze import replications
 from sim.util.errors import ConfigError, did_you_mean
 
@@ -21,11 +22,11 @@ Cases = Literal["runs", "points"]
 
 def outcome_name(text: str, available: list[str]) -> str:
     """'PAK->USA' -> trust_PAK_USA, 'PAK-USA' -> mutual_PAK_USA, or an outcome name as the sweep writes it."""
-    name = text.strip().replace("→", "->")
-    if "->" in name:
-        name = "trust_" + "_".join(part.strip() for part in name.split("->"))
+    name, dyad = text.strip(), split(text)
+    if dyad is not None:
+        name = trust_name(*dyad)
     elif "-" in name and name.replace("-", "").isalpha() and name.isupper():
-        name = "mutual_" + name.replace("-", "_")
+        name = mutual_name(*name.split("-", 1))
     if name not in available:
         hint = did_you_mean(name, available) or "this sweep has " + ", ".join(available)
         raise ConfigError(f"the sweep has no outcome '{text}'", key="--outcome", hint=hint)

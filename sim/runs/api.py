@@ -44,8 +44,7 @@ def run(
     r then runs with its own value, and gives exactly the numbers of a run with that value alone). Arguments are
     checked like the command line's options: a ConfigError with the same message otherwise.
     """
-    spec = settled(scenario, steps=steps, seed=seed, replications=replications)
-    reps = replication_indices(spec.replications if replications is None else replications)
+    spec, reps = settled(scenario, steps=steps, seed=seed, replications=replications)
     check_run_memory(spec, len(reps))
     batch = ParameterSets.of(spec, parameters, len(reps))
     return simulate(batch.config, reps, progress=progress, parameters=batch)
@@ -108,22 +107,26 @@ def compare(
         raise ConfigError("give a list of scenarios, e.g. sim.compare(['baseline', 'dialogue'])", key="scenarios")
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     check_comparable(specs, [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios])
-    first = settled(specs[0], steps=steps, seed=seed, replications=replications)
-    reps = replication_indices(first.replications if replications is None else replications)
+    first, reps = settled(specs[0], steps=steps, seed=seed, replications=replications)
     settings = {"steps": first.steps, "seed": first.seed, "replications": len(reps)}
     resolved = [first, *(apply_settings(s, settings, f"the run settings of {first.name}") for s in specs[1:])]
     check_run_memory(first, len(reps), len(resolved))
     return Comparison({spec.name: simulate(spec, reps, progress=progress) for spec in resolved})
 
 
-def settled(scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any) -> Scenario:
-    """The scenario with the run settings given (checked like command-line options) applied and re-validated."""
+def settled(
+    scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any
+) -> tuple[Scenario, np.ndarray]:
+    """The scenario with the run settings given (checked like command-line options) applied and re-validated, and
+    the replication indices: 0..R-1 for a count (the scenario's, or the one given), or the indices given."""
     given = run_settings(steps=steps, seed=seed)
-    if not isinstance(replications, Sequence | np.ndarray) or isinstance(replications, str):
+    indices = isinstance(replications, Sequence | np.ndarray) and not isinstance(replications, str)
+    if not indices:
         given |= run_settings(replications=replications)
     if isinstance(scenario, Scenario):
         spec, file = scenario, None
     else:
         spec, file = load_scenario(scenario), scenario_path(scenario)
     source = ", ".join(f"{k}={v}" for k, v in given.items())
-    return apply_settings(spec, given, source, file=file)
+    spec = apply_settings(spec, given, source, file=file)
+    return spec, replication_indices(replications) if indices else np.arange(spec.replications, dtype=np.int64)

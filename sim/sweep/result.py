@@ -54,8 +54,8 @@ class SweepResult:
             row: dict[str, Any] = {"outcome": name}
             for end, idx in (("lowest", ok[f"{name}_p50"].idxmin()), ("highest", ok[f"{name}_p50"].idxmax())):
                 point = ok.loc[idx]
-                row[end] = printout.band(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
-                row[f"{end} at"] = ", ".join(f"{_short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
+                row[end] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
+                row[f"{end} at"] = ", ".join(f"{labels.short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -64,7 +64,7 @@ class SweepResult:
         info = self._info()
         return printout.sweep_text(
             self.summary(),
-            labels={p: _short(p) for p in self.sweep.parameters},
+            labels={p: labels.short(p) for p in self.sweep.parameters},
             window=info.window,
             replications=self.sweep.replications,
             sensitivity=self.sensitivity,
@@ -84,7 +84,7 @@ class SweepResult:
         s = self.sweep
         failed = f", {len(self.failures)} failed" if not self.ok else ""
         return (
-            f"{s.name}: {s.config.design} over {', '.join(map(_short, s.parameters))}; {len(s.points)} points x"
+            f"{s.name}: {s.config.design} over {', '.join(map(labels.short, s.parameters))}; {len(s.points)} points x"
             f" {s.replications} replications{failed} (base scenario {s.scenario.name})"
         )
 
@@ -95,10 +95,6 @@ class SweepResult:
     def _repr_html_(self) -> str:
         head = f"<p><b>SweepResult</b> {html.escape(self._headline())}</p>"
         return head + self.summary().to_html(index=False, border=0)
-
-
-def _short(path: str) -> str:
-    return labels.parameter(path).short
 
 
 def read(folder: str | Path) -> SweepResult:

@@ -70,7 +70,7 @@ def default_chunk_runs(points: int, replications: int) -> int:
     return min(2000, max(100, math.ceil(points * replications / 64)))
 
 
-def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
+def chunk_layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     """Cut the sweep into chunks of about `runs` runs: whole points when a point has at most MAX_BATCH
     replications (consecutive points together), otherwise one point per chunk over equal replication blocks."""
     n = len(points)
@@ -90,7 +90,7 @@ def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     return chunks
 
 
-def describe(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
+def point_text(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
     """'path=value, ...' for messages."""
     return ", ".join(f"{a.path}={v:.6g}" for a, v in zip(addresses, values, strict=True))
 
@@ -127,7 +127,7 @@ def run_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
 
 
 def _label(plan: Plan, point: int, values: np.ndarray) -> str:
-    return f"<point {point}: {describe(plan.addresses, values)}>"
+    return f"<point {point}: {point_text(plan.addresses, values)}>"
 
 
 def _run_points(members: list[int], valid: dict[int, Scenario], chunk: Chunk, plan: Plan, out: ChunkResult) -> None:
