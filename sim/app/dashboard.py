@@ -9,7 +9,6 @@ download. Results stay up after any change, marked out of date until the next ru
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,16 +18,10 @@ import solara
 from sim.app import compute, figures, sources
 from sim.app.controls import AddPolicy, Change, ParameterControls, PolicyList, RunControls, ScenarioPicker
 from sim.app.panels import STALE, Chart, Download, Essay, FinalTable, Network, View, actor_names
-from sim.app.server import SCENARIO_VARIABLE
 from sim.app.settings import Draft, comparison_name, default_dyads, dyad_labels, error_line, resolve, status_quo
 from sim.app.yardstick import yardstick
-from sim.scenario.dyads import parse
+from sim.scenario.dyads import parse, split
 from sim.util.errors import ConfigError
-
-
-def initial() -> sources.Loaded:
-    """The scenario `diplosim app` was started with."""
-    return sources.load(os.environ.get(SCENARIO_VARIABLE, "baseline"))
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ def update(asked: Asked, dyads: list[str], number: int, report: Callable[[float,
     report(0.1, f"running {request.comparison.name} and {request.reference.name}: {size}")
     outcome = compute.simulate(request)
     actors = request.reference.actors
-    shown = tuple(parse(d, actors) for d in dyads if all(code in actors for code in d.split(" → ")))
+    shown = tuple(pair for pair in map(split, dyads) if pair and set(pair) <= set(actors))
     shown = shown or tuple(parse(d, actors) for d in default_dyads(actors))
     report(0.8, "drawing")
     error = yardstick().sampling_error
@@ -63,7 +56,7 @@ def update(asked: Asked, dyads: list[str], number: int, report: Callable[[float,
 
 @solara.component
 def Dashboard() -> None:
-    first = solara.use_memo(initial, [])
+    first = solara.use_memo(sources.initial, [])
     draft = solara.use_reactive(Draft.start(first))
     extra = solara.use_reactive({first.label: first})
     dyads = solara.use_reactive(default_dyads(first.spec.actors))

@@ -16,6 +16,7 @@ from pathlib import Path
 from sim.app.compute import Outcome
 from sim.outputs.figures import comparison_figures
 from sim.outputs.folder import result_folder
+from sim.outputs.manifest import run_fields
 from sim.outputs.write import write_comparison
 from sim.runs.checks import comparison_name
 
@@ -29,14 +30,7 @@ def folder_name(outcome: Outcome) -> str:
 
 def fields(outcome: Outcome) -> dict[str, object]:
     """The manifest's fields, as `diplosim compare` records them."""
-    ref = outcome.runs[outcome.names[0]].scenario
-    return {
-        "scenarios": list(outcome.names),
-        "seed": ref.seed,
-        "replications": outcome.replications,
-        "steps": ref.steps,
-        "actors": {code: actor.name for code, actor in ref.world.actors.items()},
-    }
+    return {"scenarios": list(outcome.names), **run_fields(outcome.runs[outcome.names[0]].scenario)}
 
 
 def write(folder: Path, outcome: Outcome) -> Path:

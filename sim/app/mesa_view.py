@@ -12,8 +12,8 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
 
-from sim.app.dashboard import initial
 from sim.app.settings import PARAMETERS
+from sim.app.sources import initial
 from sim.app.viz_model import VizModel
 from sim.figures.network import draw_network
 from sim.figures.style import OKABE_ITO

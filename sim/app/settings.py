@@ -25,6 +25,7 @@ from sim.scenario.essay import SENTENCES
 from sim.scenario.load import validate_raw
 from sim.scenario.schema import Parameters, Policy, Scenario
 from sim.util.errors import ConfigError
+from sim.util.errors import error_line as error_line  # the page shows the command line's one line
 from sim.util.names import MAX_NAME
 
 DEFAULT_REPLICATIONS = 200  # enough for stable medians and bands, small enough for sub-second updates
@@ -240,11 +241,6 @@ def status_quo(scenario: Scenario) -> Scenario:
             "events": {},
         }
     )
-
-
-def error_line(exc: ConfigError) -> str:
-    """The one line `diplosim` prints on stderr for this error."""
-    return " ".join(f"diplosim: error: {exc}".split())
 
 
 def sentences(ids: Sequence[str]) -> list[tuple[str, str]]:

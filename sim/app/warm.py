@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from sim.app import compute, figures, sources
 from sim.app.settings import Draft, resolve
+from sim.scenario.load import load_scenario
 
 
 def warm_up(scenario: str) -> None:
-    """A tiny comparison of `scenario` against its status quo, one chart of it, and the list of history replays."""
+    """A tiny comparison of `scenario` (as given on the command line, already checked) against its status quo, one
+    chart of it, and the list of history replays."""
     sources.history()
-    draft = Draft.start(sources.load(scenario))
+    draft = Draft.start(sources.Loaded(load_scenario(scenario), scenario, scenario))
     reference, comparison = resolve(draft)
     outcome = compute.simulate(compute.Request(reference, comparison, draft.steps, 2, draft.seed))
     figures.png(figures.trust_figure(outcome, [tuple(reference.actors[:2])], {}, 0.0))

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.args import RESULTS_ROOT, UsageError, add_run_options, help_text, watching
+from sim.cli.args import RESULTS_ROOT, add_run_options, help_text, watching
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -38,7 +38,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=_run)
 
     p = sub.add_parser(
         "compare",
@@ -61,10 +61,10 @@ def add_parsers(sub: Any) -> None:
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
     )
     add_run_options(p)
-    p.set_defaults(handler=compare)
+    p.set_defaults(handler=_compare)
 
 
-def resolve(
+def scenario_with_settings(
     ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
 ) -> Scenario:
     """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
@@ -78,21 +78,12 @@ def resolve(
     return apply_settings(load_scenario(ref), given, settings_from, file=scenario_path(ref))
 
 
-def run_fields(spec: Scenario) -> dict[str, Any]:
-    """What a run's manifest records of its settings (the figures read the actors' names from it)."""
-    return {
-        "seed": spec.seed,
-        "replications": spec.replications,
-        "steps": spec.steps,
-        "actors": {code: actor.name for code, actor in spec.world.actors.items()},
-    }
-
-
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
+    from sim.outputs.manifest import run_fields
     from sim.runs.checks import check_run_memory
 
-    spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
     check_run_memory(spec, spec.replications)
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
     fields = {"scenario": spec.name, **run_fields(spec)}
@@ -120,18 +111,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
+    from sim.outputs.manifest import run_fields
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.scenario.load import scenario_path
 
-    if len(args.scenarios) < 2:
-        raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
-    first = resolve(args.scenarios[0], args.steps, args.replications, args.seed)
+    first = scenario_with_settings(args.scenarios[0], args.steps, args.replications, args.seed)
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
     resolved = [first]
     for ref in args.scenarios[1:]:
-        resolved.append(resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
+        resolved.append(scenario_with_settings(ref, *settings, settings_from=f"the run settings of {first.name}"))
     check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
     check_run_memory(first, first.replications, len(resolved))
     specs = {spec.name: spec for spec in resolved}

@@ -7,7 +7,8 @@ differences between candidates are not sampling noise.
 
 The search is scipy.optimize.differential_evolution: it is in the core dependencies already, needs no
 derivatives (the objective is a simulation, not smooth in general), searches the whole box rather than one
-basin, respects bounds, and is deterministic under a seed when run serially with immediate updating. Polishing
+basin, respects bounds, and is deterministic under a seed. It runs vectorized (deferred updating): a whole
+generation is evaluated at once, as one batched run of the engine (sim.points) on every core. Polishing
 (a local gradient method at the end) is off: with finite differences on a simulation it mostly spends
 evaluations. The scenario's own values join the first population when they lie inside the ranges, so the fit
 is never worse on the train window than the scenario as given.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from pydantic import Field, ValidationError
 from sim.fit import score
 from sim.fit.journal import Journal
 from sim.runs.api import simulate
+from sim.runs.points import Points, groups
 from sim.runs.results import Results
 from sim.scenario.load import validate_raw
 from sim.scenario.messages import error_from_pydantic
@@ -63,7 +65,7 @@ class FitFile(Strict):
 
 
 @dataclass(frozen=True)
-class Range:
+class FitRange:
     """A range to fit, and where it was given (for messages)."""
 
     path: str
@@ -74,7 +76,7 @@ class Range:
 
 
 @dataclass(frozen=True)
-class Settings:
+class FitSettings:
     """How the calibration runs: replications and seed of every candidate, the search's budget, the split."""
 
     replications: int = 100
@@ -85,7 +87,7 @@ class Settings:
     series: tuple[str, ...] = ()  # the series fitted and scored; empty: every series in the file
 
 
-def parse_param(text: str) -> Range:
+def parse_param(text: str) -> FitRange:
     """`PATH=LOW:HIGH` from the command line (e.g. parameters.alpha=0.05:1)."""
     path, eq, bounds = text.rpartition("=")
     low, colon, high = bounds.partition(":")
@@ -99,10 +101,10 @@ def parse_param(text: str) -> Range:
         raise ConfigError(
             f"'{text}' is not PATH=LOW:HIGH", file="--param", hint="e.g. --param parameters.alpha=0.05:1"
         ) from None
-    return Range(path.strip(), lo, hi, "--param", path.strip())
+    return FitRange(path.strip(), lo, hi, "--param", path.strip())
 
 
-def load_fit_file(path: str | Path) -> tuple[list[Range], dict[str, Any]]:
+def load_fit_file(path: str | Path) -> tuple[list[FitRange], dict[str, Any]]:
     """The ranges of a `--fit` file, and the settings it gives (only those it sets)."""
     path = Path(path)
     if not path.is_file():
@@ -113,7 +115,7 @@ def load_fit_file(path: str | Path) -> tuple[list[Range], dict[str, Any]]:
         raise error_from_pydantic(
             exc, lambda loc: path, root=FitFile, missing_hint='add [[param]] with path = "parameters.alpha", low, high'
         ) from None
-    ranges = [Range(p.path, p.low, p.high, str(path), f"param[{i}]") for i, p in enumerate(fit.param)]
+    ranges = [FitRange(p.path, p.low, p.high, str(path), f"param[{i}]") for i, p in enumerate(fit.param)]
     settings = fit.model_dump(include={"replications", "seed", "maxiter", "popsize", "split"}, exclude_none=True)
     if fit.series:
         settings["series"] = tuple(fit.series)
@@ -127,10 +129,10 @@ class Problem:
     scenario: Scenario
     observed: pd.DataFrame
     outside: pd.DataFrame
-    ranges: tuple[Range, ...]
+    ranges: tuple[FitRange, ...]
     addresses: tuple[Address, ...]
     base: dict[str, Any]
-    settings: Settings
+    settings: FitSettings
 
     @property
     def paths(self) -> list[str]:
@@ -188,8 +190,8 @@ class Problem:
 def check_problem(
     scenario: Scenario,
     observed: pd.DataFrame,
-    ranges: Sequence[Range],
-    settings: Settings,
+    ranges: Sequence[FitRange],
+    settings: FitSettings,
     series_file: str | Path,
     scenario_file: str | Path | None = None,
 ) -> Problem:
@@ -233,10 +235,22 @@ def check_problem(
     return Problem(scenario, kept, outside, tuple(ranges), tuple(addresses), base, settings)
 
 
-def evaluate(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
-    """The objective at `x` (mean train RMSE over series) and each series' train RMSE."""
+def evaluate_many(problem: Problem, xs: Sequence[Sequence[float]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objective (mean train RMSE over series) and each series' train RMSE at every vector of `xs`, as (index,
+    result) pairs as they are ready: candidates that differ only in model parameters run as one batched engine
+    (sim.runs.points) on the calibration's seed and replications, with the numbers each would get alone."""
+    s = problem.settings
+    scenarios = [problem.scenario_at(x) for x in xs]
+    for group in groups(scenarios):
+        batch = Points([scenarios[i] for i in group], np.arange(s.replications), s.seed, record=True)
+        batch.model.run()
+        for k, i in enumerate(group):
+            yield i, _score(problem, batch.results(k))
+
+
+def _score(problem: Problem, results: Results) -> dict[str, Any]:
+    """The objective and each series' train RMSE of one candidate's run."""
     train = problem.train
-    results = problem.run(problem.scenario_at(x))
     simulated = {"candidate": score.band(score.draws(results.trust, train))}
     points = score.points_table(train, simulated, problem.settings.split)
     metrics = score.metrics_table(points)
@@ -270,16 +284,24 @@ def optimise(problem: Problem, journal: Journal, on_evaluation: Callable[[bool],
     s = problem.settings
     counts = {"computed": 0, "all": 0}
 
-    def objective(x: np.ndarray) -> float:
-        entry = journal.get(x)
-        computed = entry is None
-        if computed:
-            entry = journal.append(x, evaluate(problem, x))
-            counts["computed"] += 1
-        counts["all"] += 1
-        if on_evaluation is not None:
-            on_evaluation(computed)
-        return float(entry["objective"])
+    def objective(population: np.ndarray) -> np.ndarray:  # [parameters, candidates] -> [candidates]
+        xs = [np.asarray(x) for x in np.atleast_2d(population.T)]
+        missing: dict[tuple[float, ...], int] = {}  # each vector not in the journal, once
+        for i, x in enumerate(xs):
+            if journal.get(x) is None:
+                missing.setdefault(tuple(x), i)
+        todo = list(missing.values())
+        for k, record in evaluate_many(problem, [xs[i] for i in todo]):
+            journal.append(xs[todo[k]], record)
+        values = []
+        for i, x in enumerate(xs):
+            computed = i in todo
+            counts["computed"] += computed
+            counts["all"] += 1
+            if on_evaluation is not None:
+                on_evaluation(computed)
+            values.append(float(journal.get(x)["objective"]))
+        return np.array(values)
 
     lows, highs = np.array(problem.bounds).T
     start = problem.initial
@@ -292,8 +314,8 @@ def optimise(problem: Problem, journal: Journal, on_evaluation: Callable[[bool],
         popsize=s.popsize,
         polish=False,
         init="latinhypercube",
-        updating="immediate",
-        workers=1,
+        updating="deferred",
+        vectorized=True,
         x0=start if inside else None,
         integrality=[a.integer for a in problem.addresses],
     )

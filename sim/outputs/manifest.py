@@ -10,10 +10,26 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 MANIFEST = "manifest.json"
 DEPENDENCIES = ("diplosim", "mesa", "numpy", "pandas", "xarray", "h5netcdf", "pydantic", "matplotlib", "scipy")
+
+
+def run_fields(spec: Scenario) -> dict[str, Any]:
+    """What a run's or a comparison's manifest records of its settings (the figures read the actors' names from
+    it, the readers the calendar's start to check the tables' dates); `diplosim run`, `compare` and the dashboard's
+    download write the same."""
+    return {
+        "seed": spec.seed,
+        "replications": spec.replications,
+        "steps": spec.steps,
+        "actors": {code: actor.name for code, actor in spec.world.actors.items()},
+        **({"start": spec.start} if spec.start is not None else {}),
+    }
 
 
 def versions(packages: Sequence[str] = DEPENDENCIES) -> dict[str, str]:

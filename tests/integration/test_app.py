@@ -91,19 +91,18 @@ def test_the_download_is_a_complete_comparison_folder_its_scenario_files_reprodu
 
 
 def test_an_uploaded_file_reads_like_one_on_disk_from_memory(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)  # the upload has no folder: nothing is read or written next to it
+    """Read in memory (nothing appears on disk); errors name the uploaded file; the world is the bundled one
+    (tests/integration/test_app_guard.py checks that an upload names no other file)."""
+    monkeypatch.chdir(tmp_path)
     text = scenario_path("dialogue").read_text()
-    assert load_upload("talks.toml", text.encode()).spec == load_scenario("dialogue")
-    history = scenario_path("baseline").parent / "history" / "us_pakistan_2001_2018.toml"
-    assert load_upload(history.name, history.read_bytes()).spec == load_scenario(history)  # world "../world.toml"
+    uploaded = load_upload("talks.toml", text.encode())
+    assert uploaded.spec == load_scenario("dialogue") and uploaded.label == "dialogue (uploaded talks.toml)"
     with pytest.raises(ConfigError) as caught:
         load_upload("talks.toml", re.sub(r"probability = [0-9.]+", "probability = 5.0", text, count=1).encode())
     assert (caught.value.file, caught.value.key) == ("talks.toml", "policies[0].probability")
-    with pytest.raises(ConfigError, match="only a bundled world") as caught:
-        load_upload("talks.toml", text.replace('world = "world.toml"', 'world = "/etc/passwd"').encode())
-    assert caught.value.key == "world"
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="not valid TOML") as caught:
         load_upload("../../talks.toml", b"name = ")
+    assert caught.value.file == "talks.toml"
     assert list(tmp_path.iterdir()) == []
 
 
