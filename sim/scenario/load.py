@@ -15,29 +15,39 @@ from pydantic import ValidationError
 
 from sim.scenario.checks import check_references, check_schedules
 from sim.scenario.dates import resolve_dates
-from sim.scenario.kinds import is_sweep, is_world
+from sim.scenario.kinds import is_sweep, is_world, kind
 from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
+from sim.util import calendar
 from sim.util.errors import ConfigError, did_you_mean
 from sim.util.tomlfile import check_not_empty, read_toml
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SCENARIO_DIRS = (PACKAGE / "scenarios", PACKAGE.parent / "scenarios")  # installed copy, then the source tree
+NOT_SCENARIOS = {  # files beside the scenarios that are something else: what they are, how to use them
+    "fit": ("a fit file (ranges to calibrate)", "use it with `diplosim calibrate SCENARIO SERIES.csv --fit FILE`"),
+    "codebook": ("a history codebook (event classes -> moves)", "sim.fit.codebook.convert reads it"),
+}
+
+
+HISTORY = "history"  # bundled history scenarios live in scenarios/history/ and are named history/NAME
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
-    """Resolve a scenario name (a file in scenarios/) or a path; a clear error with a suggestion otherwise."""
+    """Resolve a scenario name (a file in scenarios/, or history/NAME in scenarios/history/) or a path; a clear
+    error with a suggestion otherwise."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
-        if not path.is_file():
-            raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
-        return path
-    for folder in SCENARIO_DIRS:
-        if (folder / f"{path.name}.toml").is_file():
-            return folder / f"{path.name}.toml"
-    raise ConfigError(
-        f"no scenario named '{path.name}'", hint=did_you_mean(path.name, list_scenarios()) or "see `diplosim list`"
-    )
+    named = path.suffix == "" and not path.is_absolute() and ".." not in path.parts and len(path.parts) <= 2
+    if named and (len(path.parts) == 1 or path.parts[0] == HISTORY) and not path.is_file():
+        for folder in SCENARIO_DIRS:
+            if (folder / path.with_suffix(".toml")).is_file():
+                return folder / path.with_suffix(".toml")
+        name = path.as_posix()
+        hint = did_you_mean(name, list_scenarios()) or "see `diplosim list`"
+        raise ConfigError(f"no scenario named '{name}'", hint=hint)
+    if not path.is_file():
+        raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
+    return path
 
 
 def scenario_dir() -> Path:
@@ -52,15 +62,17 @@ def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
     hide the others.
     """
     out = {}
-    for path in sorted(scenario_dir().glob("*.toml")):
+    folder = scenario_dir()
+    for path in [*sorted(folder.glob("*.toml")), *sorted((folder / HISTORY).glob("*.toml"))]:
         try:
             raw = read_toml(path)
         except ConfigError as exc:
             if problems is not None:
                 problems.append(exc)
             continue
-        if not is_world(raw):
-            out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
+        if kind(raw) == "scenario":
+            name = path.relative_to(folder).with_suffix("").as_posix()
+            out[name] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
     return out
 
 
@@ -71,6 +83,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     check_not_empty(raw, path)
     if is_sweep(raw):
         raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
+    if kind(raw) in NOT_SCENARIOS:
+        what, hint = NOT_SCENARIOS[kind(raw)]
+        raise ConfigError(f"is {what}, not a scenario", file=path, hint=hint)
     if is_world(raw):  # a world file on its own is its status quo
         raw = {"name": path.stem, "world": raw}
     raw.setdefault("name", path.stem)
@@ -83,6 +98,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         world_raw = _read_world(world_file, world_ref, path)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
+    _inherit_calendar(raw, world_raw, world_file)
     resolve_dates(raw, lambda loc: path)
     merged = _deep_merge(world_raw, overrides)
     raw_events = raw.get("events", {})
@@ -125,6 +141,17 @@ def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str
     if "actors" not in world_raw and set(world_raw) & (set(Scenario.model_fields) - set(WorldSpec.model_fields)):
         raise ConfigError(f"'{world_ref}' is a scenario, not a world file", file=path, key="world", hint=hint)
     return world_raw
+
+
+def _inherit_calendar(raw: dict[str, Any], world_raw: dict[str, Any], world_file: Path) -> None:
+    """In place: a scenario without a calendar of its own starts the month after its world's `present`."""
+    present = world_raw.get("present")
+    if "start" in raw or present is None:
+        return
+    try:
+        raw["start"] = calendar.month_label(calendar.month_index(present) + 1)
+    except ValueError as exc:
+        raise ConfigError(str(exc), file=world_file, key="present", hint='write the month as "YYYY-MM"') from None
 
 
 def _keys(table: Any) -> set[str]:
