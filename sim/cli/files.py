@@ -103,7 +103,7 @@ def _check_file(ref: str) -> str:
         raise ConfigError(
             "is not a file diplosim reads",
             file=path,
-            hint="give scenario, world, sweep, fit or codebook files (.toml), or observed series or event tables (.csv)",
+            hint="give scenario, world, sweep, fit or codebook files (.toml), or observed series or event tables",
         )
     what = kind(read_toml(scenario_path(ref)))
     if what == "sweep":

@@ -113,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
         window = stats.final_window(spec.steps)
         print(
             printout.final_text(
-                results.final_table(), scenario=spec.name, window=window, replications=spec.replications
+                results.final_table(),
+                scenario=spec.name,
+                window=window,
+                replications=spec.replications,
+                start=spec.start,
             )
         )
     print(out if args.quiet else f"\nWrote {out}/")

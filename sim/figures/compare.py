@@ -27,6 +27,7 @@ from sim.figures.style import (
     scenario_handles,
     time_label,
 )
+from sim.util import calendar
 
 
 def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replications: int) -> Figure:
@@ -76,7 +77,9 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
     return fig
 
 
-def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> Figure:
+def effects_chart(
+    final: pd.DataFrame, *, window: tuple[int, int], replications: int, start: str | None = None
+) -> Figure:
     """The difference in final trust from the first scenario, per dyad, in two panels side by side: the mean
     paired difference with its 95% CI (on its own, narrow scale, so the interval shows) and the range of 90% of
     the per-replication differences (how much the effect varies from one future to another)."""
@@ -84,7 +87,7 @@ def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications:
     ref, others = scenarios[0], scenarios[1:]
     dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
     caption = (
-        f"Final trust = mean over months {window[0]}–{window[1]}; differences are paired per replication"
+        f"Final trust = mean over {calendar.span(*window, start, dash='–')}; differences are paired per replication"
         f"\n(same random numbers in every scenario), {replications} replications. The panels have their own scales:"
         "\nthe CI says how well the mean effect is known, the spread how much it varies between futures."
     )

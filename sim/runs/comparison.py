@@ -48,6 +48,11 @@ class Comparison(Mapping[str, Results]):
         """The months whose mean is final trust."""
         return stats.final_window(int(self.runs[self.reference].trust.step.max()))
 
+    @property
+    def start(self) -> str | None:
+        """The month of step 1 when the scenarios run on a calendar (they share it), else None."""
+        return self.runs[self.reference].scenario.start
+
     @cached_property
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return tables.comparison_tables({name: res.dataset for name, res in self.runs.items()})
@@ -63,7 +68,9 @@ class Comparison(Mapping[str, Results]):
 
     def text(self) -> str:
         """What `diplosim compare` prints."""
-        return printout.comparison_text(self._tables[0], window=self.window, replications=self.replications)
+        return printout.comparison_text(
+            self._tables[0], window=self.window, replications=self.replications, start=self.start
+        )
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its
@@ -72,7 +79,13 @@ class Comparison(Mapping[str, Results]):
         names = {code: actor.name for code, actor in first.scenario.world.actors.items()}
         final, over_time = self._tables
         return views.plot_comparison(
-            kind, final, over_time, names=names, window=self.window, replications=self.replications
+            kind,
+            final,
+            over_time,
+            names=names,
+            window=self.window,
+            replications=self.replications,
+            dates=first.scenario.dates(),
         )
 
     def __repr__(self) -> str:
@@ -82,5 +95,9 @@ class Comparison(Mapping[str, Results]):
 
     def _repr_html_(self) -> str:
         return views.comparison_html(
-            self._tables[0], title=repr(self).strip("<>"), window=self.window, replications=self.replications
+            self._tables[0],
+            title=repr(self).strip("<>"),
+            window=self.window,
+            replications=self.replications,
+            start=self.start,
         )

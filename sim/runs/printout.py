@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sim.util import calendar
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -30,14 +32,17 @@ def columns(frame: pd.DataFrame, gap: int = 2) -> str:
     return "\n".join("".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
-def window_text(window: tuple[int, int], replications: int) -> str:
-    return f"mean over months {window[0]}-{window[1]} of each of {replications} replications"
+def window_text(window: tuple[int, int], replications: int, start: str | None = None) -> str:
+    """'mean over 2034-01 to 2034-12 of each of 500 replications' (months 109-120 without a calendar)."""
+    return f"mean over {calendar.span(*window, start)} of each of {replications} replications"
 
 
-def final_text(final: pd.DataFrame, *, scenario: str, window: tuple[int, int], replications: int) -> str:
+def final_text(
+    final: pd.DataFrame, *, scenario: str, window: tuple[int, int], replications: int, start: str | None = None
+) -> str:
     """A run's final trust per directed dyad: median and 90% band over replications (final.csv)."""
     lines = [
-        f"Final trust, {scenario}: {window_text(window, replications)}",
+        f"Final trust, {scenario}: {window_text(window, replications, start)}",
         f"{'observer -> target':<{DYAD_WIDTH}}median [90% band]",
     ]
     for row in final.itertuples():
@@ -45,14 +50,16 @@ def final_text(final: pd.DataFrame, *, scenario: str, window: tuple[int, int], r
     return "\n".join(lines)
 
 
-def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> str:
+def comparison_text(
+    final: pd.DataFrame, *, window: tuple[int, int], replications: int, start: str | None = None
+) -> str:
     """Per dyad and scenario: final trust (median [90% band]); for every scenario but the first, the mean paired
     difference from the first [95% CI] and the range of 90% of the per-replication differences (comparison.csv)."""
     names = list(dict.fromkeys(final["scenario"]))
     width = max(12, *map(len, names)) + 2
     cell = 24
     lines = [
-        f"Final trust: {window_text(window, replications)}; median [90% band] over replications.",
+        f"Final trust: {window_text(window, replications, start)}; median [90% band] over replications.",
         f"Difference from {names[0]}, per replication (common random numbers): mean [95% CI of the mean],",
         "and the range of 90% of the replications' differences.",
         "",
@@ -79,11 +86,12 @@ def sweep_text(
     replications: int,
     sensitivity: pd.DataFrame | None = None,
     design: str = "grid",
+    start: str | None = None,
 ) -> str:
     """A sweep's summary (per outcome, the points with the lowest and highest median: SweepResult.summary) and,
     for Sobol or Morris, the three most influential parameters of each outcome (ST or mu*)."""
     lines = [
-        f"Final values: {window_text(window, replications)}; median [90% band] over replications, per point.",
+        f"Final values: {window_text(window, replications, start)}; median [90% band] over replications, per point.",
         columns(summary) if not summary.empty else "(no point finished)",
     ]
     if sensitivity is not None:

@@ -107,6 +107,7 @@ def run(
         "replications": sweep.replications,
         "seed": sweep.seed,
         "steps": sweep.scenario.steps,
+        "start": sweep.scenario.start,
         "last": sweep.config.last,
         "outcomes": sweep.outcomes,
         "chunks": len(todo),

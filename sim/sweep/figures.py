@@ -31,6 +31,7 @@ from sim.figures.style import OKABE_ITO, STYLE, TRUST_CMAP, header, save
 from sim.runs import stats
 from sim.scenario import labels
 from sim.sweep.spec import Sweep
+from sim.util import calendar
 from sim.util.errors import ConfigError
 
 COLS = 4
@@ -51,6 +52,7 @@ class SweepInfo:
     replications: int
     window: tuple[int, int]
     points: int
+    start: str | None = None  # the month of step 1 of a dated base scenario
 
     @classmethod
     def of(cls, sweep: Sweep) -> SweepInfo:
@@ -63,6 +65,7 @@ class SweepInfo:
             replications=sweep.replications,
             window=stats.final_window(sweep.scenario.steps, sweep.config.last),
             points=len(sweep.points),
+            start=sweep.scenario.start,
         )
 
     @classmethod
@@ -77,6 +80,7 @@ class SweepInfo:
             replications=int(meta["replications"]),
             window=stats.final_window(int(meta["steps"]), int(meta.get("last", stats.FINAL_WINDOW))),
             points=int(meta["points"]),
+            start=meta.get("start"),
         )
 
     @property
@@ -87,8 +91,9 @@ class SweepInfo:
     def what(self) -> str:
         """How each value was computed, for captions."""
         return (
-            f"Each replication's mean over months {self.window[0]}–{self.window[1]}; {self.replications} replications"
-            f" per point, {self.points} points, the same random numbers at every point."
+            f"Each replication's mean over {calendar.span(*self.window, self.start, dash='–')};"
+            f" {self.replications} replications per point, {self.points} points,"
+            " the same random numbers at every point."
         )
 
 

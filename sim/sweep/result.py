@@ -69,6 +69,7 @@ class SweepResult:
             replications=self.sweep.replications,
             sensitivity=self.sensitivity,
             design=self.sweep.config.design,
+            start=info.start,
         )
 
     def plot(self, kind: str = "sweep") -> Any:
