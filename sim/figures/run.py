@@ -62,13 +62,8 @@ def network_chart(
     axes = [fig.add_subplot(spec[0, i]) for i in range(len(steps))]
     for ax, step in zip(axes, steps, strict=True):
         at = summary[summary["step"] == step].set_index(["observer", "target"])["p50"]
-        essay = " (the essay's levels)" if step == 0 else ""
-        if "date" in summary.columns:
-            essay = ", the essay's levels" if step == 0 else ""
-            when = f"{_date_at(summary, step)} (month {step}{essay})"
-        else:
-            when = f"Month {step}{essay}"
-        draw_network(ax, at.to_dict(), actors, when)
+        when = f"Month {step}" if "date" not in summary.columns else f"{_date_at(summary, step)}, month {step}"
+        draw_network(ax, at.to_dict(), actors, when + (" (the essay's levels)" if step == 0 else ""))
     height = fig.get_figheight()
     bar = fig.colorbar(
         ScalarMappable(Normalize(0, 1), TRUST_CMAP),
