@@ -20,10 +20,11 @@ from sim.runs.results import Results
 class Comparison(Mapping[str, Results]):
     """Scenarios run on the same seed and replications, the first being the reference."""
 
-    def __init__(self, runs: Mapping[str, Results]) -> None:
+    def __init__(self, runs: Mapping[str, Results], note: str | None = None) -> None:
         if len(runs) < 2:
             raise ValueError("a comparison needs at least two scenarios")
         self.runs = dict(runs)
+        self.note = note  # what was aligned to compare them (sim.runs.align), printed first
 
     def __getitem__(self, name: str) -> Results:
         return self.runs[name]
@@ -68,9 +69,10 @@ class Comparison(Mapping[str, Results]):
 
     def text(self) -> str:
         """What `diplosim compare` prints."""
-        return printout.comparison_text(
+        text = printout.comparison_text(
             self._tables[0], window=self.window, replications=self.replications, start=self.start
         )
+        return f"Note: {self.note}.\n\n{text}" if self.note else text
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its
