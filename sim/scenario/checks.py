@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scenario.messages import dotted
+from sim.scenario.messages import actors_hint, dotted
 from sim.scenario.schema import Scenario
 from sim.util.errors import ConfigError, did_you_mean
 from sim.util.names import check_name
@@ -23,7 +23,8 @@ def check_references(scenario: Scenario, origin: Any) -> None:
 
     def actor(loc: tuple[Any, ...], code: str | None) -> None:
         if code is not None and code not in actors:
-            fail(loc, f"unknown actor '{code}'", did_you_mean(code, actors) or "add it under [actors]")
+            listed = {code: {"name": a.name} for code, a in world.actors.items()}
+            fail(loc, f"unknown actor '{code}'", actors_hint({"actors": listed}, code) + "; or add it under [actors]")
 
     def move(loc: tuple[Any, ...], name: str | None, bundles: bool = True) -> None:
         valid = movelike if bundles else moves

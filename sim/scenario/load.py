@@ -121,7 +121,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise error_from_pydantic(exc, origin) from None
+        raise error_from_pydantic(exc, origin, world=merged) from None
     check_references(scenario, origin)
     check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
     return scenario
@@ -165,7 +165,7 @@ def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenar
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise error_from_pydantic(exc, lambda loc: Path(file)) from None
+        raise error_from_pydantic(exc, lambda loc: Path(file), world=raw.get("world")) from None
     check_references(scenario, lambda loc: Path(file))
     return scenario
 

@@ -21,7 +21,8 @@ WORLD_KEYS = ("actors", "trust", "moves", "bundles", "background", "reciprocity"
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0)]
 Intensity = Annotated[float, Field(gt=0.0, le=10.0)]
-ActorCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,11}$")]
+ACTOR_PATTERN = r"^[A-Z][A-Z0-9_]{1,11}$"
+ActorCode = Annotated[str, Field(pattern=ACTOR_PATTERN)]
 SentenceId = Annotated[str, Field(pattern=r"^P\d+\.S\d+$")]
 
 
