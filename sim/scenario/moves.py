@@ -47,13 +47,16 @@ def _table(rows: list[list[str]], gap: int = 2) -> list[str]:
 def catalogue_text(world: WorldSpec, source: str, quotes: bool = True) -> str:
     """What `diplosim moves` prints for a world (named `source` in the first line)."""
     rec = world.reciprocity
+    own = f" ({', '.join(rec.actors)}: their own, in [reciprocity.actors])" if rec.actors else ""
+    about = (
+        "Class: cooperative (Goldstein weight above 0) or hostile (below 0); the weight says how much, the "
+        "credibility how diagnostic (costly acts 1.0, talk less). Answered by: the move reciprocity replies with, "
+        f"with probability {rec.hostile:g} to a hostile and {rec.cooperative:g} to a cooperative move, at "
+        f"{rec.scale:g} times the intensity received{own}."
+    )
     lines = [
         f"Moves of {source}: name one as a policy's `move`, a rule's `respond` or an event's `triggers`.",
-        "Class: cooperative (Goldstein weight above 0) or hostile (below 0); the weight says how much, credibility",
-        "how diagnostic (costly acts 1.0, talk less). Answered by: the reply reciprocity makes, with probability "
-        f"{rec.hostile:g} to hostile",
-        f"and {rec.cooperative:g} to cooperative moves, at {rec.scale:g} times the intensity received"
-        + (f" ({', '.join(rec.actors)} differ: see [reciprocity.actors])." if rec.actors else "."),
+        *textwrap.wrap(about, 112),
         "",
     ]
     rows = [["move", "class", "Goldstein", "credibility", "answered by", "CAMEO", "essay"]]
