@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runs import printout, stats, tables, views
+from sim.runs import printout, stats, tables, views, yardstick
 from sim.runs.results import Results
 
 
@@ -72,7 +72,8 @@ class Comparison(Mapping[str, Results]):
         text = printout.comparison_text(
             self._tables[0], window=self.window, replications=self.replications, start=self.start
         )
-        return f"Note: {self.note}.\n\n{text}" if self.note else text
+        scale = "\n".join(yardstick.observed().lines())
+        return (f"Note: {self.note}.\n\n" if self.note else "") + f"{text}\n\n{scale}"
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DYAD_WIDTH = 20
+# A comparison run over parameter draws (a fit's posterior, sim.fit) may carry, per scenario and dyad, the share of
+# draws in which the scenario's mean final trust is above the reference's; the printout then shows it beside the
+# interval.
+BEATS = "p_beats"
 
 
 def band(median: float, low: float, high: float, signed: bool = False) -> str:
@@ -58,23 +62,28 @@ def comparison_text(
     names = list(dict.fromkeys(final["scenario"]))
     width = max(12, *map(len, names)) + 2
     cell = 24
+    draws = BEATS in final.columns
     lines = [
         f"Final trust: {window_text(window, replications, start)}; median [90% band] over replications.",
         f"Difference from {names[0]}, per replication (common random numbers): mean [95% CI of the mean],",
-        "and the range of 90% of the replications' differences.",
+        "and the range of 90% of the replications' differences"
+        + (f"; P(> {names[0]}): the share of parameter draws in which it is higher." if draws else "."),
         "",
         f"{'observer -> target':<{DYAD_WIDTH}}{'scenario':<{width}}{'median [90% band]':<{cell}}"
-        f"{'difference [95% CI]':<{cell + 2}}90% of replications",
+        f"{'difference [95% CI]':<{cell + 2}}{'90% of replications':<{cell}}" + (f"P(> {names[0]})" if draws else ""),
     ]
+    lines[-1] = lines[-1].rstrip()
     for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
         for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
             dyad = f"{obs} -> {tgt}" if i == 0 else ""
             trust = band(row.p50, row.p05, row.p95)
-            diff = spread = ""
+            diff = spread = beats = ""
             if i > 0:
                 diff = band(row.diff, row.diff_low, row.diff_high, signed=True)
                 spread = f"[{row.diff_p05:+.3f}, {row.diff_p95:+.3f}]"
-            lines.append(f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread}".rstrip())
+                beats = f"{getattr(row, BEATS):.2f}" if draws else ""
+            line = f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread:<{cell}}{beats}"
+            lines.append(line.rstrip())
     return "\n".join(lines)
 
 
