@@ -38,6 +38,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
+    add_outcome_option(p)
     p.set_defaults(handler=run)
 
     p = sub.add_parser(
@@ -69,7 +70,29 @@ def add_parsers(sub: Any) -> None:
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
     )
     add_run_options(p, several=True)
+    add_outcome_option(p)
     p.set_defaults(handler=compare)
+
+
+def add_outcome_option(p: argparse.ArgumentParser) -> None:
+    """--outcome EXPR (repeatable): outcomes beyond final trust, printed with intervals and written to
+    outcomes.csv (docs/analysis.md)."""
+    p.add_argument(
+        "--outcome",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help='also report this outcome, e.g. "P(PAK->USA < 0.2 by 2030-12)", "first(PAK->USA < 0.2)", '
+        '"PAK->USA at 2028-06"; repeatable (written to outcomes.csv)',
+    )
+
+
+def check_outcomes(expressions: list[str], spec: Scenario) -> None:
+    """Every --outcome must parse and fit the run (its actors, its months), before any work."""
+    from sim.runs.outcomes import resolve as resolve_outcome
+
+    for text in expressions:
+        resolve_outcome(text, spec.actors, spec.start, spec.steps, key="--outcome")
 
 
 def resolve(ref: str, steps: int | None, replications: int | None, seed: int | None) -> Scenario:
@@ -96,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.runs.checks import check_run_memory
 
     spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    check_outcomes(args.outcome, spec)
     check_run_memory(spec, spec.replications)
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
     fields = {"scenario": spec.name, **run_fields(spec)}
@@ -108,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
 
         results = simulate(spec, np.arange(spec.replications), progress=watching(args))
         files, jobs = write_run(writing.path, results, spec)
-        writing.files += files
+        asked = results.outcomes_table(args.outcome) if args.outcome else None
+        writing.files += files + _outcomes_file(writing.path, asked)
         writing.jobs += jobs
     if not args.quiet:
         from sim.runs import printout, stats
@@ -123,6 +148,10 @@ def run(args: argparse.Namespace) -> int:
                 start=spec.start,
             )
         )
+        if asked is not None:
+            print(
+                "\n" + printout.outcomes_text(asked, start=spec.start, steps=spec.steps, replications=spec.replications)
+            )
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -140,6 +169,7 @@ def compare(args: argparse.Namespace) -> int:
     check_comparable(loaded, files)
     aligned = align(loaded, steps=args.steps, replications=args.replications, seed=args.seed, files=files)
     resolved, first = aligned.specs, aligned.specs[0]
+    check_outcomes(args.outcome, first)
     check_run_memory(first, first.replications, len(resolved))
     specs = {spec.name: spec for spec in resolved}
     out = args.out or default_dir(RESULTS_ROOT, comparison_name(list(specs)))
@@ -157,12 +187,21 @@ def compare(args: argparse.Namespace) -> int:
             {name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()}, note=aligned.note
         )
         files, jobs = write_comparison(writing.path, runs, specs)
+        asked = runs.outcomes(args.outcome) if args.outcome else None
+        files += _outcomes_file(writing.path, asked)
         writing.files += files
         writing.jobs += jobs
     if not args.quiet:
-        print(runs.text())
+        print(runs.text(asked))
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
+
+
+def _outcomes_file(folder: Path, table: Any) -> list[Path]:
+    """outcomes.csv, when outcomes were asked for."""
+    from sim.runs import stats
+
+    return [] if table is None else [stats.write_csv(table, folder / "outcomes.csv")]
 
 
 def _run_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:

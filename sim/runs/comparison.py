@@ -7,13 +7,13 @@ A `Comparison` is a read-only mapping of scenario name to `Results` (so code wri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
-from sim.runs import printout, stats, tables, views, yardstick
+from sim.runs import outcomes, printout, stats, tables, views, yardstick
 from sim.runs.results import Results
 
 
@@ -67,13 +67,30 @@ class Comparison(Mapping[str, Results]):
         """The same for every month, with all quantiles (comparison_steps.csv)."""
         return self._tables[1].copy()
 
-    def text(self) -> str:
-        """What `diplosim compare` prints."""
-        text = printout.comparison_text(
-            self._tables[0], window=self.window, replications=self.replications, start=self.start
+    def outcomes(self, expressions: Sequence[str]) -> pd.DataFrame:
+        """Outcomes (sim.scenario.outcome_syntax) per scenario over replications, with the paired difference from
+        the reference and its 95% CI (outcomes.csv; sim.runs.outcomes.table)."""
+        first = self.runs[self.reference]
+        asked = first.resolve_outcomes(expressions)
+        runs = {name: res.outcomes(expressions).values for name, res in self.runs.items()}
+        return outcomes.table(asked, runs, first.steps)
+
+    def text(self, outcomes: pd.DataFrame | None = None) -> str:
+        """What `diplosim compare` prints: the note on what was aligned, final trust by dyad, the outcomes asked
+        for (a table of `outcomes()`), and the yardstick."""
+        parts = [f"Note: {self.note}." if self.note else None]
+        parts.append(
+            printout.comparison_text(
+                self._tables[0], window=self.window, replications=self.replications, start=self.start
+            )
         )
-        scale = "\n".join(yardstick.observed().lines())
-        return (f"Note: {self.note}.\n\n" if self.note else "") + f"{text}\n\n{scale}"
+        if outcomes is not None:
+            steps = self.runs[self.reference].steps
+            parts.append(
+                printout.outcomes_text(outcomes, start=self.start, steps=steps, replications=self.replications)
+            )
+        parts.append("\n".join(yardstick.observed().lines()))
+        return "\n\n".join(p for p in parts if p)
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its

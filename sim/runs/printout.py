@@ -8,9 +8,12 @@ the commands write (final.csv, comparison.csv, sweep.csv), so a printout and its
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sim.scenario.outcome_syntax import parse
 from sim.util import calendar
 
 if TYPE_CHECKING:
@@ -110,4 +113,54 @@ def sweep_text(
             ranked = rows.sort_values(key, ascending=False).head(3)
             parts = [f"{labels.get(p, p)} {v:.2f}±{c:.2f}" for p, v, c in ranked[["parameter", key, conf]].values]
             lines.append(f"{name:<{DYAD_WIDTH}}{'; '.join(parts)}")
+    return "\n".join(lines)
+
+
+def outcome_cell(row: Any, kind: str, start: str | None, steps: int) -> str:
+    """One row of an outcomes table (sim.runs.outcomes.table) in words: a probability with its 95% CI; a first
+    crossing as the median month [90% band] and the share that crossed; a value as the median [90% band] and
+    the mean."""
+    if kind == "prob":
+        return f"{row.mean:.3f} [{row.mean_low:.3f}, {row.mean_high:.3f}]"
+    if kind == "first":
+        months = [month_text(v, start, steps) for v in (row.p50, row.p05, row.p95)]
+        return f"{months[0]} [{months[1]}, {months[2]}], crossed in {row.mean:.0%}"
+    return f"{row.p50:.3f} [{row.p05:.3f}, {row.p95:.3f}], mean {row.mean:.3f}"
+
+
+def month_text(step: float, start: str | None, steps: int) -> str:
+    """A month of a run as people read it: '2031-04' or 'month 76'; after the run's last, 'never'."""
+    if step > steps:
+        return "never"
+    whole = math.ceil(step)
+    return calendar.date_of(whole, start) if start else f"month {whole}"
+
+
+def outcomes_text(table: pd.DataFrame, *, start: str | None, steps: int, replications: int) -> str:
+    """The outcomes asked for (outcomes.csv): per outcome and scenario, in words, with the paired difference
+    from the first scenario when there are several."""
+    names = list(dict.fromkeys(table["scenario"]))
+    several = len(names) > 1
+    width = max(len("outcome"), *map(len, table["label"])) + 2
+    who = max(12, *map(len, names)) + 2 if several else 0
+    cells = {i: outcome_cell(row, parse(row.outcome).kind, start, steps) for i, row in enumerate(table.itertuples())}
+    cell = max(len("median [90% band]"), *map(len, cells.values())) + 2
+    about = (
+        f"Outcomes over {replications} replications: P(...) with its 95% CI; first(...) as the median month"
+        " [90% band] and the share that crossed; values as the median [90% band] and the mean."
+    )
+    if several:
+        about += (
+            f" Difference from {names[0]}, paired per replication: mean [95% CI] (for first(...), in the share"
+            " that crossed)."
+        )
+    lines = textwrap.wrap(about, 112)
+    if several:
+        lines.append(f"{'outcome':<{width}}{'scenario':<{who}}{'value':<{cell}}difference [95% CI]")
+    for i, row in enumerate(table.itertuples()):
+        first = i == 0 or table["outcome"].iloc[i - 1] != row.outcome
+        label = row.label if first else ""
+        diff = band(row.diff, row.diff_low, row.diff_high, signed=True) if several and row.scenario != names[0] else ""
+        scenario = f"{row.scenario:<{who}}" if several else ""
+        lines.append(f"{label:<{width}}{scenario}{cells[i]:<{cell}}{diff}".rstrip())
     return "\n".join(lines)

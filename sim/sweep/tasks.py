@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.runs import outcomes, stats
+from sim.runs import outcomes
 from sim.scenario.load import validate_raw
 from sim.scenario.schema import Scenario
 from sim.sweep.paths import Address, assign
@@ -120,12 +120,11 @@ def run_point(scenario: Scenario, reps: np.ndarray, plan: Plan) -> tuple[np.ndar
 
     world, anchors = calibrated(scenario)
     model = Engine(scenario, reps, seed=plan.seed, anchors=anchors, world=world, record=plan.trajectories)
-    first, last = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
-    window = []
+    # Each outcome keeps only what it needs as the months pass (sim.runs.outcomes.Tracker): the final window's
+    # running sum (the window of Results.final(), run and compare), a crossing flag, a first month, one month.
+    asked = [outcomes.parse(name, scenario.actors) for name in plan.outcomes]
+    tracker = outcomes.Tracker(asked, scenario.actors, model.n_steps, scenario.start, plan.last)
     for step in range(1, model.n_steps + 1):
         model.step()
-        if step >= first:
-            window.append(model.trust.copy())
-    steps = np.arange(first, last + 1)
-    values = outcomes.evaluate(np.stack(window), steps, plan.outcomes, scenario.actors, plan.last)
-    return values, (Results.from_model(model) if plan.trajectories else None)
+        tracker.update(step, model.trust)
+    return tracker.result(), (Results.from_model(model) if plan.trajectories else None)
