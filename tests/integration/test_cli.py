@@ -117,8 +117,9 @@ def test_run_writes_a_complete_result_folder(baseline_run: tuple[Path, subproces
     assert len(summary) == 25 * 12 and set(summary["step"]) == set(range(25))
     bands = summary[["p05", "p25", "p50", "p75", "p95"]].to_numpy()
     assert ((bands >= 0) & (bands <= 1)).all() and (np.diff(bands, axis=1) >= -1e-12).all()
-    assert list(pd.read_csv(folder / "alignment.csv").columns) == ["step", "date", "mean", "p05", "p25", "p50", "p75", "p95"]
-    assert list(pd.read_csv(folder / "moves.csv").columns) == ["step", "date", "actor", "move", "goldstein", "mean_count"]
+    assert list(pd.read_csv(folder / "alignment.csv").columns) == ["step", "date", "mean", *SUMMARY_COLUMNS[5:]]
+    moves = ["step", "date", "actor", "move", "goldstein", "mean_count"]
+    assert list(pd.read_csv(folder / "moves.csv").columns) == moves
     assert list(pd.read_csv(folder / "events.csv").columns) == ["step", "date", "event", "mean_count"]
     pngs = sorted(p.name for p in (folder / "plots").iterdir())
     assert pngs == ["activity.png", "alignment.png", "trust_fan.png", "trust_network.png"]
