@@ -75,6 +75,18 @@ class Comparison(Mapping[str, Results]):
         runs = {name: res.outcomes(expressions).values for name, res in self.runs.items()}
         return outcomes.table(asked, runs, first.steps)
 
+    def explain(self, scenario: str | None = None, questions: Sequence[str] | None = None) -> Any:
+        """Why `scenario` (default: the first after the reference) differs from the reference, split into what
+        did it and through which mechanism, by counterfactual runs on the same random numbers (sim.runs.explain):
+        an Explanation with `.table` and `.text()`."""
+        from sim.runs import explain
+
+        name = scenario or list(self.runs)[1]
+        reps = self.runs[name].trust.replication.values
+        return explain.explain(
+            self.runs[name].scenario, self.runs[self.reference].scenario, replications=reps, questions=questions
+        )
+
     def text(self, outcomes: pd.DataFrame | None = None) -> str:
         """What `diplosim compare` prints: the note on what was aligned, final trust by dyad, the outcomes asked
         for (a table of `outcomes()`), and the yardstick."""

@@ -227,6 +227,15 @@ class Results:
         """The outcomes, checked against this run: its actors and months (a ConfigError otherwise)."""
         return [outcomes.resolve(e, self.actors, self.scenario.start, self.steps) for e in expressions]
 
+    def explain(self, questions: Sequence[str] | None = None) -> Any:
+        """Why this run differs from the same run without its moves (its policies, rules and events), split into
+        what did it and through which mechanism (sim.runs.explain): an Explanation with `.table` and `.text()`.
+        `questions`: outcomes to explain (default: final trust of the dyads its moves act on)."""
+        from sim.runs import explain
+
+        spec = self.scenario
+        return explain.explain(spec, replications=self.trust.replication.values, questions=questions)
+
     def final_table(self) -> pd.DataFrame:
         """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications (final.csv)."""
         return tables.final_table(self.dataset)
