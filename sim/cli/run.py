@@ -110,6 +110,7 @@ def run_fields(spec: Scenario) -> dict[str, Any]:
         "seed": spec.seed,
         "replications": spec.replications,
         "steps": spec.steps,
+        "start": spec.start,
         "actors": {code: actor.name for code, actor in spec.world.actors.items()},
     }
 

@@ -125,7 +125,9 @@ def parameter(path: str) -> Label:
 
 OUTCOMES = {
     "alignment": Label("alignment", "Pakistan between the US (0) and China (1)", "0–1"),
-    "polarization": Label("polarization", "how sharply the actors split into two camps (signed triad balance)", "−1–1"),
+    "polarization": Label(
+        "polarization", "how sharply the actors split into two camps (signed triad balance)", "−1 to 1"
+    ),
 }
 
 

@@ -76,3 +76,12 @@ def test_discovery_takes_an_outcome_expression(tmp_path: Path) -> None:
     assert found.outcome == "prob_trust_PAK_USA_lt_0.3_by_2026-06"
     box = found.box().set_index("parameter")
     assert box.loc["policies.usa_pressure.intensity", "low"] > 0.05  # falling early takes strong pressure
+
+
+def test_a_sweep_summary_never_names_one_point_as_both_lowest_and_highest() -> None:
+    sweep = small_sweep() | {"outcomes": ["trust_PAK_USA", "P(PAK->USA < 0.01 by 2025-03)"]}
+    summary = sim.sweep.run(sweep, workers=1).summary().set_index("outcome")
+    never = summary.loc["prob_trust_PAK_USA_lt_0.01_by_2025-03"]  # 0 at every point
+    assert "does not vary" in never["lowest at"] and never["highest at"] != never["lowest at"]
+    varies = summary.loc["trust_PAK_USA"]
+    assert varies["lowest at"] != varies["highest at"]  # pressure 3.0 lowest, 0.25 highest
