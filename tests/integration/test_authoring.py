@@ -92,3 +92,11 @@ def test_every_bundled_history_file_validates_as_what_it_is(capsys) -> None:
     assert all(what in said for what in ("fit file: 3 ranges", "codebook:", "observed series:", "event table:"))
     with pytest.raises(sim.ConfigError, match="is a fit file"):
         sim.load_scenario(scenario_dir() / "history" / "fit.toml")
+
+
+@pytest.mark.parametrize("command", ["moves", "new", "explain"])
+def test_new_commands_have_help_with_examples(command: str, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "examples:" in text and f"diplosim {command}" in text
