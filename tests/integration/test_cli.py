@@ -35,7 +35,7 @@ COMPARISON_COLUMNS = [
     *("scenario", "observer", "target", "mean", "p05", "p50", "p95"),
     *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95"),
 ]
-OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache"}
+OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache", "moves", "new"}
 
 
 def cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
