@@ -43,10 +43,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=_app)
 
 
-def handle(args: argparse.Namespace) -> int:
+def _app(args: argparse.Namespace) -> int:
     """Check the extra, the scenario and the port (each a one-line error, exit 2), then serve until stopped."""
     from sim.app import server
 

@@ -147,12 +147,12 @@ def _check_table(path: Any) -> str:
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ConfigError(f"is not a readable CSV ({exc})", file=path) from None
     if "event_class" in header:
-        from sim.fit.codebook import load_codebook, read_table
+        from sim.fit.codebook import load_codebook, read_events
 
         books = [p for p in (path.parent / "codebook.toml", path.parent.parent / "codebook.toml") if p.is_file()]
         if not books:
             raise ConfigError("is an event table, but no codebook.toml is beside it or one folder up", file=path)
-        rows = read_table(path, load_codebook(books[0]))
+        rows = read_events(path, load_codebook(books[0]))
         return f"event table: {plural(len(rows), 'event', 'events')}, classes from {books[0]}"
     if "series" in header:
         from sim.fit.series import load_series

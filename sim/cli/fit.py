@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_INTERRUPTED, EXIT_TERMINATED, RESULTS_ROOT, checked, count, help_text, seed
+from sim.cli.args import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    checked,
+    count,
+    help_text,
+    output_folder,
+    seed,
+    watching,
+)
 from sim.util.arguments import whole_between
 
 SERIES_HELP = "observed series CSV: series,observer,target,year,month,value,source[,verified]"
@@ -112,7 +122,7 @@ def _print_metrics(metrics: Any, outside: Any) -> None:
 
     print()
     print(report.metrics_text(metrics))
-    print(report.headline(metrics))
+    print(report.rmse_headline(metrics))
     note = _outside_note(outside)
     if note:
         print(note)
@@ -155,32 +165,13 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.fit import api, report
-    from sim.fit.optimise import load_fit_file, parse_param
-    from sim.outputs.folder import default_dir
+    from sim.fit import api
     from sim.outputs.resumable import Interrupted
-    from sim.util.errors import ConfigError
 
-    if args.fit is not None:
-        ranges, settings = load_fit_file(args.fit)
-    else:
-        ranges, settings = [parse_param(text) for text in args.param], {}
-    given = {k: getattr(args, k) for k in ("replications", "seed", "maxiter", "popsize", "split")}
-    settings |= {k: v for k, v in given.items() if v is not None}
-    if args.series_names:
-        settings["series"] = tuple(args.series_names)
-    problem = api.load_problem(args.scenario, args.series, ranges, settings)
-    root = RESULTS_ROOT / f"{problem.scenario.name}-calibration"
-    out = args.out
-    if out is None and args.resume:
-        out = api.find_unfinished(root, problem)
-        if out is None:
-            raise ConfigError(
-                f"no unfinished calibration of '{problem.scenario.name}' with these settings under {root}",
-                hint="give --out DIR of the interrupted calibration, or run without --resume",
-            )
-    out = out or default_dir(RESULTS_ROOT, root.name)
-    watching = not args.quiet and sys.stderr.isatty()
+    problem = _problem(args)
+    name = problem.scenario.name
+    find = partial(api.find_unfinished, problem=problem)
+    out = output_folder(args, f"{name}-calibration", find, f"calibration of '{name}' with these settings")
     try:
         result = api.calibrate(
             problem,
@@ -189,7 +180,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             resume=args.resume,
             force=args.force,
             figures=not args.no_plots,
-            progress=watching,
+            progress=watching(args),
             command=getattr(args, "command_line", None),
         )
     except Interrupted as exc:
@@ -199,7 +190,32 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.quiet:
         print(result.out)
         return 0
-    fit, s = result.fit, problem.settings
+    _print_calibration(result)
+    return 0
+
+
+def _problem(args: argparse.Namespace) -> Any:
+    """The calibration problem: the ranges (from --fit or --param), the settings given, the scenario and series."""
+    from sim.fit import api
+    from sim.fit.optimise import load_fit_file, parse_param
+
+    if args.fit is not None:
+        ranges, settings = load_fit_file(args.fit)
+    else:
+        ranges, settings = [parse_param(text) for text in args.param], {}
+    given = {k: getattr(args, k) for k in ("replications", "seed", "maxiter", "popsize", "split")}
+    settings |= {k: v for k, v in given.items() if v is not None}
+    if args.series_names:
+        settings["series"] = tuple(args.series_names)
+    return api.load_problem(args.scenario, args.series, ranges, settings)
+
+
+def _print_calibration(result: Any) -> None:
+    """What was fitted, how the search went, the fitted values and the metrics."""
+    from sim.fit import report
+
+    problem, fit = result.problem, result.fit
+    s = problem.settings
     print(
         f"Calibrated {len(problem.ranges)} number(s) of {problem.scenario.name} on years up to {s.split} "
         f"({s.replications} replications, seed {s.seed}): {fit.generations} generations, {fit.evaluations} "
@@ -210,7 +226,6 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(report.values_text(problem.paths, list(result.values.values()), problem.initial, problem.bounds))
     _print_metrics(result.metrics, problem.outside)
     print(f"\nWrote {result.out}/")
-    return 0
 
 
 def _resume_command(args: argparse.Namespace, out: Path) -> list[str]:

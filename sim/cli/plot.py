@@ -56,7 +56,7 @@ def _plot(args: argparse.Namespace) -> int:
     from sim.outputs import figures
     from sim.sweep import figures as sweep_figures
 
-    comparison, sweep = is_comparison(folder), sweep_figures.is_sweep(folder)
+    comparison, sweep = is_comparison(folder), sweep_figures.is_sweep_folder(folder)
     if args.network_steps and (comparison or sweep):
         raise ConfigError("--network-steps applies to a run folder, not a comparison or sweep", file=folder)
     if sweep:

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.args import RESULTS_ROOT, UsageError, add_run_options, help_text, watching
+from sim.cli.args import RESULTS_ROOT, add_run_options, help_text, watching
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -39,7 +39,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
     add_outcome_option(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=_run)
 
     p = sub.add_parser(
         "compare",
@@ -71,7 +71,7 @@ def add_parsers(sub: Any) -> None:
     )
     add_run_options(p, several=True)
     add_outcome_option(p)
-    p.set_defaults(handler=compare)
+    p.set_defaults(handler=_compare)
 
 
 def add_outcome_option(p: argparse.ArgumentParser) -> None:
@@ -95,7 +95,7 @@ def check_outcomes(expressions: list[str], spec: Scenario) -> None:
         resolve_outcome(text, spec.actors, spec.start, spec.steps, key="--outcome")
 
 
-def resolve(ref: str, steps: int | None, replications: int | None, seed: int | None) -> Scenario:
+def scenario_with_settings(ref: str, steps: int | None, replications: int | None, seed: int | None) -> Scenario:
     """Load a scenario and apply the run settings given, re-checking it (e.g. events after the last step)."""
     from sim.scenario.load import load_scenario, scenario_path
     from sim.scenario.settings import apply_settings
@@ -115,11 +115,11 @@ def run_fields(spec: Scenario) -> dict[str, Any]:
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_run_memory
 
-    spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
     check_outcomes(args.outcome, spec)
     check_run_memory(spec, spec.replications)
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
@@ -157,14 +157,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.align import align
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.scenario.load import load_scenario, scenario_path
 
-    if len(args.scenarios) < 2:
-        raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
     files = [scenario_path(ref) for ref in args.scenarios]
     loaded = [load_scenario(ref) for ref in args.scenarios]
     check_comparable(loaded, files)

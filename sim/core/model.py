@@ -3,7 +3,8 @@
 With R = 1 this is an ordinary Mesa model: it takes `rng=` and keyword parameters and has a DataCollector, so
 `mesa.batch_run` works on it; `rng=None` draws a fresh seed, as Mesa users expect (the Python API `sim.run`
 uses the scenario's seed, so its runs are reproducible by default). Its arguments are checked here, where a Mesa
-user hands them in; `calibrated` gives what the same Engine needs from settings already checked (sim.run, sweeps).
+user hands them in (the seed and steps with the words of the command line's options); `calibrated` gives what the
+same Engine needs from settings already checked (sim.run, sweeps).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sim.core.calibration import anchors_for
 from sim.core.engine import Engine
 from sim.core.recording import Recording
 from sim.core.world import World, compile_world
+from sim.scenario.dyads import dyads, trust_name
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
-from sim.scenario.settings import with_parameters
+from sim.scenario.settings import run_settings, with_parameters
 from sim.util.errors import ConfigError
 
 REPLICATIONS_HINT = "e.g. 500, or [0, 1, 7]"
@@ -84,17 +86,18 @@ class DiplomacyModel(Engine):
     ) -> None:
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         config = with_parameters(spec, parameters)
-        seed = int(rng) if isinstance(rng, int | np.integer) else int(np.random.default_rng(rng).integers(2**63))
+        if isinstance(rng, int | np.integer):
+            seed = run_settings(seed=rng)["seed"]
+        else:
+            seed = int(np.random.default_rng(rng).integers(2**63))
+        steps = run_settings(steps=steps).get("steps")
         world, anchors = calibrated(config)
         reps = replication_indices(replications)
         super().__init__(config, reps, seed=seed, anchors=anchors, steps=steps, record=record, world=world)
         self.mean_trust = self.trust.mean(axis=0)  # what the DataCollector reports, once per step
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                f"trust_{o}_{t}": _mean_trust(i, j)
-                for o, i in self.index.items()
-                for t, j in self.index.items()
-                if i != j
+                trust_name(o, t): _mean_trust(self.index[o], self.index[t]) for o, t in dyads(self.world.actors)
             }
         )
         self.datacollector.collect(self)

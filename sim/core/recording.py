@@ -35,15 +35,10 @@ def event_dtype() -> np.dtype:
     return count_dtype(events._MAX_COUNT + 1)
 
 
-def bytes_per_state(world: World) -> int:
-    """Bytes one replication's recorded step takes: trust [N, N], moves [N, K] and events [E]."""
-    n, k, e = world.n, len(world.moves), len(world.events)
-    return n * n * TRUST_DTYPE.itemsize + n * k * move_dtype(world).itemsize + e * event_dtype().itemsize
-
-
 def state_bytes(actors: int, moves: int, events: int) -> int:
-    """At most `bytes_per_state` of any world of these sizes, without compiling it (an actor makes a move of one
-    type at most once per other actor in a step): what the memory check up front counts."""
+    """At most the bytes one replication's recorded step takes (trust [N, N], moves [N, K], events [E]) in any
+    world of these sizes, without compiling it (an actor makes a move of one type at most once per other actor in
+    a step): what the memory check up front counts."""
     n = actors
     return n * n * TRUST_DTYPE.itemsize + n * moves * count_dtype(n - 1).itemsize + events * event_dtype().itemsize
 

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.fit import report, score
 from sim.fit.journal import NAME as JOURNAL
 from sim.fit.journal import Journal
-from sim.fit.optimise import Fit, Problem, Settings, check_problem, optimise, population
+from sim.fit.optimise import Fit, FitSettings, Problem, check_problem, optimise, population
 from sim.fit.series import check_actors, load_series, select_series
 from sim.outputs.folder import check_target, result_folder
 from sim.outputs.resumable import Interrupted
@@ -68,6 +68,22 @@ def score_run(
     names the series to score (default: all in the file).
     """
     folder = Path(folder)
+    spec = _dated_run(folder)
+    observed = select_series(load_series(series_file), series, series_file)
+    check_actors(observed, spec.actors, series_file, spec.name)
+    simulated = _simulated(folder, spec, observed, series_file)
+    bands = {"run": simulated.band}
+    if reference:
+        ref = run(no_moves(spec), replications=simulated.replications, steps=spec.steps, seed=simulated.seed)
+        bands["no_moves"] = score.band(score.draws(ref.trust, simulated.kept))
+    points = score.points_table(simulated.kept, bands, split)
+    replications = simulated.replications
+    count = len(replications) if isinstance(replications, np.ndarray) else int(replications)
+    return Score(spec, count, simulated.seed, points, score.metrics_table(points), simulated.outside, simulated.exact)
+
+
+def _dated_run(folder: Path) -> Scenario:
+    """The scenario of a run folder (not a comparison's), which must have a calendar to be matched to surveys."""
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run`")
     if (folder / "comparison.csv").is_file():
@@ -84,33 +100,38 @@ def score_run(
             key="start",
             hint='run a scenario with start = "YYYY-MM"',
         )
-    observed = select_series(load_series(series_file), series, series_file)
-    check_actors(observed, spec.actors, series_file, spec.name)
+    return spec
+
+
+@dataclass(frozen=True)
+class _Simulated:
+    """A run folder's simulated values at the observations it covers (exact from trajectories, or from the summary's
+    quantiles), the observations outside its months, and the replications and seed to rerun it with."""
+
+    band: pd.DataFrame
+    kept: pd.DataFrame
+    outside: pd.DataFrame
+    replications: Any
+    seed: int
+    exact: bool
+
+
+def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file: str | Path) -> _Simulated:
     trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
-    bands: dict[str, pd.DataFrame] = {}
     if trajectories.is_file():
         from sim.runs.results import Results
 
         results = Results.load(trajectories)
         trust = _dated(results.trust, spec)
         kept, outside = _split_covered(observed, score.step_dates(trust), spec, series_file)
-        bands["run"] = score.band(score.draws(trust, kept))
-        replications: Any = trust["replication"].values
-        seed, exact = results.seed, True
-    elif summary.is_file():
-        table = pd.read_csv(summary)
+        band = score.band(score.draws(trust, kept))
+        return _Simulated(band, kept, outside, trust["replication"].values, results.seed, True)
+    if summary.is_file():
         dates = score.calendar(spec)
         kept, outside = _split_covered(observed, dates, spec, series_file)
-        bands["run"] = score.band_from_summary(table, dates, kept)
-        replications, seed, exact = spec.replications, spec.seed, False
-    else:
-        raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
-    if reference:
-        ref = run(no_moves(spec), replications=replications, steps=spec.steps, seed=seed)
-        bands["no_moves"] = score.band(score.draws(ref.trust, kept))
-    points = score.points_table(kept, bands, split)
-    count = len(replications) if isinstance(replications, np.ndarray) else int(replications)
-    return Score(spec, count, seed, points, score.metrics_table(points), outside, exact)
+        band = score.band_from_summary(pd.read_csv(summary), dates, kept)
+        return _Simulated(band, kept, outside, spec.replications, spec.seed, False)
+    raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
 
 
 def _dated(trust: Any, spec: Scenario) -> Any:
@@ -302,9 +323,9 @@ def load_problem(
     ranges: list[Any],
     settings: dict[str, Any],
 ) -> Problem:
-    """Load the scenario and series and check the calibration (settings default to those of `Settings`, the
+    """Load the scenario and series and check the calibration (settings default to those of `FitSettings`, the
     seed to the scenario's)."""
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     where = None if isinstance(scenario, Scenario) else scenario_path(scenario)
     observed = select_series(load_series(series_file), settings.get("series", ()), series_file)
-    return check_problem(spec, observed, ranges, Settings(**{"seed": spec.seed, **settings}), series_file, where)
+    return check_problem(spec, observed, ranges, FitSettings(**{"seed": spec.seed, **settings}), series_file, where)

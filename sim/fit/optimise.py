@@ -63,7 +63,7 @@ class FitFile(Strict):
 
 
 @dataclass(frozen=True)
-class Range:
+class FitRange:
     """A range to fit, and where it was given (for messages)."""
 
     path: str
@@ -74,7 +74,7 @@ class Range:
 
 
 @dataclass(frozen=True)
-class Settings:
+class FitSettings:
     """How the calibration runs: replications and seed of every candidate, the search's budget, the split."""
 
     replications: int = 100
@@ -85,7 +85,7 @@ class Settings:
     series: tuple[str, ...] = ()  # the series fitted and scored; empty: every series in the file
 
 
-def parse_param(text: str) -> Range:
+def parse_param(text: str) -> FitRange:
     """`PATH=LOW:HIGH` from the command line (e.g. parameters.alpha=0.05:1)."""
     path, eq, bounds = text.rpartition("=")
     low, colon, high = bounds.partition(":")
@@ -99,10 +99,10 @@ def parse_param(text: str) -> Range:
         raise ConfigError(
             f"'{text}' is not PATH=LOW:HIGH", file="--param", hint="e.g. --param parameters.alpha=0.05:1"
         ) from None
-    return Range(path.strip(), lo, hi, "--param", path.strip())
+    return FitRange(path.strip(), lo, hi, "--param", path.strip())
 
 
-def load_fit_file(path: str | Path) -> tuple[list[Range], dict[str, Any]]:
+def load_fit_file(path: str | Path) -> tuple[list[FitRange], dict[str, Any]]:
     """The ranges of a `--fit` file, and the settings it gives (only those it sets)."""
     path = Path(path)
     if not path.is_file():
@@ -113,7 +113,7 @@ def load_fit_file(path: str | Path) -> tuple[list[Range], dict[str, Any]]:
         raise error_from_pydantic(
             exc, lambda loc: path, root=FitFile, missing_hint='add [[param]] with path = "parameters.alpha", low, high'
         ) from None
-    ranges = [Range(p.path, p.low, p.high, str(path), f"param[{i}]") for i, p in enumerate(fit.param)]
+    ranges = [FitRange(p.path, p.low, p.high, str(path), f"param[{i}]") for i, p in enumerate(fit.param)]
     settings = fit.model_dump(include={"replications", "seed", "maxiter", "popsize", "split"}, exclude_none=True)
     if fit.series:
         settings["series"] = tuple(fit.series)
@@ -127,10 +127,10 @@ class Problem:
     scenario: Scenario
     observed: pd.DataFrame
     outside: pd.DataFrame
-    ranges: tuple[Range, ...]
+    ranges: tuple[FitRange, ...]
     addresses: tuple[Address, ...]
     base: dict[str, Any]
-    settings: Settings
+    settings: FitSettings
 
     @property
     def paths(self) -> list[str]:
@@ -188,8 +188,8 @@ class Problem:
 def check_problem(
     scenario: Scenario,
     observed: pd.DataFrame,
-    ranges: Sequence[Range],
-    settings: Settings,
+    ranges: Sequence[FitRange],
+    settings: FitSettings,
     series_file: str | Path,
     scenario_file: str | Path | None = None,
 ) -> Problem:
@@ -233,7 +233,7 @@ def check_problem(
     return Problem(scenario, kept, outside, tuple(ranges), tuple(addresses), base, settings)
 
 
-def evaluate(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
+def score_at(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
     """The objective at `x` (mean train RMSE over series) and each series' train RMSE."""
     train = problem.train
     results = problem.run(problem.scenario_at(x))
@@ -274,7 +274,7 @@ def optimise(problem: Problem, journal: Journal, on_evaluation: Callable[[bool],
         entry = journal.get(x)
         computed = entry is None
         if computed:
-            entry = journal.append(x, evaluate(problem, x))
+            entry = journal.append(x, score_at(problem, x))
             counts["computed"] += 1
         counts["all"] += 1
         if on_evaluation is not None:

@@ -11,9 +11,9 @@ import tomli_w
 import xarray as xr
 
 from sim.fit import score
+from sim.runs import stats
 
 RUN_LABELS = {"no_moves": "no moves", "initial": "as given"}
-BAND_COLUMNS = ["mean", "p05", "p25", "p50", "p75", "p95"]
 
 
 def metrics_text(metrics: pd.DataFrame) -> str:
@@ -40,7 +40,7 @@ def metrics_text(metrics: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def headline(metrics: pd.DataFrame) -> str:
+def rmse_headline(metrics: pd.DataFrame) -> str:
     """Each run's mean RMSE over series, train and test: the one line to read first."""
     parts = []
     for run in pd.unique(metrics["run"]):
@@ -76,14 +76,13 @@ def fitted_toml(values: Mapping[str, float | int], header: Sequence[str]) -> str
 
 
 def bands_table(runs: Mapping[str, xr.DataArray], dyads: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """Per run, dyad and month: mean and 5/25/50/75/95% quantiles of trust over replications."""
+    """Per run, dyad and month: mean and quantiles (sim.runs.stats.BANDS) of trust over replications."""
     parts = []
     for name, trust in runs.items():
         dates = score.step_dates(trust)
         for obs, tgt in dyads:
             t = trust.sel(observer=obs, target=tgt).transpose("replication", "step").values
-            q = np.quantile(t, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-            frame = {"mean": t.mean(axis=0), **{c: q[i] for i, c in enumerate(BAND_COLUMNS[1:])}}
+            frame = stats.describe(t, axis=0, bands=stats.BANDS)
             parts.append(
                 pd.DataFrame(
                     {

@@ -26,13 +26,14 @@ import pandas as pd
 import xarray as xr
 from scipy import stats
 
+from sim.runs.stats import FINAL_BANDS, describe
 from sim.scenario.schema import Scenario
 from sim.util.errors import ConfigError
 
 DEFAULT_SPLIT = 2010
 TOLERANCE = 0.01
 WINDOWS = ("train", "test")
-BAND = ("p05", "p50", "p95")
+BAND = FINAL_BANDS  # median and 90% band
 KEYS = ["series", "observer", "target", "year", "month"]
 METRIC_COLUMNS = ["n", "rmse", "spearman", "direction", "pairs", "coverage"]
 
@@ -132,9 +133,9 @@ def draws(trust: xr.DataArray, observed: pd.DataFrame) -> np.ndarray:
 
 
 def band(values: np.ndarray) -> pd.DataFrame:
-    """Mean and 5/50/95% quantiles over replications of per-observation draws [point, replication]."""
-    q = np.quantile(values, [0.05, 0.5, 0.95], axis=1)
-    return pd.DataFrame({"simulated": values.mean(axis=1), "p05": q[0], "p50": q[1], "p95": q[2]})
+    """Mean, median and 90% band (BAND) over replications of per-observation draws [point, replication]."""
+    described = describe(values, axis=1, bands=BAND)
+    return pd.DataFrame({"simulated": described.pop("mean"), **described})
 
 
 def band_from_summary(summary: pd.DataFrame, dates: pd.DatetimeIndex, observed: pd.DataFrame) -> pd.DataFrame:

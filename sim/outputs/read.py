@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.outputs.manifest import MANIFEST
-from sim.runs.stats import BANDS, DIFFERENCE, FINAL_BANDS
+from sim.runs.stats import BANDS, DIFFERENCE, FINAL_BANDS, FINAL_WINDOW, final_window
 from sim.scenario.dyads import dyads, has_alignment
 from sim.util.errors import ConfigError
 
@@ -61,6 +61,11 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if not isinstance(value, kind) or not value or (kind is list and not all(isinstance(v, str) for v in value)):
         raise ConfigError(f"has no valid '{key}' (got {value!r})", file=path, hint=RERUN)
     return meta
+
+
+def window_of(meta: Mapping[str, Any]) -> tuple[int, int]:
+    """The final window of a result folder's numbers, from its manifest: its months, and a sweep's `last`."""
+    return final_window(int(meta["steps"]), int(meta.get("last", FINAL_WINDOW)))
 
 
 def is_comparison(folder: Path) -> bool:

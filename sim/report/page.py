@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import read_manifest
+from sim.outputs.read import read_manifest, window_of
 from sim.outputs.write import TRAJECTORIES
-from sim.runs import printout, stats, yardstick
+from sim.runs import printout, yardstick
 from sim.scenario.essay import SENTENCES
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
@@ -156,7 +156,7 @@ def _run_table(final: pd.DataFrame) -> str:
     frame = pd.DataFrame(
         {
             "observer → target": [f"{r.observer} → {r.target}" for r in final.itertuples()],
-            "median [90% band]": [printout.band(r.p50, r.p05, r.p95) for r in final.itertuples()],
+            "median [90% band]": [printout.band_text(r.p50, r.p05, r.p95) for r in final.itertuples()],
             "mean": [f"{r.mean:.3f}" for r in final.itertuples()],
         }
     )
@@ -178,13 +178,13 @@ def _comparison_table(final: pd.DataFrame) -> str:
     for r in grouped.itertuples():
         diff = spread = ""
         if r.scenario != ref:
-            diff = printout.band(r.diff, r.diff_low, r.diff_high, signed=True)
+            diff = printout.band_text(r.diff, r.diff_low, r.diff_high, signed=True)
             spread = f"[{r.diff_p05:+.3f}, {r.diff_p95:+.3f}]"
         rows.append(
             {
                 "observer → target": f"{r.observer} → {r.target}" if r.scenario == ref else "",
                 "scenario": r.scenario,
-                "median [90% band]": printout.band(r.p50, r.p05, r.p95),
+                "median [90% band]": printout.band_text(r.p50, r.p05, r.p95),
                 f"difference from {ref} [95% CI]": diff,
                 "90% of replications' differences": spread,
             }
@@ -250,7 +250,7 @@ def render(folder: str | Path) -> str:
     meta = read_manifest(folder)
     kind = _kind(folder)
     steps = int(meta["steps"])
-    window = stats.final_window(steps, int(meta.get("last", stats.FINAL_WINDOW)))
+    window = window_of(meta)
     replications = int(meta["replications"])
     if kind == "run":
         spec = load_scenario(folder / SCENARIO_FILE)

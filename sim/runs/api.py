@@ -44,8 +44,7 @@ def run(
     override the scenario's model parameters. Arguments are checked like the command line's options: a
     ConfigError with the same message otherwise.
     """
-    spec = settled(scenario, steps=steps, seed=seed, replications=replications)
-    reps = replication_indices(spec.replications if replications is None else replications)
+    spec, reps = settled(scenario, steps=steps, seed=seed, replications=replications)
     check_run_memory(spec, len(reps))
     return simulate(with_parameters(spec, parameters), reps, progress=progress)
 
@@ -116,14 +115,19 @@ def compare(
     return Comparison(runs, note=aligned.note)
 
 
-def settled(scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any) -> Scenario:
-    """The scenario with the run settings given (checked like command-line options) applied and re-validated."""
+def settled(
+    scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any
+) -> tuple[Scenario, np.ndarray]:
+    """The scenario with the run settings given (checked like command-line options) applied and re-validated, and
+    the replication indices: 0..R-1 for a count (the scenario's, or the one given), or the indices given."""
     given = run_settings(steps=steps, seed=seed)
-    if not isinstance(replications, Sequence | np.ndarray) or isinstance(replications, str):
+    indices = isinstance(replications, Sequence | np.ndarray) and not isinstance(replications, str)
+    if not indices:
         given |= run_settings(replications=replications)
     if isinstance(scenario, Scenario):
         spec, file = scenario, None
     else:
         spec, file = load_scenario(scenario), scenario_path(scenario)
     source = ", ".join(f"{k}={v}" for k, v in given.items())
-    return apply_settings(spec, given, source, file=file)
+    spec = apply_settings(spec, given, source, file=file)
+    return spec, replication_indices(replications) if indices else np.arange(spec.replications, dtype=np.int64)

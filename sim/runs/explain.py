@@ -192,7 +192,7 @@ def _cell(row: object) -> str:
     value, low, high = row.contribution, row.low, row.high  # type: ignore[attr-defined]
     if np.isnan(low):
         return f"{value:+.3f}"
-    return printout.band(value, low, high, signed=True)
+    return printout.band_text(value, low, high, signed=True)
 
 
 def default_dyads(scenario: Scenario, reference: Scenario) -> list[str]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.core import dynamics
 from sim.runs import stats
-from sim.scenario.dyads import ALIGNMENT_ACTORS, dyads, has_alignment, pairs
+from sim.scenario.dyads import ALIGNMENT_ACTORS, dyads, has_alignment, mutual_name, pairs, trust_name
 from sim.scenario.outcome_syntax import Outcome, compare, parse
 from sim.util.errors import ConfigError
 
@@ -28,8 +28,8 @@ STATS = ("mean", *stats.FINAL_BANDS)
 
 def catalogue(actors: Sequence[str]) -> dict[str, list[str]]:
     """Every final-value outcome name and group a sweep may ask for, with the names each stands for."""
-    directed = [f"trust_{o}_{t}" for o, t in dyads(actors)]
-    mutual = [f"mutual_{a}_{b}" for a, b in pairs(actors)]
+    directed = [trust_name(o, t) for o, t in dyads(actors)]
+    mutual = [mutual_name(a, b) for a, b in pairs(actors)]
     out = {"trust": directed, "mutual": mutual, **{n: [n] for n in directed + mutual}, "polarization": ["polarization"]}
     if has_alignment(actors):
         out["alignment"] = ["alignment"]

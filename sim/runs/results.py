@@ -22,7 +22,7 @@ from sim.runs import outcomes, stats, tables, views
 from sim.scenario.dyads import pairs
 from sim.scenario.outcome_syntax import Outcome
 from sim.scenario.schema import Scenario
-from sim.util.crash import describe
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 
@@ -63,19 +63,7 @@ class Results:
         steps = np.arange(trust.shape[1])
         rep = np.asarray(replications, dtype=np.int64)
         ds = xr.Dataset(
-            {
-                "trust": (
-                    ("replication", "step", "observer", "target"),
-                    trust,
-                    {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
-                ),
-                "moves": (
-                    ("replication", "step", "actor", "move"),
-                    moves,
-                    {"long_name": "moves made", "units": "count"},
-                ),
-                "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
-            },
+            _variables(trust, moves, events),
             coords={
                 "replication": rep,
                 "step": steps,
@@ -302,7 +290,7 @@ class Results:
         except PermissionError:
             raise
         except Exception as exc:  # h5py, h5netcdf and xarray each fail differently on a damaged file
-            raise ConfigError(f"cannot be read as netCDF-4 ({describe(exc)})", file=path, hint=hint) from None
+            raise ConfigError(f"cannot be read as netCDF-4 ({exception_line(exc)})", file=path, hint=hint) from None
         missing = [v for v in ("trust", "moves", "events") if v not in data]
         missing += [a for a in ("config", "seed") if a not in data.attrs]
         if missing:
@@ -310,3 +298,16 @@ class Results:
         if data["trust"].dims != ("replication", "step", "observer", "target"):
             raise ConfigError(f"trust has dimensions {data['trust'].dims}", file=path, hint=hint)
         return cls(data)
+
+
+def _variables(trust: np.ndarray, moves: np.ndarray, events: np.ndarray) -> dict[str, Any]:
+    """A run's arrays as the labelled variables of its Dataset, with their units."""
+    return {
+        "trust": (
+            ("replication", "step", "observer", "target"),
+            trust,
+            {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
+        ),
+        "moves": (("replication", "step", "actor", "move"), moves, {"long_name": "moves made", "units": "count"}),
+        "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
+    }

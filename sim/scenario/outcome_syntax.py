@@ -17,7 +17,7 @@ replication:
 `<`, `<=`, `>` and `>=` compare; WHEN is a month `YYYY-MM` (a scenario with a calendar) or a month number (`36`);
 month 0, the starting state, is never counted. Over replications the mean of a `P(...)` outcome is the
 probability. Names are accepted wherever expressions are, so a sweep's columns can be asked for again. Pure:
-the standard library only.
+the standard library and sim.scenario.dyads only.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from sim.scenario.dyads import mutual_name, split, trust_name
 from sim.util import calendar
 from sim.util.errors import ConfigError
 
@@ -131,13 +132,13 @@ def compare(value: object, op: str, threshold: float) -> object:
 
 def quantity_name(text: str) -> str:
     """'PAK->USA' -> trust_PAK_USA, 'PAK-USA' -> mutual_PAK_USA; names and alignment/polarization as they are."""
-    text = text.replace("→", "->").strip()
-    if "->" in text:
-        a, b = (part.strip() for part in text.split("->"))
-        return f"trust_{a}_{b}"
+    text = text.strip()
+    pair = split(text)
+    if pair is not None:
+        return trust_name(*pair)
     if "-" in text and not text.startswith(("trust_", "mutual_")):
         a, b = (part.strip() for part in text.split("-"))
-        return f"mutual_{a}_{b}"
+        return mutual_name(a, b)
     return text
 
 

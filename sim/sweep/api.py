@@ -26,7 +26,7 @@ from sim.sweep.execute import Executor, open_executor
 from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
 from sim.sweep.store import Store
-from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
+from sim.sweep.tasks import Chunk, Plan, chunk_layout, default_chunk_runs
 from sim.util.files import write_atomic
 from sim.util.interrupts import Terminated
 
@@ -40,7 +40,7 @@ def plan(sweep: Sweep) -> Plan:
 def chunks(sweep: Sweep) -> list[Chunk]:
     """The sweep's chunks (a function of the sweep file only, so a resumed run finds the same ones)."""
     runs = sweep.config.chunk or default_chunk_runs(len(sweep.points), sweep.replications)
-    return layout(sweep.points, sweep.replications, runs)
+    return chunk_layout(sweep.points, sweep.replications, runs)
 
 
 def find_unfinished(root: Path, sweep: Sweep) -> Path | None:

@@ -56,15 +56,15 @@ class SweepResult:
             medians = ok[f"{name}_p50"]
             if round(medians.max(), 3) == round(medians.min(), 3):
                 point = ok.loc[medians.idxmin()]
-                row["lowest"] = printout.band(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
+                row["lowest"] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
                 row["lowest at"] = "every point: the median does not vary"
                 row["highest"] = row["highest at"] = "(the same)"
                 rows.append(row)
                 continue
             for end, idx in (("lowest", medians.idxmin()), ("highest", medians.idxmax())):
                 point = ok.loc[idx]
-                row[end] = printout.band(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
-                row[f"{end} at"] = ", ".join(f"{_short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
+                row[end] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
+                row[f"{end} at"] = ", ".join(f"{labels.short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -73,7 +73,7 @@ class SweepResult:
         info = self._info()
         return printout.sweep_text(
             self.summary(),
-            labels={p: _short(p) for p in self.sweep.parameters},
+            labels={p: labels.short(p) for p in self.sweep.parameters},
             window=info.window,
             replications=self.sweep.replications,
             sensitivity=self.sensitivity,
@@ -94,7 +94,7 @@ class SweepResult:
         s = self.sweep
         failed = f", {len(self.failures)} failed" if not self.ok else ""
         return (
-            f"{s.name}: {s.config.design} over {', '.join(map(_short, s.parameters))}; {len(s.points)} points x"
+            f"{s.name}: {s.config.design} over {', '.join(map(labels.short, s.parameters))}; {len(s.points)} points x"
             f" {s.replications} replications{failed} (base scenario {s.scenario.name})"
         )
 
@@ -105,10 +105,6 @@ class SweepResult:
     def _repr_html_(self) -> str:
         head = f"<p><b>SweepResult</b> {html.escape(self._headline())}</p>"
         return head + self.summary().to_html(index=False, border=0)
-
-
-def _short(path: str) -> str:
-    return labels.parameter(path).short
 
 
 def read(folder: str | Path) -> SweepResult:

@@ -68,7 +68,7 @@ def default_chunk_runs(points: int, replications: int) -> int:
     return min(2000, max(100, math.ceil(points * replications / 64)))
 
 
-def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
+def chunk_layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     """Cut the sweep into chunks of about `runs` runs: whole points when a point has at most MAX_BATCH
     replications (consecutive points together), otherwise one point per chunk over equal replication blocks."""
     n = len(points)
@@ -88,7 +88,7 @@ def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     return chunks
 
 
-def describe(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
+def point_text(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
     """'path=value, ...' for messages."""
     return ", ".join(f"{a.path}={v:.6g}" for a, v in zip(addresses, values, strict=True))
 
@@ -98,7 +98,7 @@ def run_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
     reps = np.arange(chunk.start, chunk.stop)
     result = ChunkResult(chunk.index, np.full((len(chunk.points), len(reps), len(plan.outcomes)), np.nan))
     for i, (point, values) in enumerate(zip(chunk.points, chunk.values, strict=True)):
-        label = f"<point {point}: {describe(plan.addresses, values)}>"
+        label = f"<point {point}: {point_text(plan.addresses, values)}>"
         try:
             scenario = validate_raw(assign(plan.base, plan.addresses, values), file=label)
             result.values[i], trajectory = run_point(scenario, reps, plan)

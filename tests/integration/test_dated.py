@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.util import calendar
 
 DATED = """
 name = "dated"
@@ -24,16 +23,6 @@ actor = "USA"
 move = "economic_aid"
 target = "PAK"
 """
-
-
-def test_months_map_to_steps_and_back():
-    assert calendar.step_of("2001-09", "2001-09") == 1
-    assert calendar.step_of("2002-01", "2001-09") == 5
-    assert calendar.date_of(0, "2001-09") == "2001-08"
-    assert calendar.date_of(5, "2001-09") == "2002-01"
-    assert calendar.months_between("2001-09", "2018-12") == 208
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        calendar.month_index("2001-13")
 
 
 def test_dates_resolve_to_steps(scenario_file):

@@ -1,6 +1,7 @@
-"""Scoring and calibration against observed series: the metrics, the series file, `score` and `calibrate`.
+"""Scoring and calibration against observed series, end to end: `score` and `calibrate` (the metrics, the series
+file and the ranges have unit tests: tests/unit/test_score.py, test_series.py, test_optimise.py).
 
-Metrics are checked on hand-made numbers. The end-to-end tests use a small dated scenario written here and
+The tests use a small dated scenario written here and
 "observed" series made from the model's own output (a run at known values, on the same random numbers), so
 they assert contracts that hold whatever the model's numbers are: a run scored against itself has RMSE 0, a
 calibration recovers the value that made the data, a resumed calibration ends exactly like an uninterrupted one.
@@ -14,15 +15,12 @@ import shutil
 import tomllib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 import sim
 from sim.cli.main import main
-from sim.fit import score
-from sim.fit.optimise import load_fit_file, parse_param
+from sim.fit.optimise import load_fit_file
 from sim.fit.series import load_series
 from sim.scenario.load import scenario_path
 from sim.util.errors import ConfigError
@@ -55,218 +53,6 @@ until = "2011-12"
 probability = 0.4
 """
 FAST = ["--replications", "8", "--maxiter", "3", "--popsize", "5", "--no-plots", "-q"]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Metrics on hand-made numbers
-
-
-def test_rmse_is_the_root_mean_squared_difference():
-    assert score.rmse([0.1, 0.2, 0.3], [0.2, 0.2, 0.1]) == pytest.approx(np.sqrt((0.01 + 0.0 + 0.04) / 3))
-    assert score.rmse([0.4, 0.5], [0.4, 0.5]) == 0.0
-    assert np.isnan(score.rmse([], []))
-
-
-def test_spearman_ranks_and_is_undefined_on_short_or_flat_series():
-    observed = [0.10, 0.30, 0.20, 0.40]
-    assert score.spearman(observed, [1.0, 9.0, 2.0, 50.0]) == pytest.approx(1.0)  # same order, other scale
-    assert score.spearman(observed, [0.9, 0.1, 0.5, 0.0]) == pytest.approx(-1.0)
-    assert np.isnan(score.spearman([0.1, 0.2], [0.1, 0.2]))
-    assert np.isnan(score.spearman(observed, [0.3, 0.3, 0.3, 0.3]))
-
-
-def test_direction_agreement_counts_matching_signs_with_a_tolerance():
-    # observed: up, down, flat; simulated: up, flat (under 0.01), up -> only the first pair agrees
-    assert score.direction_agreement([0.10, 0.20, 0.15, 0.15], [0.30, 0.35, 0.345, 0.50]) == pytest.approx(1 / 3)
-    # a flat simulation agrees only where the polls were flat too
-    assert score.direction_agreement([0.2, 0.3, 0.3, 0.1], [0.25, 0.251, 0.252, 0.249]) == pytest.approx(1 / 3)
-    # a one-point change is a change (0.12 - 0.11 is just under 0.01 in floating point)
-    assert score.direction_agreement([0.12, 0.11], [0.5, 0.4]) == 1.0
-    assert score.direction_agreement([0.12, 0.11], [0.5, 0.5]) == 0.0
-    assert score.direction_agreement([0.1, 0.5], [0.2, 0.21], tolerance=0.05) == 0.0
-    assert np.isnan(score.direction_agreement([0.3], [0.3]))
-
-
-def test_coverage_is_the_share_inside_the_band_skipping_missing_bands():
-    assert score.coverage([0.1, 0.5, 0.9], [0.0, 0.6, 0.8], [0.2, 0.7, 1.0]) == pytest.approx(2 / 3)
-    assert score.coverage([0.1, 0.5], [0.0, np.nan], [0.2, np.nan]) == 1.0
-    assert np.isnan(score.coverage([0.1], [np.nan], [np.nan]))
-
-
-def test_windows_split_after_the_split_year():
-    assert list(score.windows([2009, 2010, 2011], 2010)) == ["train", "train", "test"]
-    assert list(score.windows([2009, 2010, 2011], 2009)) == ["train", "test", "test"]
-
-
-def synthetic_trust(replications: int = 3, steps: int = 30) -> xr.DataArray:
-    """Trust = step / 100 + replication / 1000 for PAK -> USA, dated from 2001-09 (step 0 is 2001-08)."""
-    values = np.full((replications, steps + 1, 2, 2), np.nan)
-    for r in range(replications):
-        values[r, :, 0, 1] = np.arange(steps + 1) / 100 + r / 1000
-        values[r, :, 1, 0] = 0.5
-    dates = np.array(
-        [f"{2001 + (7 + t) // 12}-{(7 + t) % 12 + 1:02d}" for t in range(steps + 1)], dtype="datetime64[M]"
-    )
-    return xr.DataArray(
-        values,
-        dims=("replication", "step", "observer", "target"),
-        coords={
-            "replication": np.arange(replications),
-            "step": np.arange(steps + 1),
-            "observer": ["PAK", "USA"],
-            "target": ["PAK", "USA"],
-            "date": ("step", dates.astype("datetime64[ns]")),
-        },
-    )
-
-
-def observations(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["series", "observer", "target", "year", "month", "value"])
-    return frame.assign(month=frame["month"].astype("Int64"), source="test", verified=None, line=2)
-
-
-def test_simulated_value_is_the_survey_month_or_the_mean_over_the_year():
-    trust = synthetic_trust()
-    obs = observations([("s", "PAK", "USA", 2002, 5, 0.1), ("s", "PAK", "USA", 2002, None, 0.1)])
-    values = score.draws(trust, obs)
-    replication = np.arange(3) / 1000
-    np.testing.assert_allclose(values[0], 0.09 + replication)  # 2002-05 is step 9
-    np.testing.assert_allclose(values[1], np.mean(np.arange(5, 17)) / 100 + replication)  # steps 5..16
-    # the first year holds the initial state (step 0, end of 2001-08) and steps 1..4
-    first = score.draws(trust, observations([("s", "PAK", "USA", 2001, None, 0.1)]))
-    np.testing.assert_allclose(first[0], np.mean(np.arange(0, 5)) / 100 + replication)
-    banded = score.band(values)
-    assert (banded["p05"] <= banded["simulated"]).all() and (banded["simulated"] <= banded["p95"]).all()
-
-
-def test_observations_outside_the_run_are_found_and_a_run_without_calendar_is_refused():
-    trust = synthetic_trust(steps=30)  # 2001-08 .. 2004-02
-    obs = observations([("s", "PAK", "USA", 2004, 2, 0.1), ("s", "PAK", "USA", 2004, 3, 0.1)])
-    assert list(score.in_run(score.step_dates(trust), obs)) == [True, False]
-    with pytest.raises(ConfigError, match="no calendar"):
-        score.step_dates(trust.drop_vars("date"))
-
-
-def test_summary_gives_the_same_means_and_bands_only_for_survey_months():
-    trust = synthetic_trust()
-    obs = observations([("s", "PAK", "USA", 2002, 5, 0.1), ("s", "PAK", "USA", 2003, None, 0.1)])
-    rows = []
-    for t in trust["step"].values:
-        d = trust.sel(step=t, observer="PAK", target="USA").values
-        rows.append({"step": t, "observer": "PAK", "target": "USA", "mean": d.mean(), "p05": d.min(), "p50": 0.0})
-    summary = pd.DataFrame(rows).assign(p95=lambda f: f["mean"] + 1)
-    exact = score.band(score.draws(trust, obs))
-    from_summary = score.band_from_summary(summary, score.step_dates(trust), obs)
-    np.testing.assert_allclose(from_summary["simulated"], exact["simulated"])
-    assert not np.isnan(from_summary.loc[0, "p05"]) and np.isnan(from_summary.loc[1, "p05"])
-
-
-def test_metrics_table_per_run_series_and_window():
-    obs = observations(
-        [
-            ("a", "PAK", "USA", 2008, None, 0.2),
-            ("a", "PAK", "USA", 2009, None, 0.3),
-            ("a", "PAK", "USA", 2010, None, 0.1),
-            ("a", "PAK", "USA", 2011, None, 0.4),
-            ("b", "USA", "PAK", 2009, None, 0.5),
-        ]
-    )
-    values = obs["value"]
-    perfect = pd.DataFrame({"simulated": values, "p05": values - 0.1, "p50": values, "p95": values + 0.1})
-    shifted = perfect.assign(simulated=perfect["simulated"] + 0.2, p05=0.0, p95=0.05)
-    points = score.points_table(obs, {"exact": perfect, "off": shifted}, split=2010)
-    metrics = score.metrics_table(points)
-    assert list(zip(metrics["series"], metrics["window"], metrics["run"], strict=True)) == [
-        ("a", "train", "exact"),
-        ("a", "train", "off"),
-        ("a", "test", "exact"),
-        ("a", "test", "off"),
-        ("b", "train", "exact"),
-        ("b", "train", "off"),
-    ]
-    exact = metrics[metrics["run"] == "exact"].set_index(["series", "window"])
-    off = metrics[metrics["run"] == "off"].set_index(["series", "window"])
-    assert exact.loc[("a", "train"), "rmse"] == 0 and off.loc[("a", "train"), "rmse"] == pytest.approx(0.2)
-    assert exact.loc[("a", "train"), "direction"] == 1 and off.loc[("a", "train"), "direction"] == 1  # same shape
-    assert exact.loc[("a", "train"), "coverage"] == 1 and off.loc[("a", "train"), "coverage"] == 0
-    assert exact.loc[("a", "train"), "n"] == 3 and exact.loc[("a", "test"), "n"] == 1
-    assert score.mean_rmse(metrics, "off") == pytest.approx(0.2)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The series file
-
-
-def test_series_file_loads_with_types(tmp_path):
-    path = tmp_path / "obs.csv"
-    path.write_text(HEADER + 'pew,PAK,USA,2002,6,0.10,"Pew, 2002",yes\npew,PAK,USA,2003,,0.13,Pew 2003,\n')
-    frame = load_series(path)
-    assert list(frame["year"]) == [2002, 2003] and frame["month"].iloc[0] == 6 and pd.isna(frame["month"].iloc[1])
-    assert list(frame["verified"]) == [True, None] and list(frame["line"]) == [2, 3]
-    assert frame["source"].iloc[0] == "Pew, 2002"
-
-
-ROW = "pew,PAK,USA,2005,,0.2,Pew\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("", "is empty"),
-        (HEADER, "has no observations"),
-        (
-            "series,observer,target,year,month,valu,source\n",
-            "line 1: unknown column 'valu' (hint: did you mean 'value'?)",
-        ),
-        ("series,observer,target,year,month,source\n", "line 1: missing column 'value'"),
-        (
-            HEADER + "pew,PAK,USA,2005,,23,Pew,\n",
-            "line 2: column 'value': '23' is not a number from 0 to 1 (hint: write",
-        ),
-        (HEADER + "pew,PAK,USA,2005,,nan,Pew,\n", "column 'value': 'nan' is not a number"),
-        (HEADER + "pew,PAK,USA,2005,13,0.2,Pew,\n", "line 2: column 'month': '13' is not a month"),
-        (HEADER + "pew,PAK,USA,05x,,0.2,Pew,\n", "column 'year': '05x' is not a year"),
-        (HEADER + "pew,PAK,USA,2005,,0.2,,\n", "column 'source': is empty"),
-        (HEADER + "pew,PAK,pak,2005,,0.2,Pew,\n", "column 'target': 'pak' is not an actor code"),
-        (HEADER + "pew,PAK,PAK,2005,,0.2,Pew,\n", "column 'target': is the same actor as the observer"),
-        (HEADER + "pew,PAK,USA,2005,,0.2,Pew,maybe\n", "column 'verified': 'maybe' is not yes or no"),
-        (HEADER + "pew,PAK,USA,2005,,0.2,Pew\n", "line 2: has 7 fields but the header has 8"),
-        (HEADER + ROW.replace("Pew", "Pew,") + "pew,USA,PAK,2006,,0.2,Pew,\n", "line 3: column 'observer': series"),
-        (
-            HEADER + ROW.replace("Pew", "Pew,") + "pew,PAK,USA,2005,4,0.2,Pew,\n",
-            "already has a value for 2005 on line 2",
-        ),
-    ],
-    ids=lambda v: v[-30:] if isinstance(v, str) else None,
-)
-def test_series_file_errors_name_file_line_column_and_hint(tmp_path, text, expected):
-    path = tmp_path / "obs.csv"
-    path.write_text(text)
-    with pytest.raises(ConfigError) as err:
-        load_series(path)
-    assert str(err.value).startswith(str(path)) and expected in str(err.value)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Ranges
-
-
-def test_ranges_from_the_command_line_and_a_fit_file(tmp_path):
-    r = parse_param("trust.PAK.USA.baseline=-0.5:1e-1")
-    assert (r.path, r.low, r.high) == ("trust.PAK.USA.baseline", -0.5, 0.1)
-    for bad in ("parameters.alpha", "parameters.alpha=0.1", "=0:1", "parameters.alpha=a:1", "parameters.alpha=0:inf"):
-        with pytest.raises(ConfigError, match="is not PATH=LOW:HIGH"):
-            parse_param(bad)
-    fit = tmp_path / "ranges.toml"
-    fit.write_text('maxiter = 7\n[[param]]\npath = "parameters.alpha"\nlow = 0.1\nhigh = 1.0\n')
-    ranges, settings = load_fit_file(fit)
-    assert [(x.path, x.low, x.high) for x in ranges] == [("parameters.alpha", 0.1, 1.0)] and settings == {"maxiter": 7}
-    fit.write_text('maxiters = 7\n[[param]]\npath = "parameters.alpha"\nlow = 0.1\nhigh = 1.0\n')
-    with pytest.raises(ConfigError, match=r"key 'maxiters': unknown key .*did you mean 'maxiter'"):
-        load_fit_file(fit)
-    fit.write_text("maxiter = 7\n")
-    with pytest.raises(ConfigError, match="key 'param': required key is missing"):
-        load_fit_file(fit)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -507,15 +293,15 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
     --resume without --out finds it under results/<scenario>-calibration/."""
     from sim.fit import optimise
 
-    evaluate, calls = optimise.evaluate, []
+    score_at, calls = optimise.score_at, []
 
     def interrupted(problem, x):
         calls.append(x)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return evaluate(problem, x)
+        return score_at(problem, x)
 
-    monkeypatch.setattr(optimise, "evaluate", interrupted)
+    monkeypatch.setattr(optimise, "score_at", interrupted)
     monkeypatch.chdir(tmp_path)
     args = calibrate_args(world, "initial_state.PAK.USA=0.1:0.7")
     assert main([*args, *FAST]) == 130
@@ -524,7 +310,7 @@ def test_an_interrupted_calibration_says_how_to_resume_and_keeps_its_journal(
     out = staging.parent / staging.name[1 : -len(".unfinished")]
     assert "interrupted after 4 evaluations" in err[0] and err[1].endswith(f"--out {out} --resume")
     assert len((staging / "journal.jsonl").read_text().splitlines()) == 1 + 4 and not out.exists()
-    monkeypatch.setattr(optimise, "evaluate", evaluate)
+    monkeypatch.setattr(optimise, "score_at", score_at)
     assert main([*args, *FAST, "--resume"]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     assert (out / "fitted.toml").read_bytes() == (calibrated / "fitted.toml").read_bytes()
