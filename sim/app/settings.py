@@ -8,8 +8,6 @@ one-line errors the command line gives (sim.util.errors.error_line).
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +18,7 @@ from pydantic import BaseModel
 
 from sim.scenario.dyads import dyads, label, split
 from sim.scenario.essay import SENTENCES
-from sim.scenario.load import load_scenario, scenario_dir, validate_raw
+from sim.scenario.load import scenario_from_bytes, validate_raw
 from sim.scenario.schema import Parameters, Policy, Scenario
 from sim.util.errors import ConfigError
 from sim.util.errors import error_line as error_line  # the page shows the command line's one line
@@ -165,23 +163,9 @@ def status_quo(scenario: Scenario) -> Scenario:
 
 
 def load_upload(filename: str, data: bytes) -> Scenario:
-    """A scenario file uploaded through the page, read exactly like one on disk; errors name the uploaded file.
-
-    It is read next to a copy of the bundled world file, so `world = "world.toml"` means the essay's world.
-    """
-    name = Path(filename).name or "uploaded.toml"
-    with tempfile.TemporaryDirectory(prefix="diplosim-upload-") as tmp:
-        folder = Path(tmp)
-        shutil.copy(scenario_dir() / "world.toml", folder / "world.toml")
-        path = folder / name
-        path.write_bytes(data)
-        try:
-            return load_scenario(path)
-        except ConfigError as exc:
-            file = exc.file
-            if file is not None and Path(file).parent == folder:
-                file = name if Path(file) == path else f"{Path(file).name} (the bundled world)"
-            raise ConfigError(exc.message, file=file, key=exc.key, hint=exc.hint) from None
+    """A scenario file uploaded through the page, read in memory exactly like one on disk (with the bundled world
+    file, or a world table of its own: it names no file of the server); errors name the uploaded file."""
+    return scenario_from_bytes(data, filename)
 
 
 def sentences(ids: Sequence[str]) -> list[tuple[str, str]]:

@@ -105,13 +105,14 @@ def scenario_with_settings(ref: str, steps: int | None, replications: int | None
 
 
 def run_fields(spec: Scenario) -> dict[str, Any]:
-    """What a run's manifest records of its settings (the figures read the actors' names from it)."""
+    """What a run's manifest records of its settings (the figures read the actors' names from it, the readers the
+    calendar's start to check the tables' dates)."""
     return {
         "seed": spec.seed,
         "replications": spec.replications,
         "steps": spec.steps,
-        "start": spec.start,
         "actors": {code: actor.name for code, actor in spec.world.actors.items()},
+        **({"start": spec.start} if spec.start is not None else {}),
     }
 
 

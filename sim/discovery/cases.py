@@ -8,13 +8,13 @@ futures end with PAK's trust in the US above 0.4"), or one point with its median
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from sim.outputs.read import read_chunks
 from sim.scenario import outcome_syntax
-from sim.sweep.analyze import replications
 from sim.util.errors import ConfigError, did_you_mean
 
 Cases = Literal["runs", "points"]
@@ -34,9 +34,12 @@ def outcome_name(text: str, available: list[str]) -> str:
     return name
 
 
-def cases(folder: Path, outcome: str, kind: Cases, parameters: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The cases PRIM looks at: their parameter values and the outcome's value in each."""
-    table = pd.read_csv(folder / "sweep.csv")
+def cases(
+    folder: Path, meta: dict[str, Any], table: pd.DataFrame, outcome: str, kind: Cases
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cases PRIM looks at: their parameter values and the outcome's value in each (from the sweep's
+    checked manifest `meta` and table, and for runs its chunks, checked as they are read)."""
+    parameters = list(meta["parameters"])
     if kind == "points":
         ok = table.dropna(subset=[f"{outcome}_p50"])
         return ok[parameters].reset_index(drop=True), ok[f"{outcome}_p50"].to_numpy()
@@ -46,9 +49,10 @@ def cases(folder: Path, outcome: str, kind: Cases, parameters: list[str]) -> tup
             file=folder,
             hint="use --cases points to take each point's median from sweep.csv",
         )
-    each = replications(folder).sel(outcome=outcome)  # [point, replication]
-    x = table.set_index("point").loc[each["point"].values, parameters]
-    x = x.loc[x.index.repeat(each.sizes["replication"])].reset_index(drop=True)
-    values = each.values.reshape(-1)
+    values, names = read_chunks(folder, meta)  # [point, replication, outcome]: every point, every replication
+    each = values[:, :, names.index(outcome)]
+    x = table.set_index("point").loc[np.arange(each.shape[0]), parameters]
+    x = x.loc[x.index.repeat(each.shape[1])].reset_index(drop=True)
+    values = each.reshape(-1)
     keep = np.isfinite(values)
     return x[keep].reset_index(drop=True), values[keep]

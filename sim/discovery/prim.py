@@ -16,7 +16,6 @@ least `min_coverage` of the cases of interest.
 from __future__ import annotations
 
 import html
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandas as pd
 from sim.discovery import figures
 from sim.discovery.cases import Cases, cases, outcome_name
 from sim.figures.style import STYLE, save
+from sim.outputs.read import read_sweep
 from sim.runs import stats
 from sim.scenario import labels
 from sim.util.errors import ConfigError
@@ -192,14 +192,9 @@ def discover(
         raise ConfigError("give exactly one of --above and --below", hint="e.g. --above 0.4")
     if not 0 < min_coverage <= 1:
         raise ConfigError(f"must be in (0, 1], got {min_coverage}", key="--min-coverage")
-    if not (folder / "sweep.csv").is_file():
-        raise ConfigError("not a sweep folder (no sweep.csv)", file=folder, hint="give a folder written by `sweep`")
-    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    available = [
-        c.removesuffix("_p50") for c in pd.read_csv(folder / "sweep.csv", nrows=0).columns if c.endswith("_p50")
-    ]
-    name = outcome_name(outcome, available)
-    x, values = cases(folder, name, cases_from, list(meta["parameters"]))
+    meta, table, _, _ = read_sweep(folder)  # checked: one line naming a damaged file, before any work
+    name = outcome_name(outcome, list(meta["outcomes"]))
+    x, values = cases(folder, meta, table, name, cases_from)
     threshold = float(above if above is not None else below)
     y = _of_interest(values, name, threshold, above is not None)
     with warnings.catch_warnings():

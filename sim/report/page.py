@@ -9,6 +9,7 @@ anywhere, so the file opens offline and can be mailed as it is.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import os
@@ -20,7 +21,15 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import read_manifest, window_of
+from sim.outputs.read import (
+    folder_kind,
+    read_comparison,
+    read_final,
+    read_manifest,
+    read_outcomes,
+    read_trajectories,
+    window_of,
+)
 from sim.outputs.write import TRAJECTORIES
 from sim.runs import printout, yardstick
 from sim.scenario.essay import SENTENCES
@@ -75,17 +84,14 @@ def _e(text: Any) -> str:
 
 
 def _kind(folder: Path) -> str:
-    if (folder / "sweep.csv").is_file():
-        return "sweep"
-    if (folder / "comparison.csv").is_file():
-        return "comparison"
-    if (folder / "summary.csv").is_file():
-        return "run"
-    raise ConfigError(
-        "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
-        file=folder,
-        hint="give a folder written by run, compare or sweep",
-    )
+    kind = folder_kind(folder)
+    if kind is None:
+        raise ConfigError(
+            "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
+            file=folder,
+            hint="give a folder written by run, compare or sweep",
+        )
+    return kind
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -138,13 +144,11 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _final_run(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
-    """final.csv, or computed from the trajectories when an older folder lacks it."""
+    """final.csv, or computed from the trajectories when an older folder lacks it (both checked as read)."""
     if (folder / "final.csv").is_file():
-        return pd.read_csv(folder / "final.csv")
+        return read_final(folder, meta)
     if (folder / TRAJECTORIES).is_file():
-        from sim.runs.results import Results
-
-        return Results.load(folder / TRAJECTORIES).final_table()
+        return read_trajectories(folder / TRAJECTORIES, dict(meta)).final_table()
     raise ConfigError(
         "no final.csv (and no trajectories.nc to compute it from)",
         file=folder,
@@ -192,10 +196,9 @@ def _comparison_table(final: pd.DataFrame) -> str:
     return _table(pd.DataFrame(rows))
 
 
-def _outcomes_section(path: Path, meta: Mapping[str, Any], window: tuple[int, int]) -> str:
+def _outcomes_section(table: pd.DataFrame, meta: Mapping[str, Any], window: tuple[int, int]) -> str:
     """The outcomes asked for with --outcome (outcomes.csv), in words, as the command printed them."""
-    table = pd.read_csv(path, dtype={"scenario": str, "outcome": str, "label": str})
-    start = meta.get("start") if isinstance(meta.get("start"), str) else None
+    start = meta.get("start")
     text = printout.outcomes_text(table, start=start, steps=window[1], replications=int(meta["replications"]))
     return f"<h3>Outcomes</h3><pre>{_e(text)}</pre>"
 
@@ -247,8 +250,8 @@ def render(folder: str | Path) -> str:
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
-    meta = read_manifest(folder)
     kind = _kind(folder)
+    meta = read_manifest(folder, kind)
     steps = int(meta["steps"])
     window = window_of(meta)
     replications = int(meta["replications"])
@@ -272,7 +275,7 @@ def render(folder: str | Path) -> str:
             " <code>diplosim compare</code> prints it. Differences are taken per replication (common random"
             " numbers): the mean difference with its 95% confidence interval, and the range of 90% of the"
             " per-replication differences.</p>"
-            + _comparison_table(pd.read_csv(folder / "comparison.csv"))
+            + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
             + f"<p>{_e(yardstick.observed().text())}</p>"
         )
     else:
@@ -284,8 +287,9 @@ def render(folder: str | Path) -> str:
             sweep.sweep.scenario, f"Base scenario: {sweep.sweep.scenario.name}"
         )
         results = f"<pre>{_e(sweep.text())}</pre>"
-    if (folder / "outcomes.csv").is_file():
-        results += _outcomes_section(folder / "outcomes.csv", meta, window)
+    asked = read_outcomes(folder, meta) if kind != "sweep" else None
+    if asked is not None:
+        results += _outcomes_section(asked, meta, window)
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -309,12 +313,18 @@ def write(folder: str | Path, out: str | Path | None = None, force: bool = False
     if path.exists() and not force:
         raise ConfigError("already exists", file=path, hint="use --force to replace it, or choose another --out")
     page = render(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        for parent in created:  # folders made for it, innermost first
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):  # a failed write names the report
+            exc.filename = str(path)
         raise
     return path

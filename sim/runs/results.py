@@ -19,6 +19,7 @@ import xarray as xr
 from sim.core import dynamics
 from sim.core.recording import TRUST_DTYPE
 from sim.runs import outcomes, stats, tables, views
+from sim.runs.integrity import HINT, check_dataset
 from sim.scenario.dyads import pairs
 from sim.scenario.outcome_syntax import Outcome
 from sim.scenario.schema import Scenario
@@ -279,24 +280,19 @@ class Results:
     @classmethod
     def load(cls, path: str | Path) -> Results:
         """Read a file written by `save`. A missing file is FileNotFoundError; a damaged or foreign one is a
-        ConfigError naming the file and what is wrong with it."""
+        ConfigError naming the file and what is wrong with it (sim.runs.integrity: arrays, shapes, the scenario
+        and seed recorded, actors, months in order, trust in [0, 1])."""
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
-        hint = "it is damaged or not written by diplosim; rerun the run that made it"
         try:
             with xr.open_dataset(path, engine="h5netcdf") as ds:
                 data = ds.load()
         except PermissionError:
             raise
         except Exception as exc:  # h5py, h5netcdf and xarray each fail differently on a damaged file
-            raise ConfigError(f"cannot be read as netCDF-4 ({exception_line(exc)})", file=path, hint=hint) from None
-        missing = [v for v in ("trust", "moves", "events") if v not in data]
-        missing += [a for a in ("config", "seed") if a not in data.attrs]
-        if missing:
-            raise ConfigError(f"is not diplosim trajectories (no {', '.join(missing)})", file=path, hint=hint)
-        if data["trust"].dims != ("replication", "step", "observer", "target"):
-            raise ConfigError(f"trust has dimensions {data['trust'].dims}", file=path, hint=hint)
+            raise ConfigError(f"cannot be read as netCDF-4 ({exception_line(exc)})", file=path, hint=HINT) from None
+        check_dataset(data, path, FORMAT_VERSION)
         return cls(data)
 
 

@@ -8,6 +8,7 @@ of the same name. Errors name the file the offending key came from: the scenario
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,34 +21,39 @@ from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
 from sim.util import calendar
 from sim.util.errors import ConfigError, did_you_mean
-from sim.util.tomlfile import check_not_empty, read_toml
+from sim.util.tomlfile import check_not_empty, parse_toml, read_toml
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SCENARIO_DIRS = (PACKAGE / "scenarios", PACKAGE.parent / "scenarios")  # installed copy, then the source tree
+BUNDLED_WORLD = "world.toml"
+HISTORY = "history"  # bundled history scenarios live in scenarios/history/ and are named history/NAME
 NOT_SCENARIOS = {  # files beside the scenarios that are something else: what they are, how to use them
     "fit": ("a fit file (ranges to calibrate)", "use it with `diplosim calibrate SCENARIO SERIES.csv --fit FILE`"),
     "codebook": ("a history codebook (event classes -> moves)", "sim.fit.codebook.convert reads it"),
 }
 
 
-HISTORY = "history"  # bundled history scenarios live in scenarios/history/ and are named history/NAME
+def is_path(name_or_path: str | Path) -> bool:
+    """Whether a scenario reference is a file's path rather than a bundled scenario's name (NAME, or history/NAME
+    when no such file is here)."""
+    path = Path(name_or_path)
+    history = len(path.parts) == 2 and path.parts[0] == HISTORY and path.suffix == "" and not path.is_file()
+    return path.suffix == ".toml" or (path.parent != Path(".") and not history)
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
     """Resolve a scenario name (a file in scenarios/, or history/NAME in scenarios/history/) or a path; a clear
     error with a suggestion otherwise."""
     path = Path(name_or_path)
-    named = path.suffix == "" and not path.is_absolute() and ".." not in path.parts and len(path.parts) <= 2
-    if named and (len(path.parts) == 1 or path.parts[0] == HISTORY) and not path.is_file():
-        for folder in SCENARIO_DIRS:
-            if (folder / path.with_suffix(".toml")).is_file():
-                return folder / path.with_suffix(".toml")
-        name = path.as_posix()
-        hint = did_you_mean(name, list_scenarios()) or "see `diplosim list`"
-        raise ConfigError(f"no scenario named '{name}'", hint=hint)
-    if not path.is_file():
-        raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
-    return path
+    if is_path(path):
+        if not path.is_file():
+            raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
+        return path
+    for folder in SCENARIO_DIRS:
+        if (folder / path.with_suffix(".toml")).is_file():
+            return folder / path.with_suffix(".toml")
+    name = path.as_posix()
+    raise ConfigError(f"no scenario named '{name}'", hint=did_you_mean(name, list_scenarios()) or "see `diplosim list`")
 
 
 def scenario_dir() -> Path:
@@ -56,7 +62,8 @@ def scenario_dir() -> Path:
 
 
 def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
-    """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario).
+    """Scenario names in the scenarios folder (and history/NAME in its history/ folder) with their descriptions;
+    the world file, fit files and codebooks are not scenarios.
 
     A file that cannot be read is left out (and its error appended to `problems`), so one broken file does not
     hide the others.
@@ -76,10 +83,51 @@ def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
     return out
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
+def load_scenario(name_or_path: str | Path, *, within: Sequence[Path] | None = None) -> Scenario:
+    """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference.
+
+    With `within`, the scenario file and the world file it names must lie inside one of these folders (after
+    following links): what a server reads on a client's behalf."""
+    if within is not None and is_path(name_or_path):  # before looking: nothing is learnt of other folders
+        check_within(Path(name_or_path), within)
     path = scenario_path(name_or_path)
+    if within is not None:
+        check_within(path, within)
     raw = read_toml(path)
+    return _scenario(raw, path, path.parent, within)
+
+
+def scenario_from_bytes(data: bytes, name: str) -> Scenario:
+    """A scenario from a file's bytes (an upload), read in memory as `load_scenario` reads a file; its errors name
+    `name`. It may use the bundled world (no `world`, or world = "world.toml") or give its own as a table, but
+    name no other file."""
+    path = Path(Path(name).name or "uploaded.toml")
+    raw = parse_toml(data, path)
+    world = raw.get("world")
+    if isinstance(world, str) and world != BUNDLED_WORLD:
+        raise ConfigError(
+            f"an uploaded scenario cannot name the file '{world}'",
+            file=path,
+            key="world",
+            hint=f'leave world out (or world = "{BUNDLED_WORLD}") for the essay\'s world, or give it as a table',
+        )
+    return _scenario(raw, path, scenario_dir(), [scenario_dir()])
+
+
+def check_within(path: Path, folders: Sequence[Path]) -> None:
+    """Refuse a file outside `folders` (links followed), naming the folders it may be in."""
+    real = Path(path).resolve()
+    if not any(real.is_relative_to(Path(folder).resolve()) for folder in folders):
+        shown = ", ".join(str(f) for f in folders)
+        raise ConfigError(
+            f"is outside the folders scenarios are read from here ({shown})",
+            file=path,
+            hint="copy it into one of them, or upload it",
+        )
+
+
+def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path] | None) -> Scenario:
+    """A scenario file's contents (read from `path`) merged onto its world (named relative to `base`), checked."""
     check_not_empty(raw, path)
     if is_sweep(raw):
         raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
@@ -94,7 +142,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if isinstance(world_ref, dict):
         world_raw, world_file = world_ref, path
     elif world_ref is None or isinstance(world_ref, str):  # default: the bundled essay world
-        world_file = (path.parent / world_ref).resolve() if world_ref else scenario_dir() / "world.toml"
+        world_file = (base / world_ref).resolve() if world_ref else scenario_dir() / BUNDLED_WORLD
+        if within is not None and world_ref:
+            check_within(world_file, within)
         world_raw = _read_world(world_file, world_ref, path)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
@@ -108,6 +158,18 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             for k, v in raw_events.items()
         }
     raw["world"] = merged
+    origin = _origin(path, world_file, world_raw, overrides)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise error_from_pydantic(exc, origin, world=merged) from None
+    check_references(scenario, origin)
+    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
+    return scenario
+
+
+def _origin(path: Path, world_file: Path, world_raw: dict[str, Any], overrides: dict[str, Any]) -> Any:
+    """The file a key came from: the scenario, or the world it is merged onto."""
     added = _keys(overrides.get("actors")) - _keys(world_raw.get("actors"))
 
     def origin(loc: tuple[Any, ...]) -> Path:
@@ -118,13 +180,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             return path  # missing for an actor the scenario adds (say, its dyads): the scenario's to give
         return world_file
 
-    try:
-        scenario = Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise error_from_pydantic(exc, origin, world=merged) from None
-    check_references(scenario, origin)
-    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
-    return scenario
+    return origin
 
 
 def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str, Any]:

@@ -119,6 +119,18 @@ class Outcome:
         return at
 
 
+def value_range(name: str) -> tuple[float, float | None]:
+    """The range one replication's value of the outcome `name` lies in: 0 to 1 for trust, mutual trust, alignment
+    and probabilities; -1 to 1 for polarization (and its value at a month); months from 1 for a first crossing
+    (the month after the run for never: no upper bound without the run's length)."""
+    asked = parse(name)
+    if asked.kind == "first":
+        return 1.0, None
+    if asked.kind == "prob" or asked.quantity != "polarization":
+        return 0.0, 1.0
+    return -1.0, 1.0
+
+
 def compare(value: object, op: str, threshold: float) -> object:
     """`value op threshold` for numbers or numpy arrays."""
     if op == "<":

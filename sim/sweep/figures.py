@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.figures.style import OKABE_ITO, STYLE, TRUST_CMAP, header, save
-from sim.outputs.read import window_of
+from sim.outputs.read import read_sensitivity, read_sweep_table, window_of
 from sim.runs import stats
 from sim.scenario import labels
 from sim.sweep.spec import Sweep
@@ -36,7 +36,7 @@ from sim.util import calendar
 from sim.util.errors import ConfigError
 
 COLS = 4
-SWEEP_TABLE, SENSITIVITY_TABLE = "sweep.csv", "sensitivity.csv"
+SWEEP_TABLE = "sweep.csv"
 WIDE = 0.2  # a Sobol interval half-width above this makes the ranking uncertain: said in the caption
 MAX_ANNOTATED = 120  # heatmap cells labelled with their value up to this many
 
@@ -408,12 +408,12 @@ def draw(table: pd.DataFrame, sens: pd.DataFrame | None, info: SweepInfo, out: P
 
 
 def read_folder(folder: str | Path, meta: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame | None, SweepInfo]:
-    """A sweep folder's table, sensitivity indices (or None) and what its figures need."""
+    """A sweep folder's table, sensitivity indices (or None) and what its figures need, checked against its
+    manifest `meta` (as sim.outputs.read.read_manifest returns it)."""
     folder = Path(folder)
     if not (folder / SWEEP_TABLE).is_file():
         raise ConfigError(f"not a complete sweep folder (missing {SWEEP_TABLE})", file=folder)
-    table = pd.read_csv(folder / SWEEP_TABLE)
-    sens = pd.read_csv(folder / SENSITIVITY_TABLE) if (folder / SENSITIVITY_TABLE).is_file() else None
+    table, sens = read_sweep_table(folder, meta), read_sensitivity(folder, meta)
     return table, sens, SweepInfo.from_manifest(meta, table)
 
 

@@ -8,13 +8,13 @@ lowest and highest median), not the whole per-point table.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sim.outputs.read import read_sweep
 from sim.runs import printout
 from sim.scenario import labels
 from sim.sweep.spec import Sweep, load_sweep
@@ -108,19 +108,29 @@ class SweepResult:
 
 
 def read(folder: str | Path) -> SweepResult:
-    """Load a sweep folder written by `diplosim sweep` or `sim.sweep.run(..., out=...)`."""
+    """Load a sweep folder written by `diplosim sweep` or `sim.sweep.run(..., out=...)`; its tables are checked
+    against its manifest (sim.outputs.read), and the manifest against its sweep.toml."""
     folder = Path(folder)
     if not (folder / "sweep.csv").is_file() or not (folder / "sweep.toml").is_file():
         raise ConfigError("not a sweep folder (no sweep.csv and sweep.toml)", file=folder)
-    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    sens = folder / "sensitivity.csv"
-    failures = folder / "failures.csv"
+    meta, table, sensitivity, failures = read_sweep(folder)
+    sweep = load_sweep(folder / "sweep.toml")
+    recorded = {"parameters": meta["parameters"], "outcomes": meta["outcomes"], "points": meta["points"]}
+    for key, value in recorded.items():
+        theirs = len(sweep.points) if key == "points" else list(getattr(sweep, key))
+        if value != theirs:
+            raise ConfigError(
+                f"does not match the folder's manifest.json ({key}: {theirs} here, {value} there)",
+                file=folder / "sweep.toml",
+                hint="the folder looks damaged; run the command in its manifest.json again",
+            )
+    elapsed = meta.get("elapsed_seconds", 0.0)
     return SweepResult(
-        sweep=load_sweep(folder / "sweep.toml"),
-        table=pd.read_csv(folder / "sweep.csv"),
-        sensitivity=pd.read_csv(sens) if sens.is_file() else None,
-        failures=pd.read_csv(failures) if failures.is_file() else pd.DataFrame(columns=["point", "error"]),
+        sweep=sweep,
+        table=table,
+        sensitivity=sensitivity,
+        failures=failures,
         out=folder,
         executor=str(meta.get("executor", "")),
-        seconds=float(meta.get("elapsed_seconds", 0.0)),
+        seconds=float(elapsed) if isinstance(elapsed, int | float) else 0.0,
     )

@@ -33,6 +33,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError("is a folder, not a file", file=path, hint="give a .toml file") from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    return parse_toml(data, path)
+
+
+def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    """A TOML file's bytes as a dict, checked as `read_toml` checks a file (errors name `path`)."""
     if len(data) > MAX_FILE_BYTES:
         raise ConfigError(f"is larger than {MAX_FILE_BYTES // 1_000_000} MB: not a config file", file=path)
     text = decode(data, path)
