@@ -7,6 +7,7 @@ tests (and the pytest-xdist workers) share one calibration per world without tou
 from __future__ import annotations
 
 import compileall
+import fcntl
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -40,6 +41,18 @@ def calibration_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
         patch.setenv("DIPLOSIM_CACHE_DIR", str(folder))
         patch.delenv("DIPLOSIM_CACHE", raising=False)
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_engine(calibration_cache: Path) -> None:
+    """Compile the engine once into its cache folder before any test runs it, so that neither the tests nor
+    their `diplosim` subprocesses compile it again; xdist workers take turns (a file lock), the first compiles
+    and the others load what it wrote."""
+    from sim.core.model import warm_up
+
+    with open(calibration_cache / "compile.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        warm_up()
 
 
 @cache

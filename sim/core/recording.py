@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core import events
 from sim.core.world import World
 
 TRUST_DTYPE = np.dtype(np.float32)
+MAX_EVENT_COUNT = 100  # occurrences of a rate event in one step at most (sim.core.kernel.poisson_count)
 
 
 def count_dtype(most: int) -> np.dtype:
@@ -32,7 +32,7 @@ def move_dtype(world: World) -> np.dtype:
 
 def event_dtype() -> np.dtype:
     """Occurrences of one event in one step: a Poisson count (capped by the sampler) plus a scheduled one."""
-    return count_dtype(events._MAX_COUNT + 1)
+    return count_dtype(MAX_EVENT_COUNT + 1)
 
 
 def state_bytes(actors: int, moves: int, events: int) -> int:

@@ -3,8 +3,8 @@
 Every move an actor can make toward a target is a *channel* (actor, target, move). The channel set is the
 closure of what background behaviour, policies, rules and event triggers can emit, plus the answer to each (the
 reply that reciprocity may send back, by the world's table of answers: a strike is answered by reduced relations,
-aid by cooperation). A step's moves are then one array X[replication, channel]
-of intensities, and everything downstream (weights, counts, replies) is a vectorised segment sum over it.
+aid by cooperation). A step's moves are then one array X[replication, channel] of intensities, which the
+compiled step (sim.core.kernel, on the flat arrays of sim.core.net) sums into what each observer sees.
 """
 
 from __future__ import annotations
@@ -14,30 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.scenario.schema import Event, Parameters, Policy, Rule, Scenario, WorldSpec
-
-
-@dataclass(frozen=True)
-class Segments:
-    """A precomputed grouping of channels for fast sums over groups: out[:, group] = sum of X[:, members]."""
-
-    order: np.ndarray
-    starts: np.ndarray
-    groups: np.ndarray
-    n_groups: int
-
-    @classmethod
-    def of(cls, labels: np.ndarray, n_groups: int) -> Segments:
-        order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[order]
-        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(labels) else labels
-        return cls(order, starts.astype(np.intp), sorted_labels[starts] if len(labels) else labels, n_groups)
-
-    def sum(self, x: np.ndarray) -> np.ndarray:
-        """Sum the columns of x [R, C] into [R, n_groups]."""
-        out = np.zeros((x.shape[0], self.n_groups))
-        if len(self.order):
-            out[:, self.groups] = np.add.reduceat(x[:, self.order], self.starts, axis=1)
-        return out
 
 
 @dataclass(frozen=True)
@@ -106,6 +82,7 @@ class World:
     l_fixed: np.ndarray  # [N, N] the stated baselines (log-odds) where fixed
     dependence: np.ndarray  # [N, N]
     sigma: np.ndarray  # [N, N]
+    sigma_fixed: np.ndarray  # [N, N] bool: the dyad states its own sigma (else the parameter applies)
     channels: np.ndarray  # [C, 3] actor, target, move
     weight: np.ndarray  # [C] w = credibility * goldstein / 10
     audience_weight: np.ndarray  # [C] w * credibility: what the act says to third parties (costly acts say more)
@@ -118,9 +95,6 @@ class World:
     policies: list[Schedule]
     rules: list[CompiledRule]
     events: list[CompiledEvent]
-    by_pair: Segments = field(repr=False)  # channel -> observer-target cell of W, flattened a * N + t
-    by_actor_move: Segments = field(repr=False)
-    by_unordered_pair: Segments = field(repr=False)
 
     @property
     def n(self) -> int:
@@ -132,9 +106,12 @@ class World:
 
 
 def logit(p: np.ndarray | float) -> np.ndarray:
-    """Probability -> log-odds: log(p / (1 - p))."""
+    """Probability -> log-odds: log(p) - log(1 - p), by the kernel's own logarithms (the same bits on every CPU;
+    numba loads here)."""
+    from sim.core import kmath
+
     p = np.asarray(p, dtype=np.float64)
-    return np.log(p) - np.log1p(-p)
+    return kmath.logit_array(np.ascontiguousarray(p.reshape(-1))).reshape(p.shape)
 
 
 def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
@@ -166,7 +143,6 @@ def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
         policies=policies,
         rules=rules,
         events=events,
-        **_segments(channels, len(actors), len(moves)),
     )
 
 
@@ -174,7 +150,7 @@ def _trust_arrays(scenario: Scenario, actors: list[str]) -> dict[str, np.ndarray
     """The dyads' tables as [N, N] arrays: initial log-odds, plausible range, stated baselines, dependence, noise."""
     n, index = len(actors), {a: i for i, a in enumerate(actors)}
     l_init, t_low, t_high, l_fixed, dependence = (np.zeros((n, n)) for _ in range(5))
-    fixed = np.zeros((n, n), bool)
+    fixed, sigma_fixed = np.zeros((n, n), bool), np.zeros((n, n), bool)
     sigma = np.full((n, n), scenario.parameters.sigma)
     for o, row in scenario.world.trust.items():
         for t, d in row.items():
@@ -187,6 +163,7 @@ def _trust_arrays(scenario: Scenario, actors: list[str]) -> dict[str, np.ndarray
                 l_fixed[i, j] = logit(d.baseline)
             if d.sigma is not None:
                 sigma[i, j] = d.sigma
+                sigma_fixed[i, j] = True
     np.fill_diagonal(sigma, 0.0)
     return dict(
         l_init=l_init,
@@ -196,6 +173,7 @@ def _trust_arrays(scenario: Scenario, actors: list[str]) -> dict[str, np.ndarray
         l_fixed=l_fixed,
         dependence=dependence,
         sigma=sigma,
+        sigma_fixed=sigma_fixed,
     )
 
 
@@ -334,14 +312,4 @@ def _channel_arrays(
         calming=calm[channels[:, 2]],
         reply_prob=reply_prob,
         reply_scale=np.array([r.scale for r in replier]),
-    )
-
-
-def _segments(channels: np.ndarray, n: int, k: int) -> dict[str, Segments]:
-    """The groupings of channels the engine sums over: by directed pair, by actor and move, by unordered pair."""
-    lo, hi = np.minimum(channels[:, 0], channels[:, 1]), np.maximum(channels[:, 0], channels[:, 1])
-    return dict(
-        by_pair=Segments.of(channels[:, 0] * n + channels[:, 1], n * n),
-        by_actor_move=Segments.of(channels[:, 0] * k + channels[:, 2], n * k),
-        by_unordered_pair=Segments.of(lo * n + hi, n * n),
     )

@@ -7,7 +7,8 @@ differences between candidates are not sampling noise.
 
 The search is scipy.optimize.differential_evolution: it is in the core dependencies already, needs no
 derivatives (the objective is a simulation, not smooth in general), searches the whole box rather than one
-basin, respects bounds, and is deterministic under a seed when run serially with immediate updating. Polishing
+basin, respects bounds, and is deterministic under a seed. It runs vectorized (deferred updating): a whole
+generation is evaluated at once, as one batched run of the engine (sim.points) on every core. Polishing
 (a local gradient method at the end) is off: with finite differences on a simulation it mostly spends
 evaluations. The scenario's own values join the first population when they lie inside the ranges, so the fit
 is never worse on the train window than the scenario as given.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from pydantic import Field, ValidationError
 from sim.fit import score
 from sim.fit.journal import Journal
 from sim.runs.api import simulate
+from sim.runs.points import Points, groups
 from sim.runs.results import Results
 from sim.scenario.load import validate_raw
 from sim.scenario.messages import error_from_pydantic
@@ -233,10 +235,22 @@ def check_problem(
     return Problem(scenario, kept, outside, tuple(ranges), tuple(addresses), base, settings)
 
 
-def score_at(problem: Problem, x: Sequence[float]) -> dict[str, Any]:
-    """The objective at `x` (mean train RMSE over series) and each series' train RMSE."""
+def evaluate_many(problem: Problem, xs: Sequence[Sequence[float]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objective (mean train RMSE over series) and each series' train RMSE at every vector of `xs`, as (index,
+    result) pairs as they are ready: candidates that differ only in model parameters run as one batched engine
+    (sim.runs.points) on the calibration's seed and replications, with the numbers each would get alone."""
+    s = problem.settings
+    scenarios = [problem.scenario_at(x) for x in xs]
+    for group in groups(scenarios):
+        batch = Points([scenarios[i] for i in group], np.arange(s.replications), s.seed, record=True)
+        batch.model.run()
+        for k, i in enumerate(group):
+            yield i, _score(problem, batch.results(k))
+
+
+def _score(problem: Problem, results: Results) -> dict[str, Any]:
+    """The objective and each series' train RMSE of one candidate's run."""
     train = problem.train
-    results = problem.run(problem.scenario_at(x))
     simulated = {"candidate": score.band(score.draws(results.trust, train))}
     points = score.points_table(train, simulated, problem.settings.split)
     metrics = score.metrics_table(points)
@@ -270,16 +284,24 @@ def optimise(problem: Problem, journal: Journal, on_evaluation: Callable[[bool],
     s = problem.settings
     counts = {"computed": 0, "all": 0}
 
-    def objective(x: np.ndarray) -> float:
-        entry = journal.get(x)
-        computed = entry is None
-        if computed:
-            entry = journal.append(x, score_at(problem, x))
-            counts["computed"] += 1
-        counts["all"] += 1
-        if on_evaluation is not None:
-            on_evaluation(computed)
-        return float(entry["objective"])
+    def objective(population: np.ndarray) -> np.ndarray:  # [parameters, candidates] -> [candidates]
+        xs = [np.asarray(x) for x in np.atleast_2d(population.T)]
+        missing: dict[tuple[float, ...], int] = {}  # each vector not in the journal, once
+        for i, x in enumerate(xs):
+            if journal.get(x) is None:
+                missing.setdefault(tuple(x), i)
+        todo = list(missing.values())
+        for k, record in evaluate_many(problem, [xs[i] for i in todo]):
+            journal.append(xs[todo[k]], record)
+        values = []
+        for i, x in enumerate(xs):
+            computed = i in todo
+            counts["computed"] += computed
+            counts["all"] += 1
+            if on_evaluation is not None:
+                on_evaluation(computed)
+            values.append(float(journal.get(x)["objective"]))
+        return np.array(values)
 
     lows, highs = np.array(problem.bounds).T
     start = problem.initial
@@ -292,8 +314,8 @@ def optimise(problem: Problem, journal: Journal, on_evaluation: Callable[[bool],
         popsize=s.popsize,
         polish=False,
         init="latinhypercube",
-        updating="immediate",
-        workers=1,
+        updating="deferred",
+        vectorized=True,
         x0=start if inside else None,
         integrality=[a.integer for a in problem.addresses],
     )

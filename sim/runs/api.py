@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.engine import Engine
-from sim.core.model import calibrated, replication_indices
+from sim.core.model import ParameterSets, calibrated, replication_indices
 from sim.core.recording import Recording
 from sim.runs.align import align
 from sim.runs.checks import check_comparable, check_run_memory
@@ -22,7 +22,7 @@ from sim.runs.comparison import Comparison
 from sim.runs.results import Results
 from sim.scenario.load import load_scenario, scenario_path
 from sim.scenario.schema import Scenario
-from sim.scenario.settings import apply_settings, run_settings, with_parameters
+from sim.scenario.settings import apply_settings, run_settings
 from sim.util.errors import ConfigError
 
 CHUNK = 4096  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
@@ -41,27 +41,35 @@ def run(
 
     `replications` is a count or the replication indices to run (replication r of seed s is the same numbers
     whichever batch it is in); defaults come from the scenario file. Keyword parameters (alpha, mu, ...)
-    override the scenario's model parameters. Arguments are checked like the command line's options: a
-    ConfigError with the same message otherwise.
+    override the scenario's model parameters: a number, or an array with one value per replication (replication
+    r then runs with its own value, and gives exactly the numbers of a run with that value alone). Arguments are
+    checked like the command line's options: a ConfigError with the same message otherwise.
     """
     spec, reps = settled(scenario, steps=steps, seed=seed, replications=replications)
     check_run_memory(spec, len(reps))
-    return simulate(with_parameters(spec, parameters), reps, progress=progress)
+    batch = ParameterSets.of(spec, parameters, len(reps))
+    return simulate(batch.config, reps, progress=progress, parameters=batch)
 
 
-def simulate(spec: Scenario, replications: np.ndarray, *, progress: bool = False) -> Results:
-    """Run a checked scenario (parameters applied) over checked replication indices.
+def simulate(
+    spec: Scenario, replications: np.ndarray, *, progress: bool = False, parameters: ParameterSets | None = None
+) -> Results:
+    """Run a checked scenario (parameters applied) over checked replication indices, with each replication's
+    parameters from `parameters` if given (default: the scenario's).
 
     One preallocated recording; engines of at most CHUNK replications fill consecutive slices of it. The numbers
-    are the same in any batch (replications are batch-independent), and the cost per replication-step stays flat
-    instead of growing once arrays outgrow the cache.
+    are the same in any batch (replications are batch-independent), and an engine's working arrays stay bounded.
     """
-    world, anchors = calibrated(spec)
+    sets = parameters or ParameterSets(spec, [spec.parameters], np.zeros(len(replications), np.int64))
+    world, anchors = calibrated(spec, sets.sets)
     recording = Recording.allocate(world, len(replications), spec.steps)
     for start in range(0, len(replications), CHUNK):
         block = replications[start : start + CHUNK]
         part = recording.part(start, start + len(block))
-        model = Engine(spec, block, seed=spec.seed, anchors=anchors, record=part, world=world)
+        rows = sets.rows[start : start + len(block)]
+        model = Engine(
+            spec, block, seed=spec.seed, anchors=anchors, record=part, world=world, parameters=sets.sets, rows=rows
+        )
         model.run(progress=progress)
         # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
         # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is

@@ -135,8 +135,8 @@ def outcome_values(spec: Scenario, replications: np.ndarray, asked: Sequence[Out
         block = replications[start : start + CHUNK]
         model = Engine(spec, block, seed=spec.seed, anchors=anchors, world=world, record=False)
         tracker = outcomes.Tracker(asked, spec.actors, spec.steps, spec.start)
-        for step in range(1, spec.steps + 1):
-            model.step()
+        for step in sorted(tracker.needed()):
+            model.run(until=step)
             tracker.update(step, model.trust)
         blocks.append(tracker.result())
         vars(model).clear()  # as sim.runs.api.simulate: free the batch's arrays now

@@ -117,10 +117,23 @@ class Tracker:
         self.targets = [o.step(self.start, self.steps) if o.kind != "final" else 0 for o in self.outcomes]
         self.state: list[np.ndarray | None] = [None] * len(self.outcomes)
 
+    def needed(self) -> set[int]:
+        """The months whose trust states the outcomes need (`update` at these, in order, is enough): the final
+        window, the months up to a `by`, a single month, or every month for a first crossing."""
+        out: set[int] = set()
+        for outcome, target in zip(self.outcomes, self.targets, strict=True):
+            if outcome.kind == "final":
+                out |= set(range(self.window[0], self.window[1] + 1))
+            elif outcome.kind == "at" or (outcome.kind == "prob" and outcome.mode == "at"):
+                out.add(target)
+            else:
+                out |= set(range(1, (target if outcome.kind == "prob" else self.steps) + 1))
+        return out
+
     def update(self, step: int, trust: np.ndarray) -> None:
         """Take the trust states [R, N, N] at the end of month `step` (1, 2, ...)."""
         for k, (outcome, target) in enumerate(zip(self.outcomes, self.targets, strict=True)):
-            q = np.asarray(quantity(trust, outcome.quantity, self.actors), dtype=np.float64)
+            q = np.array(quantity(trust, outcome.quantity, self.actors), dtype=np.float64)  # a copy: states change
             held = self.state[k]
             if held is None:
                 held = np.zeros_like(q) if outcome.kind in ("final", "prob") else np.full_like(q, np.nan)

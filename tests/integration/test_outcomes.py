@@ -61,7 +61,7 @@ def test_a_sweep_keeps_what_each_outcome_needs_and_matches_a_run() -> None:
         "trust_PAK_USA_at_2025-12",
     ]
     spec = load_scenario("us_pressure").model_copy(update={"steps": 24})
-    values, _ = tasks.run_point(spec, np.arange(12), api.plan(sweep))
+    values = tasks.run_points([spec], np.arange(12), api.plan(sweep))[0][0]
     expected = sim.run(spec, replications=12, seed=3).outcomes(["PAK->USA", *ASKED]).values
     np.testing.assert_allclose(values, expected, rtol=0, atol=1e-6)  # Results keep float32
 

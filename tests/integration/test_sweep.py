@@ -106,7 +106,7 @@ def test_bad_sweep_file_gets_one_clear_message_and_writes_nothing(tmp_path, caps
 def test_outcomes_are_results_final_alignment_and_polarization():
     plan = api.plan(sim.sweep.load(small(outcomes=["trust", "alignment", "polarization"])))
     spec = load_scenario("us_pressure").model_copy(update={"steps": 24})
-    values, _ = tasks.run_point(spec, np.arange(5, 12), plan)
+    values = tasks.run_points([spec], np.arange(5, 12), plan)[0][0]
     res = sim.run(spec, replications=range(5, 12), seed=3)
     last = res.trust.isel(step=slice(-12, None))
     expected = [res.final().sel(observer=o, target=t).values for o in res.actors for t in res.actors if o != t]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 import sim
+from sim.core import kernel
 from sim.core.draws import StreamLayout, stream_names
 from sim.core.world import compile_world
+from sim.util.rng import Streams, replication_keys
 
 
 def test_stream_names_name_every_decision_of_the_tiny_world(tiny):
@@ -21,22 +23,39 @@ def test_stream_names_name_every_decision_of_the_tiny_world(tiny):
 
 def test_stream_layout_names_every_decision_and_pins_its_draws():
     world = compile_world(sim.load_scenario("baseline"))
-    layout = StreamLayout(world, seed=1, replications=np.arange(2))
-    assert layout.names["uniform"][0] == "background:USA:PAK:dialogue"
-    assert layout.names["normal"][-1] == "noise:IND:CHN"
+    layout = StreamLayout(world)
+    assert layout.names[0] == "background:USA:PAK:dialogue"
+    assert layout.names[-1] == "noise:IND:CHN"
     assert list(layout.blocks) == ["background", "reply", "rule", "policy", "event", "trigger", "shock", "noise"]
-    draws = layout.draw(1)
-    assert draws["noise"].shape == (2, 12) and draws["policy"].shape == (2, 0)
-    np.testing.assert_allclose(draws["background"][0, :3], [0.38331658, 0.70342068, 0.57827038], atol=1e-8)
-    np.testing.assert_allclose(draws["reply"][0, :3], [0.89270526, 0.45277905, 0.05171228], atol=1e-8)
-    np.testing.assert_allclose(draws["noise"][0, :2], [1.97461872, -0.74121955], atol=1e-8)
-    assert layout.draw(1, noise=False)["noise"].shape == (2, 0)
+    assert layout.blocks["noise"].stop - layout.blocks["noise"].start == 12
+    assert layout.blocks["policy"].start == layout.blocks["policy"].stop
+    bases = kernel.stream_bases(replication_keys(1, [0]), layout.ids)[0]
+
+    def draws(kind: str, count: int, draw=kernel.uniform) -> list[float]:
+        return [draw(bases, layout.offset(kind) + i, 1) for i in range(count)]
+
+    np.testing.assert_allclose(draws("background", 3), [0.38331658, 0.70342068, 0.57827038], atol=1e-8)
+    np.testing.assert_allclose(draws("reply", 3), [0.89270526, 0.45277905, 0.05171228], atol=1e-8)
+    np.testing.assert_allclose(draws("noise", 2, kernel.normal), [1.97461872, -0.74121955], atol=1e-8)
+
+
+def test_the_kernel_draws_what_the_numpy_streams_draw():
+    world = compile_world(sim.load_scenario("baseline"))
+    layout = StreamLayout(world)
+    keys = replication_keys(5, [0, 3])
+    bases = kernel.stream_bases(keys, layout.ids)
+    expected = Streams(keys, layout.names).uniform(9)
+    got = [[kernel.uniform(bases[r], i, 9) for i in range(len(layout.names))] for r in range(2)]
+    assert np.array_equal(np.array(got), expected)
 
 
 def test_a_named_stream_is_the_same_whatever_else_the_layout_holds():
-    plain = StreamLayout(compile_world(sim.load_scenario("baseline")), seed=4, replications=np.arange(3))
-    more = StreamLayout(compile_world(sim.load_scenario("dialogue")), seed=4, replications=np.arange(3))
+    plain = StreamLayout(compile_world(sim.load_scenario("baseline")))
+    more = StreamLayout(compile_world(sim.load_scenario("dialogue")))
     name = "reply:USA:PAK:dialogue"
-    u_plain = plain.draw(7)["reply"][:, plain.names["uniform"].index(name) - plain.blocks["reply"][1].start]
-    u_more = more.draw(7)["reply"][:, more.names["uniform"].index(name) - more.blocks["reply"][1].start]
-    assert np.array_equal(u_plain, u_more)
+    keys = replication_keys(4, [0, 1, 2])
+    draws = [
+        [kernel.uniform(kernel.stream_bases(keys, layout.ids)[r], layout.names.index(name), 7) for r in range(3)]
+        for layout in (plain, more)
+    ]
+    assert draws[0] == draws[1] and len(plain.names) != len(more.names)

@@ -24,8 +24,9 @@ import numpy as np
 import pytest
 
 import sim
+from sim.core import kernel
 from sim.scenario.load import validate_raw
-from sim.util.rng import Streams, replication_keys
+from sim.util.rng import replication_keys, stream_ids
 
 TOLERANCE = 5e-7  # float32 trust near 0.5: a spacing of 6e-8
 
@@ -105,8 +106,8 @@ def trust(spec: sim.Scenario, observer: str, target: str) -> np.ndarray:
 
 def normals(name: str, steps: int) -> list[float]:
     """The draws of one named normal stream ("noise:AA:BB") at steps 1..steps, for replication 0 of seed 5."""
-    streams = Streams(replication_keys(5, [0]), [name])
-    return [float(streams.normal(t)[0, 0]) for t in range(1, steps + 1)]
+    bases = kernel.stream_bases(replication_keys(5, [0]), stream_ids([name]))
+    return [kernel.normal(bases[0], 0, t) for t in range(1, steps + 1)]
 
 
 def logistic(log_odds: float) -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.core.world import Schedule, Segments, compile_world
+from sim.core.world import Schedule, compile_world
 from sim.scenario.load import validate_raw
 
 
@@ -68,26 +68,6 @@ def test_trust_arrays_by_observer_and_target(tiny):
     np.testing.assert_array_equal(world.baseline_fixed, [[0, 0, 1], [0, 0, 0], [0, 0, 0]])
     assert world.l_fixed[0, 2] == pytest.approx(math.log(1.5))
     np.testing.assert_allclose(world.sigma, [[0, 0.2, 0.05], [0.05, 0, 0.05], [0.05, 0.05, 0]])
-
-
-def test_segment_sums_give_the_flows_between_pairs_and_per_actor_and_move(tiny):
-    """Every channel at intensity 1: W[AA, CC] = demand + criticize = -0.7; W[CC, BB] = -0.2; calm of the unordered
-    pair {AA, BB} = 0.2 + 0.2 (a promise each way); moves of AA: promise 1, demand 1, criticize 1."""
-    world = compile_world(tiny)
-    ones = np.ones((1, len(world.channels)))
-    w = world.by_pair.sum(ones * world.weight).reshape(3, 3)
-    assert w[0, 2] == pytest.approx(-0.7) and w[2, 1] == pytest.approx(-0.2) and w[1, 0] == pytest.approx(0.5)
-    calm = world.by_unordered_pair.sum(ones * world.calming).reshape(3, 3)
-    assert calm[0, 1] == pytest.approx(0.4) and calm[1, 0] == 0.0
-    made = world.by_actor_move.sum(ones).reshape(3, len(world.moves))
-    assert dict(zip(world.moves, made[0], strict=True)) == {"promise": 1, "gift": 0, "demand": 1, "criticize": 1}
-
-
-def test_segments_sum_columns_into_groups():
-    """Labels [2, 0, 2]: group 0 gets column 1, group 2 gets columns 0 and 2, group 1 nothing."""
-    seg = Segments.of(np.array([2, 0, 2]), 3)
-    np.testing.assert_array_equal(seg.sum(np.array([[1.0, 10.0, 100.0]])), [[10.0, 0.0, 101.0]])
-    np.testing.assert_array_equal(Segments.of(np.array([], dtype=np.intp), 2).sum(np.zeros((1, 0))), [[0.0, 0.0]])
 
 
 def test_the_status_quo_world_leaves_the_interventions_out(tiny):
