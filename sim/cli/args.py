@@ -89,11 +89,18 @@ seed = checked(parse_whole, seed_range)
 month = checked(lambda text: parse_whole(text, " of months"), _not_negative)
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by run and compare: run length, seed, output folder."""
-    p.add_argument("-r", "--replications", type=count, metavar="N", help="replications (default: the scenario's)")
-    p.add_argument("-t", "--steps", type=count, metavar="T", help="months to simulate (default: the scenario's)")
-    p.add_argument("-s", "--seed", type=seed, metavar="S", help="random seed (default: the scenario's)")
+def add_settings_options(p: argparse.ArgumentParser, several: bool = False) -> None:
+    """Replications, months and seed, for one scenario or `several` (whose settings must agree or be given)."""
+    given = "the scenarios' when they agree, else required" if several else "the scenario's"
+    months = "the scenarios' when they agree; on one calendar, the months they all cover" if several else given
+    p.add_argument("-r", "--replications", type=count, metavar="N", help=f"replications (default: {given})")
+    p.add_argument("-t", "--steps", type=count, metavar="T", help=f"months to simulate (default: {months})")
+    p.add_argument("-s", "--seed", type=seed, metavar="S", help=f"random seed (default: {given})")
+
+
+def add_run_options(p: argparse.ArgumentParser, several: bool = False) -> None:
+    """Options shared by run and compare (`several`): run length, seed, output folder."""
+    add_settings_options(p, several)
     p.add_argument("-o", "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/<time>)")
     p.add_argument("-f", "--force", action="store_true", help="replace DIR if it holds an earlier result")
     p.add_argument("--no-plots", action="store_true", help="write the tables only, no figures (faster)")

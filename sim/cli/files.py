@@ -88,12 +88,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _check_file(ref: str) -> str:
-    """Validate a scenario or a sweep file (told apart by their keys); a one-line summary of it."""
-    from sim.scenario.kinds import is_sweep
-    from sim.scenario.load import load_scenario, scenario_path
+    """Validate a file by what it is (a scenario, world, sweep, fit file, codebook, series or event table, told
+    apart by their keys or columns), each against its own schema; a one-line summary of it."""
+    from pathlib import Path
+
+    from sim.scenario.kinds import kind
+    from sim.scenario.load import load_scenario, scenario_dir, scenario_path
     from sim.util.tomlfile import read_toml
 
-    if is_sweep(read_toml(scenario_path(ref))):
+    path = Path(ref)
+    if path.suffix == ".csv":
+        return _check_table(path)
+    if path.suffix not in ("", ".toml"):
+        raise ConfigError(
+            "is not a file diplosim reads",
+            file=path,
+            hint="give scenario, world, sweep, fit or codebook files (.toml), or observed series or event tables",
+        )
+    what = kind(read_toml(scenario_path(ref)))
+    if what == "sweep":
         from sim.sweep.spec import load_sweep
 
         sweep = load_sweep(scenario_path(ref))
@@ -102,10 +115,55 @@ def _check_file(ref: str) -> str:
             f"of {sweep.scenario.name}, {plural(len(sweep.points), 'point', 'points')} x {sweep.replications} "
             f"replications, {sweep.scenario.steps} months"
         )
+    if what == "fit":
+        from sim.fit.optimise import load_fit_file
+
+        ranges, _ = load_fit_file(path)
+        return f"fit file: {plural(len(ranges), 'range', 'ranges')} to calibrate ({', '.join(r.path for r in ranges)})"
+    if what == "codebook":
+        from sim.fit.codebook import load_codebook
+
+        world = load_scenario(scenario_dir() / "world.toml").world
+        classes = load_codebook(path, moves=list(world.moves), events=list(world.events))
+        return f"codebook: {plural(len(classes), 'event class', 'event classes')}, each to a move or event of the world"
     spec = load_scenario(ref)
+    dates = spec.dates()
+    when = f" ({dates[1]} to {dates[-1]})" if dates else ""
     return (
         f"{spec.name}: {len(spec.actors)} actors, {plural(len(spec.policies), 'policy', 'policies')}, "
-        f"{spec.steps} months, {spec.replications} replications"
+        f"{spec.steps} months{when}, {spec.replications} replications"
+    )
+
+
+def _check_table(path: Any) -> str:
+    """An observed-series CSV or a history event table (its codebook beside it, or one folder up)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            header = [cell.strip() for cell in next(csv.reader(fh), [])]
+    except FileNotFoundError:
+        raise ConfigError("no such file", file=path) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(f"is not a readable CSV ({exc})", file=path) from None
+    if "event_class" in header:
+        from sim.fit.codebook import load_codebook, read_events
+
+        books = [p for p in (path.parent / "codebook.toml", path.parent.parent / "codebook.toml") if p.is_file()]
+        if not books:
+            raise ConfigError("is an event table, but no codebook.toml is beside it or one folder up", file=path)
+        rows = read_events(path, load_codebook(books[0]))
+        return f"event table: {plural(len(rows), 'event', 'events')}, classes from {books[0]}"
+    if "series" in header:
+        from sim.fit.series import load_series
+
+        observed = load_series(path)
+        return (
+            f"observed series: {plural(observed['series'].nunique(), 'series', 'series')}, "
+            f"{plural(len(observed), 'observation', 'observations')}"
+        )
+    raise ConfigError(
+        "is a CSV of neither observed series nor events", file=path, hint="see scenarios/history/README.md"
     )
 
 

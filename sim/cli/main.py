@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import app, cache, discover, files, fit, plot, report, run, sweep
+from sim.cli import app, authoring, cache, discover, explain, files, fit, plot, report, run, sweep
 from sim.cli.args import EXIT_BAD_INPUT, EXIT_CODES, EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, Parser, UsageError
 from sim.cli.args import error as print_error
 from sim.util.crash import crash_report, exception_line
@@ -29,7 +29,9 @@ from sim.util.version import __version__
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     run.add_parsers,  # run, compare
+    explain.add_parsers,
     files.add_parsers,  # validate, list, show
+    authoring.add_parsers,  # moves, new
     plot.add_parsers,
     cache.add_parsers,
     sweep.add_parsers,

@@ -38,6 +38,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
+    add_outcome_option(p)
     p.set_defaults(handler=_run)
 
     p = sub.add_parser(
@@ -46,11 +47,19 @@ def add_parsers(sub: Any) -> None:
             Run scenarios on the same random numbers and compare each with the first.
 
             For every directed dyad: each scenario's final trust (mean over the last 12 months of each
-            replication; mean and 90% band over replications) and its difference from the first scenario with a
-            95% confidence interval. Replications share random numbers across scenarios, so differences are
-            paired per replication: mean difference +- 1.96 sd / sqrt(R). Writes comparison.csv,
-            comparison_steps.csv (the same per month), <scenario>/scenario.toml and trajectories.nc,
-            manifest.json and plots/.
+            replication; the median and 90% band over replications) and its difference from the first scenario:
+            the mean paired difference with its 95% confidence interval, and the range of 90% of the
+            per-replication differences. Replications share random numbers across scenarios, so differences are
+            paired per replication: mean difference +- 1.96 sd / sqrt(R). The interval is Monte Carlo precision
+            (replication noise), not uncertainty about the model; a yardstick line gives the poll sampling
+            error and the largest one-year swing observed, to read effects on.
+
+            No scenario is changed silently. Replications, months and seed come from the options or, when the
+            scenarios agree, from them; otherwise the command stops and says which option to give. Scenarios
+            on one calendar that end in different months are compared over the months they all cover (a note
+            says so); scenarios that start in different months, or a dated and an undated one, are refused
+            with the fix. Writes comparison.csv, comparison_steps.csv (the same per month),
+            <scenario>/scenario.toml and trajectories.nc, manifest.json and plots/.
 
             examples:
               diplosim compare baseline dialogue
@@ -60,22 +69,39 @@ def add_parsers(sub: Any) -> None:
     p.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
     )
-    add_run_options(p)
+    add_run_options(p, several=True)
+    add_outcome_option(p)
     p.set_defaults(handler=_compare)
 
 
-def scenario_with_settings(
-    ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
-) -> Scenario:
-    """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
+def add_outcome_option(p: argparse.ArgumentParser) -> None:
+    """--outcome EXPR (repeatable): outcomes beyond final trust, printed with intervals and written to
+    outcomes.csv (docs/analysis.md)."""
+    p.add_argument(
+        "--outcome",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help='also report this outcome, e.g. "P(PAK->USA < 0.2 by 2030-12)", "first(PAK->USA < 0.2)", '
+        '"PAK->USA at 2028-06"; repeatable (written to outcomes.csv)',
+    )
 
-    `settings_from` names where the settings came from, for the error message (default: the flags given).
-    """
+
+def check_outcomes(expressions: list[str], spec: Scenario) -> None:
+    """Every --outcome must parse and fit the run (its actors, its months), before any work."""
+    from sim.runs.outcomes import resolve as resolve_outcome
+
+    for text in expressions:
+        resolve_outcome(text, spec.actors, spec.start, spec.steps, key="--outcome")
+
+
+def scenario_with_settings(ref: str, steps: int | None, replications: int | None, seed: int | None) -> Scenario:
+    """Load a scenario and apply the run settings given, re-checking it (e.g. events after the last step)."""
     from sim.scenario.load import load_scenario, scenario_path
     from sim.scenario.settings import apply_settings
 
     given = {"steps": steps, "replications": replications, "seed": seed}
-    return apply_settings(load_scenario(ref), given, settings_from, file=scenario_path(ref))
+    return apply_settings(load_scenario(ref), given, file=scenario_path(ref))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -84,6 +110,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.runs.checks import check_run_memory
 
     spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
+    check_outcomes(args.outcome, spec)
     check_run_memory(spec, spec.replications)
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
     fields = {"scenario": spec.name, **run_fields(spec)}
@@ -96,7 +123,8 @@ def _run(args: argparse.Namespace) -> int:
 
         results = simulate(spec, np.arange(spec.replications), progress=watching(args))
         files, jobs = write_run(writing.path, results, spec)
-        writing.files += files
+        asked = results.outcomes_table(args.outcome) if args.outcome else None
+        writing.files += files + _outcomes_file(writing.path, asked)
         writing.jobs += jobs
     if not args.quiet:
         from sim.runs import printout, stats
@@ -104,9 +132,17 @@ def _run(args: argparse.Namespace) -> int:
         window = stats.final_window(spec.steps)
         print(
             printout.final_text(
-                results.final_table(), scenario=spec.name, window=window, replications=spec.replications
+                results.final_table(),
+                scenario=spec.name,
+                window=window,
+                replications=spec.replications,
+                start=spec.start,
             )
         )
+        if asked is not None:
+            print(
+                "\n" + printout.outcomes_text(asked, start=spec.start, steps=spec.steps, replications=spec.replications)
+            )
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -114,19 +150,20 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.outputs.manifest import run_fields
+    from sim.runs.align import align
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
-    from sim.scenario.load import scenario_path
+    from sim.scenario.load import load_scenario, scenario_path
 
-    first = scenario_with_settings(args.scenarios[0], args.steps, args.replications, args.seed)
-    settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
-    resolved = [first]
-    for ref in args.scenarios[1:]:
-        resolved.append(scenario_with_settings(ref, *settings, settings_from=f"the run settings of {first.name}"))
-    check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
+    files = [scenario_path(ref) for ref in args.scenarios]
+    loaded = [load_scenario(ref) for ref in args.scenarios]
+    check_comparable(loaded, files)
+    aligned = align(loaded, steps=args.steps, replications=args.replications, seed=args.seed, files=files)
+    resolved, first = aligned.specs, aligned.specs[0]
+    check_outcomes(args.outcome, first)
     check_run_memory(first, first.replications, len(resolved))
     specs = {spec.name: spec for spec in resolved}
     out = args.out or default_dir(RESULTS_ROOT, comparison_name(list(specs)))
-    fields = {"scenarios": list(specs), **run_fields(first)}
+    fields = {"scenarios": list(specs), **run_fields(first)} | ({"aligned": aligned.note} if aligned.note else {})
     figures = None if args.no_plots else _comparison_figures
     with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
         import numpy as np
@@ -136,14 +173,25 @@ def _compare(args: argparse.Namespace) -> int:
         from sim.runs.comparison import Comparison
 
         reps = np.arange(first.replications)
-        runs = Comparison({name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()})
+        runs = Comparison(
+            {name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()}, note=aligned.note
+        )
         files, jobs = write_comparison(writing.path, runs, specs)
+        asked = runs.outcomes(args.outcome) if args.outcome else None
+        files += _outcomes_file(writing.path, asked)
         writing.files += files
         writing.jobs += jobs
     if not args.quiet:
-        print(runs.text())
+        print(runs.text(asked))
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
+
+
+def _outcomes_file(folder: Path, table: Any) -> list[Path]:
+    """outcomes.csv, when outcomes were asked for."""
+    from sim.runs import stats
+
+    return [] if table is None else [stats.write_csv(table, folder / "outcomes.csv")]
 
 
 def _run_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:

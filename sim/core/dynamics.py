@@ -15,11 +15,16 @@ def alignment(t: np.ndarray, pak: int, chn: int, usa: int) -> np.ndarray:
 
 
 def polarization(t: np.ndarray) -> np.ndarray:
-    """Share of balanced triads, using the sign of mutual stance (T[i, j] + T[j, i] - 1) on each edge."""
+    """How sharply the actors split into two camps, in [-1, 1]: the mean over triads of the signed geometric mean
+    of the three mutual stances s = T[i, j] + T[j, i] - 1 (the cube root of their product).
+
+    A triad is balanced (friends' friends are friends, enemies' enemies are friends) when the product is
+    positive; its strength is how far from indifference its ties are. 1: two camps (or one) of complete trust,
+    completely hostile to each other; 0: indifference; below 0: frustrated triads. The share of balanced triads
+    alone (its former definition) is 1 whenever the signs fit, however weak the ties, so it did not vary."""
     n = t.shape[-1]
     if n < 3:
-        return np.ones(t.shape[:-2])
-    sign = np.sign(t + np.swapaxes(t, -1, -2) - 1.0)
+        return np.zeros(t.shape[:-2])
+    s = t + np.swapaxes(t, -1, -2) - 1.0
     i, j, k = np.array([(i, j, k) for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]).T
-    product = sign[..., i, j] * sign[..., j, k] * sign[..., i, k]
-    return (product > 0).mean(axis=-1)
+    return np.cbrt(s[..., i, j] * s[..., j, k] * s[..., i, k]).mean(axis=-1)

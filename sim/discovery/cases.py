@@ -14,19 +14,20 @@ import numpy as np
 import pandas as pd
 
 from sim.outputs.read import read_chunks
-from sim.scenario.dyads import mutual_name, split, trust_name
+from sim.scenario import outcome_syntax
 from sim.util.errors import ConfigError, did_you_mean
 
 Cases = Literal["runs", "points"]
 
 
 def outcome_name(text: str, available: list[str]) -> str:
-    """'PAK->USA' -> trust_PAK_USA, 'PAK-USA' -> mutual_PAK_USA, or an outcome name as the sweep writes it."""
-    name, dyad = text.strip(), split(text)
-    if dyad is not None:
-        name = trust_name(*dyad)
-    elif "-" in name and name.replace("-", "").isalpha() and name.isupper():
-        name = mutual_name(*name.split("-", 1))
+    """The sweep's name of an outcome written as the sweep file may write it: 'PAK->USA' -> trust_PAK_USA,
+    'PAK-USA' -> mutual_PAK_USA, 'P(PAK->USA < 0.2 by 2030-12)' -> prob_trust_PAK_USA_lt_0.2_by_2030-12
+    (sim.scenario.outcome_syntax), or a name as the sweep writes it."""
+    try:
+        name = outcome_syntax.parse(text, key="--outcome").name
+    except ConfigError:
+        name = text.strip()
     if name not in available:
         hint = did_you_mean(name, available) or "this sweep has " + ", ".join(available)
         raise ConfigError(f"the sweep has no outcome '{text}'", key="--outcome", hint=hint)

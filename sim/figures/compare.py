@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -27,26 +28,38 @@ from sim.figures.style import (
     scenario_handles,
     time_label,
 )
+from sim.util import calendar
 
 
 def compare_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], replications: int) -> Figure:
-    """Trust over time per dyad, one colour per scenario: median line and middle-50% band."""
+    """Trust over time per dyad, one colour per scenario: median line and middle-50% band. The reference (the
+    first scenario) is drawn last, dashed, over a white edge, so it stays visible where the others cover it."""
     scenarios = list(pd.unique(over_time["scenario"]))
     actors = actors_of(over_time)
     n = len(actors)
-    caption = f"Line: median; band: middle 50% of {replications} replications. All scenarios share random numbers."
+    caption = (
+        f"Line: median; band: middle 50% of {replications} replications. All scenarios share random numbers;"
+        f"\nthe reference, {scenarios[0]}, is dashed and drawn on top."
+    )
     fig, strip = canvas(2.5 * n + 0.8, 1.9 * n + 0.6, caption, legend=True)
+    halo = [patheffects.Stroke(linewidth=3.2, foreground="white"), patheffects.Normal()]
     for (obs, tgt), ax in dyad_grid(fig, actors, names, strip).items():
         d = dyad_rows(over_time, obs, tgt)
-        for i, name in enumerate(scenarios):
+        for i, name in reversed(list(enumerate(scenarios))):  # the reference last, on top
             s = d[d["scenario"] == name]
             ax.fill_between(s["step"], s["p25"], s["p75"], color=OKABE_ITO[i % 8], alpha=0.18, lw=0)
-            ax.plot(s["step"], s["p50"], color=OKABE_ITO[i % 8], lw=1.4)
+            if i == 0:
+                ax.plot(s["step"], s["p50"], color=OKABE_ITO[0], lw=1.5, ls=(0, (4, 2)), path_effects=halo, zorder=4)
+            else:
+                ax.plot(s["step"], s["p50"], color=OKABE_ITO[i % 8], lw=1.4, zorder=3)
         ax.set_ylim(0, 1)
         months(ax, d["step"], dates(d))
     label_grid(fig, time_label(over_time), "Trust (probability, 0–1)")
     title = "Trust over time by scenario: " + " vs ".join(scenarios)
-    header(fig, title, caption, (scenario_handles(scenarios), scenarios))
+    handles = scenario_handles(scenarios)
+    handles[0] = Line2D([], [], color=OKABE_ITO[0], lw=1.5, ls=(0, (4, 2)))
+    labels = [f"{scenarios[0]} (reference)", *scenarios[1:]]
+    header(fig, title, caption, (handles, labels))
     return fig
 
 
@@ -76,7 +89,9 @@ def difference_chart(over_time: pd.DataFrame, *, names: Mapping[str, str], repli
     return fig
 
 
-def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> Figure:
+def effects_chart(
+    final: pd.DataFrame, *, window: tuple[int, int], replications: int, start: str | None = None
+) -> Figure:
     """The difference in final trust from the first scenario, per dyad, in two panels side by side: the mean
     paired difference with its 95% CI (on its own, narrow scale, so the interval shows) and the range of 90% of
     the per-replication differences (how much the effect varies from one future to another)."""
@@ -84,7 +99,7 @@ def effects_chart(final: pd.DataFrame, *, window: tuple[int, int], replications:
     ref, others = scenarios[0], scenarios[1:]
     dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
     caption = (
-        f"Final trust = mean over months {window[0]}–{window[1]}; differences are paired per replication"
+        f"Final trust = mean over {calendar.span(*window, start, dash='–')}; differences are paired per replication"
         f"\n(same random numbers in every scenario), {replications} replications. The panels have their own scales:"
         "\nthe CI says how well the mean effect is known, the spread how much it varies between futures."
     )

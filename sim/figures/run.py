@@ -62,7 +62,8 @@ def network_chart(
     axes = [fig.add_subplot(spec[0, i]) for i in range(len(steps))]
     for ax, step in zip(axes, steps, strict=True):
         at = summary[summary["step"] == step].set_index(["observer", "target"])["p50"]
-        draw_network(ax, at.to_dict(), actors, f"Month {step}" + (" (the essay's levels)" if step == 0 else ""))
+        when = f"Month {step}" if "date" not in summary.columns else f"{_date_at(summary, step)}, month {step}"
+        draw_network(ax, at.to_dict(), actors, when + (" (the essay's levels)" if step == 0 else ""))
     height = fig.get_figheight()
     bar = fig.colorbar(
         ScalarMappable(Normalize(0, 1), TRUST_CMAP),
@@ -87,7 +88,7 @@ def alignment_chart(alignment: pd.DataFrame, *, scenario: str, replications: int
     ax.text(1.01, 0.5, "equidistant", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#333333")
     ax.text(1.01, 0.97, "toward\nChina", transform=ax.get_yaxis_transform(), va="top", fontsize=8)
     ax.text(1.01, 0.03, "toward\nthe US", transform=ax.get_yaxis_transform(), va="bottom", fontsize=8)
-    ax.set_xlabel("Month")
+    ax.set_xlabel(time_label(alignment))
     ax.set_ylabel("Alignment (0 = US, 1 = China)")
     handles, labels = band_handles(FAN)
     ax.legend(handles, labels, loc="lower left", ncol=2, fontsize=8)
@@ -144,6 +145,10 @@ def activity_chart(
         ax.set_position(ax.get_subplotspec().get_position(fig))
     header(fig, f"Moves and events over time: {scenario}", caption)
     return fig
+
+
+def _date_at(table: pd.DataFrame, step: int) -> str:
+    return str(table.loc[table["step"] == step, "date"].iloc[0])
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -207,6 +207,14 @@ def dates(frame: pd.DataFrame) -> Any:
     return frame["date"] if "date" in frame.columns else None
 
 
+def calendar_start(frame: pd.DataFrame) -> str | None:
+    """The month of step 1 of a dated table (a `date` column beside `step`), else None."""
+    if "date" not in frame.columns:
+        return None
+    first = frame.loc[frame["step"] == 1, "date"]
+    return str(first.iloc[0]) if len(first) else None
+
+
 def save(fig: Figure, path: Path) -> Path:
     """Save atomically (temporary name, then rename), so a redraw never leaves a half-written image.
 

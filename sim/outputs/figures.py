@@ -11,7 +11,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from sim.figures import compare, run
-from sim.figures.style import STYLE, save
+from sim.figures.style import STYLE, calendar_start, save
 from sim.outputs.read import read_comparison, run_tables
 from sim.runs.stats import final_window
 from sim.util import parallel
@@ -77,6 +77,7 @@ def comparison_figures(
     t = read_comparison(folder, meta)
     over_time = t["comparison_steps.csv"]
     window = final_window(int(over_time["step"].max()))
+    start = calendar_start(over_time)
     common = {"names": meta.get("actors", {}), "replications": meta["replications"]}
     target = _plots_dir(folder, out)
     return [
@@ -88,6 +89,7 @@ def comparison_figures(
             t["comparison.csv"],
             window=window,
             replications=common["replications"],
+            start=start,
         ),
     ]
 

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.outputs.readers.manifest import Kind, folder_kind, read_manifest, window_of
-from sim.outputs.readers.runs import read_comparison, read_final, read_summary, run_tables
+from sim.outputs.readers.runs import read_comparison, read_final, read_outcomes, read_summary, run_tables
 from sim.outputs.readers.sweeps import (
     Chunk,
     read_chunk,
@@ -40,6 +40,7 @@ __all__ = [
     "read_failures",
     "read_final",
     "read_manifest",
+    "read_outcomes",
     "read_run",
     "read_sensitivity",
     "read_summary",

@@ -3,16 +3,15 @@ the jobs that write the trajectories (run beside the figures by sim.outputs.fold
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-
-import pandas as pd
 
 from sim.outputs.folder import Job
 from sim.runs import stats, tables
 from sim.runs.comparison import Comparison
 from sim.runs.results import Results
+from sim.runs.tables import with_dates
 from sim.scenario.dyads import has_alignment
 from sim.scenario.schema import Scenario
 from sim.scenario.serialize import write_scenario
@@ -35,15 +34,6 @@ def write_run(folder: Path, results: Results, scenario: Scenario) -> tuple[list[
     files = [stats.write_csv(with_dates(t, dates), folder / name) for name, t in written.items() if t is not None]
     files.append(write_scenario(folder, scenario))
     return files, [partial(results.save, folder / TRAJECTORIES)]
-
-
-def with_dates(table: pd.DataFrame, dates: Sequence[str] | None) -> pd.DataFrame:
-    """The table with a `date` column (the month, YYYY-MM) after `step`, when the scenario has a calendar."""
-    if dates is None or "step" not in table.columns:
-        return table
-    out = table.drop(columns="date", errors="ignore")  # xarray's tables carry the coordinate as a timestamp
-    out.insert(list(out.columns).index("step") + 1, "date", out["step"].map(dict(enumerate(dates))))
-    return out
 
 
 def write_comparison(folder: Path, runs: Comparison, specs: Mapping[str, Scenario]) -> tuple[list[Path], list[Job]]:

@@ -21,13 +21,22 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import folder_kind, read_comparison, read_final, read_manifest, read_trajectories, window_of
+from sim.outputs.read import (
+    folder_kind,
+    read_comparison,
+    read_final,
+    read_manifest,
+    read_outcomes,
+    read_trajectories,
+    window_of,
+)
 from sim.outputs.write import TRAJECTORIES
-from sim.runs import printout
+from sim.runs import printout, yardstick
 from sim.scenario.essay import SENTENCES
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.serialize import SCENARIO_FILE
+from sim.util import calendar
 from sim.util.errors import ConfigError
 from sim.util.version import __version__
 
@@ -107,7 +116,8 @@ def _scenario_section(spec: Scenario, heading: str) -> str:
     if spec.policies:
         rows = []
         for pol in spec.policies:
-            when = f"months {pol.start}–{pol.end or spec.steps}" + (f", every {pol.every}" if pol.every > 1 else "")
+            when = calendar.span(pol.start, pol.end or spec.steps, spec.start, dash="–")
+            when += f", every {pol.every}" if pol.every > 1 else ""
             rows.append(
                 f"<tr><td>{_e(pol.name)}</td><td>{_e(pol.actor)} → {_e(pol.target)}: {_e(pol.move)}</td>"
                 f"<td>{_e(when)}</td><td class='num'>{pol.probability:g}</td><td class='num'>{pol.intensity:g}</td>"
@@ -158,16 +168,25 @@ def _run_table(final: pd.DataFrame) -> str:
 
 
 def _comparison_table(final: pd.DataFrame) -> str:
-    ref = final["scenario"].iloc[0]
+    """Grouped by dyad, as `diplosim compare` prints it: each scenario's final trust under its dyad, and its
+    difference from the reference."""
+    names = list(dict.fromkeys(final["scenario"]))
+    ref = names[0]
+    order = {name: i for i, name in enumerate(names)}
+    dyads = list(dict.fromkeys(zip(final["observer"], final["target"], strict=True)))
+    grouped = final.assign(
+        _dyad=[dyads.index(d) for d in zip(final["observer"], final["target"], strict=True)],
+        _scenario=final["scenario"].map(order),
+    ).sort_values(["_dyad", "_scenario"], kind="stable")
     rows = []
-    for r in final.itertuples():
+    for r in grouped.itertuples():
         diff = spread = ""
         if r.scenario != ref:
             diff = printout.band_text(r.diff, r.diff_low, r.diff_high, signed=True)
             spread = f"[{r.diff_p05:+.3f}, {r.diff_p95:+.3f}]"
         rows.append(
             {
-                "observer → target": f"{r.observer} → {r.target}",
+                "observer → target": f"{r.observer} → {r.target}" if r.scenario == ref else "",
                 "scenario": r.scenario,
                 "median [90% band]": printout.band_text(r.p50, r.p05, r.p95),
                 f"difference from {ref} [95% CI]": diff,
@@ -175,6 +194,13 @@ def _comparison_table(final: pd.DataFrame) -> str:
             }
         )
     return _table(pd.DataFrame(rows))
+
+
+def _outcomes_section(table: pd.DataFrame, meta: Mapping[str, Any], window: tuple[int, int]) -> str:
+    """The outcomes asked for with --outcome (outcomes.csv), in words, as the command printed them."""
+    start = meta.get("start")
+    text = printout.outcomes_text(table, start=start, steps=window[1], replications=int(meta["replications"]))
+    return f"<h3>Outcomes</h3><pre>{_e(text)}</pre>"
 
 
 def _manifest_section(meta: Mapping[str, Any]) -> str:
@@ -228,9 +254,10 @@ def render(folder: str | Path) -> str:
     meta = read_manifest(folder, kind)
     steps = int(meta["steps"])
     window = window_of(meta)
-    when = printout.window_text(window, int(meta["replications"]))
+    replications = int(meta["replications"])
     if kind == "run":
         spec = load_scenario(folder / SCENARIO_FILE)
+        when = printout.window_text(window, replications, spec.start)
         title = f"Scenario {spec.name}"
         about = _scenario_section(spec, "")
         results = f"<p>Final trust: {_e(when)}; median and 90% band over replications.</p>" + _run_table(
@@ -238,13 +265,18 @@ def render(folder: str | Path) -> str:
         )
     elif kind == "comparison":
         names = list(meta["scenarios"])
+        specs = [load_scenario(folder / n / SCENARIO_FILE) for n in names]
+        when = printout.window_text(window, replications, specs[0].start)
         title = "Scenarios compared: " + " vs ".join(names)
-        about = "".join(_scenario_section(load_scenario(folder / n / SCENARIO_FILE), n) for n in names)
+        about = "".join(_scenario_section(spec, n) for spec, n in zip(specs, names, strict=True))
+        note = f"<p><b>Note:</b> {_e(meta['aligned'])}.</p>" if meta.get("aligned") else ""
         results = (
-            f"<p>Final trust: {_e(when)}; median and 90% band over replications. Differences are taken per"
-            " replication (common random numbers): the mean difference with its 95% confidence interval, and the"
-            " range of 90% of the per-replication differences.</p>"
+            f"{note}<p>Final trust: {_e(when)}; median and 90% band over replications, grouped by dyad as"
+            " <code>diplosim compare</code> prints it. Differences are taken per replication (common random"
+            " numbers): the mean difference with its 95% confidence interval, and the range of 90% of the"
+            " per-replication differences.</p>"
             + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
+            + f"<p>{_e(yardstick.observed().text())}</p>"
         )
     else:
         from sim.sweep.result import read
@@ -255,6 +287,9 @@ def render(folder: str | Path) -> str:
             sweep.sweep.scenario, f"Base scenario: {sweep.sweep.scenario.name}"
         )
         results = f"<pre>{_e(sweep.text())}</pre>"
+    asked = read_outcomes(folder, meta) if kind != "sweep" else None
+    if asked is not None:
+        results += _outcomes_section(asked, meta, window)
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -262,9 +297,9 @@ def render(folder: str | Path) -> str:
         f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{_e(title)}</h1><p class='meta'>diplosim {__version__}: {_e(folder)}; report written {generated}."
         f" {int(meta['replications'])} replications, {steps} months, seed {_e(meta.get('seed'))}.</p>"
-        f"<h2>What was run</h2>{about}"
         f"<h2>Results</h2>{results}"
         f"<h2>Figures</h2>{_figures(folder, kind, meta)}"
+        f"<h2>What was run, and the essay it rests on</h2>{about}"
         f"<h2>How it was made</h2>{_manifest_section(meta)}"
         "</body></html>\n"
     )

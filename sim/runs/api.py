@@ -16,6 +16,7 @@ import numpy as np
 from sim.core.engine import Engine
 from sim.core.model import ParameterSets, calibrated, replication_indices
 from sim.core.recording import Recording
+from sim.runs.align import align
 from sim.runs.checks import check_comparable, check_run_memory
 from sim.runs.comparison import Comparison
 from sim.runs.results import Results
@@ -99,19 +100,27 @@ def compare(
     """Run several scenarios on the same seed and replications (common random numbers).
 
     Returns a `Comparison`: a mapping of scenario name to Results (as a dict would be) with `.table()`, the
-    final trust and paired differences with 95% CIs, and `.plot()`. Defaults (replications, steps, seed) come
-    from the first scenario, so the runs are comparable. The scenarios must be at least two, differently named,
-    with the same actors (a ConfigError otherwise, as on the command line).
+    final trust and paired differences with 95% CIs, and `.plot()`. Replications, steps and seed are the ones
+    given or, when the scenarios agree, theirs; scenarios on one calendar that end in different months are
+    compared over the months they all cover (`Comparison.note` says so). The scenarios must be at least two,
+    differently named, with the same actors; anything else that differs is a ConfigError saying how to fix it
+    (sim.runs.align), as on the command line.
     """
     if isinstance(scenarios, str | Path | Scenario):
         raise ConfigError("give a list of scenarios, e.g. sim.compare(['baseline', 'dialogue'])", key="scenarios")
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
-    check_comparable(specs, [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios])
-    first, reps = settled(specs[0], steps=steps, seed=seed, replications=replications)
-    settings = {"steps": first.steps, "seed": first.seed, "replications": len(reps)}
-    resolved = [first, *(apply_settings(s, settings, f"the run settings of {first.name}") for s in specs[1:])]
-    check_run_memory(first, len(reps), len(resolved))
-    return Comparison({spec.name: simulate(spec, reps, progress=progress) for spec in resolved})
+    files = [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios]
+    check_comparable(specs, files)
+    count = not isinstance(replications, Sequence | np.ndarray) or isinstance(replications, str)
+    given = run_settings(steps=steps, seed=seed, replications=replications if count else None)
+    reps = None if replications is None else replication_indices(given.get("replications", replications))
+    size = None if reps is None else len(reps)
+    aligned = align(specs, steps=given.get("steps"), seed=given.get("seed"), replications=size, files=files)
+    first = aligned.specs[0]
+    reps = replication_indices(first.replications) if reps is None else reps
+    check_run_memory(first, len(reps), len(aligned.specs))
+    runs = {spec.name: simulate(spec, reps, progress=progress) for spec in aligned.specs}
+    return Comparison(runs, note=aligned.note)
 
 
 def settled(

@@ -7,23 +7,24 @@ A `Comparison` is a read-only mapping of scenario name to `Results` (so code wri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
-from sim.runs import printout, stats, tables, views
+from sim.runs import outcomes, printout, stats, tables, views, yardstick
 from sim.runs.results import Results
 
 
 class Comparison(Mapping[str, Results]):
     """Scenarios run on the same seed and replications, the first being the reference."""
 
-    def __init__(self, runs: Mapping[str, Results]) -> None:
+    def __init__(self, runs: Mapping[str, Results], note: str | None = None) -> None:
         if len(runs) < 2:
             raise ValueError("a comparison needs at least two scenarios")
         self.runs = dict(runs)
+        self.note = note  # what was aligned to compare them (sim.runs.align), printed first
 
     def __getitem__(self, name: str) -> Results:
         return self.runs[name]
@@ -48,6 +49,11 @@ class Comparison(Mapping[str, Results]):
         """The months whose mean is final trust."""
         return stats.final_window(int(self.runs[self.reference].trust.step.max()))
 
+    @property
+    def start(self) -> str | None:
+        """The month of step 1 when the scenarios run on a calendar (they share it), else None."""
+        return self.runs[self.reference].scenario.start
+
     @cached_property
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return tables.comparison_tables({name: res.dataset for name, res in self.runs.items()})
@@ -61,9 +67,42 @@ class Comparison(Mapping[str, Results]):
         """The same for every month, with all quantiles (comparison_steps.csv)."""
         return self._tables[1].copy()
 
-    def text(self) -> str:
-        """What `diplosim compare` prints."""
-        return printout.comparison_text(self._tables[0], window=self.window, replications=self.replications)
+    def outcomes(self, expressions: Sequence[str]) -> pd.DataFrame:
+        """Outcomes (sim.scenario.outcome_syntax) per scenario over replications, with the paired difference from
+        the reference and its 95% CI (outcomes.csv; sim.runs.outcomes.table)."""
+        first = self.runs[self.reference]
+        asked = first.resolve_outcomes(expressions)
+        runs = {name: res.outcomes(expressions).values for name, res in self.runs.items()}
+        return outcomes.table(asked, runs, first.steps)
+
+    def explain(self, scenario: str | None = None, questions: Sequence[str] | None = None) -> Any:
+        """Why `scenario` (default: the first after the reference) differs from the reference, split into what
+        did it and through which mechanism, by counterfactual runs on the same random numbers (sim.runs.explain):
+        an Explanation with `.table` and `.text()`."""
+        from sim.runs import explain
+
+        name = scenario or list(self.runs)[1]
+        reps = self.runs[name].trust.replication.values
+        return explain.explain(
+            self.runs[name].scenario, self.runs[self.reference].scenario, replications=reps, questions=questions
+        )
+
+    def text(self, outcomes: pd.DataFrame | None = None) -> str:
+        """What `diplosim compare` prints: the note on what was aligned, final trust by dyad, the outcomes asked
+        for (a table of `outcomes()`), and the yardstick."""
+        parts = [f"Note: {self.note}." if self.note else None]
+        parts.append(
+            printout.comparison_text(
+                self._tables[0], window=self.window, replications=self.replications, start=self.start
+            )
+        )
+        if outcomes is not None:
+            steps = self.runs[self.reference].steps
+            parts.append(
+                printout.outcomes_text(outcomes, start=self.start, steps=steps, replications=self.replications)
+            )
+        parts.append("\n".join(yardstick.observed().lines()))
+        return "\n\n".join(p for p in parts if p)
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its
@@ -72,7 +111,13 @@ class Comparison(Mapping[str, Results]):
         names = {code: actor.name for code, actor in first.scenario.world.actors.items()}
         final, over_time = self._tables
         return views.plot_comparison(
-            kind, final, over_time, names=names, window=self.window, replications=self.replications
+            kind,
+            final,
+            over_time,
+            names=names,
+            window=self.window,
+            replications=self.replications,
+            dates=first.scenario.dates(),
         )
 
     def __repr__(self) -> str:
@@ -82,5 +127,9 @@ class Comparison(Mapping[str, Results]):
 
     def _repr_html_(self) -> str:
         return views.comparison_html(
-            self._tables[0], title=repr(self).strip("<>"), window=self.window, replications=self.replications
+            self._tables[0],
+            title=repr(self).strip("<>"),
+            window=self.window,
+            replications=self.replications,
+            start=self.start,
         )

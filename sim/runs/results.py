@@ -18,9 +18,10 @@ import xarray as xr
 
 from sim.core import dynamics
 from sim.core.recording import TRUST_DTYPE
-from sim.runs import stats, tables, views
+from sim.runs import outcomes, stats, tables, views
 from sim.runs.integrity import HINT, check_dataset
 from sim.scenario.dyads import pairs
+from sim.scenario.outcome_syntax import Outcome
 from sim.scenario.schema import Scenario
 from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
@@ -174,7 +175,8 @@ class Results:
         return tables.alignment(self.dataset, pivot, east, west)
 
     def polarization(self) -> xr.DataArray:
-        """Share of balanced triads [replication, step] (1 = two clean blocs or one)."""
+        """How sharply the actors split into two camps [replication, step], in [-1, 1] (sim.core.dynamics):
+        1 = two blocs (or one) of complete trust, completely hostile to each other; 0 = indifference."""
         t = np.nan_to_num(self.trust.values, nan=0.5)
         return xr.DataArray(
             dynamics.polarization(t),
@@ -182,6 +184,46 @@ class Results:
             coords={"replication": self.trust.replication, "step": self.trust.step},
             name="polarization",
         )
+
+    def outcome(self, expression: str, last: int = stats.FINAL_WINDOW) -> xr.DataArray:
+        """One value per replication of an outcome (sim.scenario.outcome_syntax): "PAK->USA" (final trust),
+        "PAK->USA at 2028-06", "P(PAK->USA < 0.2 by 2030-12)" (1 or 0; its mean is the probability),
+        "first(PAK->USA < 0.2)" (the month of the first crossing; the month after the run if never)."""
+        return self.outcomes([expression], last)[..., 0].rename(self.resolve_outcomes([expression])[0].name)
+
+    def outcomes(self, expressions: Sequence[str], last: int = stats.FINAL_WINDOW) -> xr.DataArray:
+        """Several outcomes per replication [replication, outcome] (see `outcome`), labelled by their names."""
+        asked = self.resolve_outcomes(expressions)
+        steps = self.trust.step.values
+        each = outcomes.evaluate(asked, self.trust.values, steps, self.actors, self.scenario.start, last)
+        coords = {"replication": self.trust.replication.values, "outcome": [o.name for o in asked]}
+        return xr.DataArray(
+            each, dims=("replication", "outcome"), coords=coords, attrs={"labels": [o.label for o in asked]}
+        )
+
+    def outcomes_table(self, expressions: Sequence[str]) -> pd.DataFrame:
+        """The outcomes over replications (outcomes.csv): the mean (a probability for P(...)) with its 95% CI and
+        the quantiles (sim.runs.outcomes.table)."""
+        values = self.outcomes(expressions).values
+        return outcomes.table(self.resolve_outcomes(expressions), {self.dataset.attrs["scenario"]: values}, self.steps)
+
+    @property
+    def steps(self) -> int:
+        """Months simulated (step 0, the start, not counted)."""
+        return int(self.trust.step.max())
+
+    def resolve_outcomes(self, expressions: Sequence[str]) -> list[Outcome]:
+        """The outcomes, checked against this run: its actors and months (a ConfigError otherwise)."""
+        return [outcomes.resolve(e, self.actors, self.scenario.start, self.steps) for e in expressions]
+
+    def explain(self, questions: Sequence[str] | None = None) -> Any:
+        """Why this run differs from the same run without its moves (its policies, rules and events), split into
+        what did it and through which mechanism (sim.runs.explain): an Explanation with `.table` and `.text()`.
+        `questions`: outcomes to explain (default: final trust of the dyads its moves act on)."""
+        from sim.runs import explain
+
+        spec = self.scenario
+        return explain.explain(spec, replications=self.trust.replication.values, questions=questions)
 
     def final_table(self) -> pd.DataFrame:
         """Final trust per directed dyad: observer, target, mean, p05, p50, p95 over replications (final.csv)."""

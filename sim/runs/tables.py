@@ -118,6 +118,20 @@ def alignment_comparison(runs: Mapping[str, xr.Dataset]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def with_dates(table: pd.DataFrame, dates: Sequence[str] | None) -> pd.DataFrame:
+    """The table with a `date` column (the month, YYYY-MM) after `step`, when the scenario has a calendar."""
+    if dates is None or "step" not in table.columns:
+        return table
+    out = table.drop(columns="date", errors="ignore")  # xarray's tables carry the coordinate as a timestamp
+    out.insert(list(out.columns).index("step") + 1, "date", out["step"].map(dict(enumerate(dates))))
+    return out
+
+
+def dated(ds: xr.Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    """`with_dates` for a table of the run `ds`: its calendar's months, when its scenario has one."""
+    return with_dates(table, scenario(ds).dates())
+
+
 def move_counts(ds: xr.Dataset) -> pd.DataFrame:
     """Moves made per step, actor and type, averaged over replications."""
     return ds["moves"].mean("replication").to_dataframe(name="mean_count").reset_index()

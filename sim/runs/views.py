@@ -9,6 +9,7 @@ what Jupyter shows for a Results or a Comparison: final trust only, not the arra
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -42,25 +43,28 @@ def plot_results(ds: xr.Dataset, kind: str = "fan", ax: Any = None, **options: A
             dyad = options.pop("dyad", None)
             codes = tables.actors(ds)
             obs, tgt = (codes[0], codes[1]) if dyad is None else dyads.parse(dyad, codes, key="dyad")
-            style.fan_panel(ax, style.dyad_rows(tables.summary(ds), obs, tgt), **options)
+            summary = tables.dated(ds, tables.summary(ds))
+            style.fan_panel(ax, style.dyad_rows(summary, obs, tgt), **options)
             ax.set_title(f"{obs} → {tgt}")
             ax.set_ylabel("Trust")
-            ax.set_xlabel("Month")
+            ax.set_xlabel(style.time_label(summary))
             return ax
         if ax is not None:
-            style.fan_panel(ax, tables.alignment_table(ds), **options)
+            alignment = tables.dated(ds, tables.alignment_table(ds))
+            style.fan_panel(ax, alignment, **options)
             ax.set_ylabel("Alignment (0 = US, 1 = China)")
-            ax.set_xlabel("Month")
+            ax.set_xlabel(style.time_label(alignment))
             return ax
         if kind == "fan":
-            return run.fan_chart(tables.summary(ds), names=_names(ds), **common)
+            return run.fan_chart(tables.dated(ds, tables.summary(ds)), names=_names(ds), **common)
         if kind == "alignment":
-            return run.alignment_chart(tables.alignment_table(ds), **common)
+            return run.alignment_chart(tables.dated(ds, tables.alignment_table(ds)), **common)
         if kind == "network":
             last = int(ds["step"].max())
             steps = options.get("steps") or run.default_network_steps(last)
-            return run.network_chart(tables.summary(ds), steps, names=_names(ds), **common)
-        return run.activity_chart(tables.move_table(ds), tables.event_counts(ds), names=_names(ds), **common)
+            return run.network_chart(tables.dated(ds, tables.summary(ds)), steps, names=_names(ds), **common)
+        moves, events = (tables.dated(ds, t) for t in (tables.move_table(ds), tables.event_counts(ds)))
+        return run.activity_chart(moves, events, names=_names(ds), **common)
 
 
 def plot_comparison(
@@ -71,8 +75,10 @@ def plot_comparison(
     names: dict[str, str],
     window: tuple[int, int],
     replications: int,
+    dates: Sequence[str] | None = None,
 ) -> Any:
-    """A comparison's figure by name (see `Comparison.plot`), from its tables (comparison.csv, comparison_steps.csv)."""
+    """A comparison's figure by name (see `Comparison.plot`), from its tables (comparison.csv, comparison_steps.csv)
+    and the calendar's months of steps 0, 1, ... (`dates`), when it has one."""
     import matplotlib as mpl
 
     from sim.figures import compare, style
@@ -81,9 +87,10 @@ def plot_comparison(
         raise ValueError(f"unknown figure {kind!r}; choose from {', '.join(COMPARISON_FIGURES)}")
     with mpl.rc_context(style.STYLE):
         if kind == "final":
-            return compare.effects_chart(final, window=window, replications=replications)
+            start = dates[1] if dates else None
+            return compare.effects_chart(final, window=window, replications=replications, start=start)
         chart = compare.difference_chart if kind == "difference" else compare.compare_chart
-        return chart(over_time, names=names, replications=replications)
+        return chart(tables.with_dates(over_time, dates), names=names, replications=replications)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -113,12 +120,14 @@ def results_html(ds: xr.Dataset) -> str:
     matrix = matrix.reindex(index=codes, columns=codes).fillna("")
     matrix.index.name = matrix.columns.name = None
     window = stats.final_window(int(ds["step"].max()))
-    when = printout.window_text(window, ds.sizes["replication"])
+    when = printout.window_text(window, ds.sizes["replication"], tables.scenario(ds).start)
     caption = f"Final trust of the row actor in the column actor ({when}): median [90% band]."
     return _html(headline(ds), caption, matrix)
 
 
-def comparison_html(final: pd.DataFrame, *, title: str, window: tuple[int, int], replications: int) -> str:
+def comparison_html(
+    final: pd.DataFrame, *, title: str, window: tuple[int, int], replications: int, start: str | None = None
+) -> str:
     """A comparison as Jupyter shows it: per dyad, each scenario's final trust and difference from the first."""
     ref = str(final["scenario"].iloc[0])
     rows: dict[str, dict[str, str]] = {}
@@ -129,7 +138,7 @@ def comparison_html(final: pd.DataFrame, *, title: str, window: tuple[int, int],
             cells[f"{row.scenario} − {ref} [95% CI]"] = printout.band_text(row.diff, row.diff_low, row.diff_high, True)
     frame = pd.DataFrame.from_dict(rows, orient="index")
     caption = (
-        f"Final trust ({printout.window_text(window, replications)}): median [90% band];"
+        f"Final trust ({printout.window_text(window, replications, start)}): median [90% band];"
         f" difference from {ref}: mean paired difference [95% CI] (common random numbers)."
     )
     return _html(title, caption, frame)

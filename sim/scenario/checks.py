@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from sim.scenario.messages import dotted
+from sim.scenario.messages import actors_hint, dotted
 from sim.scenario.schema import Scenario
 from sim.util import calendar
 from sim.util.errors import ConfigError, did_you_mean
@@ -26,7 +26,8 @@ class _References:
 
     def actor(self, loc: Loc, code: str | None) -> None:
         if code is not None and code not in self.actors:
-            self.fail(loc, f"unknown actor '{code}'", did_you_mean(code, self.actors) or "add it under [actors]")
+            listed = {"actors": {c: {"name": a.name} for c, a in self.world.actors.items()}}
+            self.fail(loc, f"unknown actor '{code}'", actors_hint(listed, code) + "; or add it under [actors]")
 
     def move(self, loc: Loc, name: str | None, bundles: bool = True) -> None:
         valid = self.moves + list(self.world.bundles) if bundles else self.moves

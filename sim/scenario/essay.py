@@ -1,7 +1,17 @@
 """The source essay, sentence by sentence, so evidence ids can be checked and quoted.
 
-Cite a sentence as P<paragraph>.S<sentence> (e.g. P3.S2), as in the essay-by-sentence file.
+Cite a sentence as P<paragraph>.S<sentence> (e.g. P3.S2), as in the essay-by-sentence file. `ABOUT` says what is
+known of the essay and what is not; docs/essay.md gives the sources.
 """
+
+import textwrap
+
+ABOUT = (
+    "The essay: an English essay on Pakistan-US relations, 8 paragraphs and 27 sentences, unsigned and undated "
+    "(author, outlet and exact date unknown). It calls Rizwan Saeed Sheikh, Pakistan's ambassador in Washington from "
+    "August 2024, new, and a US administration new (in office from 20 January 2025), so it was written between about "
+    "mid-2024 and mid-2025. Month 0 is its present, dated December 2024 (docs/essay.md gives the sources)."
+)
 
 SENTENCES: dict[str, str] = {
     "P1.S1": "Pakistan and the United States have a relationship shaped by their mutual political needs, and both countries’ political and military leaderships are aware of this, which keeps the desire for bilateral relations alive.",
@@ -32,3 +42,8 @@ SENTENCES: dict[str, str] = {
     "P8.S4": "The failure of our political leadership to effectively address these issues and shifting the burden onto one party highlights a weakness.",
     "P8.S5": "Investing in strong political and diplomatic efforts can lead to significant achievements.",
 }
+
+
+def about_lines(width: int = 112) -> list[str]:
+    """`ABOUT` wrapped to `width` characters, one string per line."""
+    return textwrap.wrap(ABOUT, width)

@@ -1,4 +1,4 @@
-"""What a parsed TOML file is: a sweep, a world, or (otherwise) a scenario."""
+"""What a parsed TOML file is: a sweep, a world, a fit file, a codebook, or (otherwise) a scenario."""
 
 from __future__ import annotations
 
@@ -22,3 +22,21 @@ def is_world(raw: Mapping[str, Any]) -> bool:
         return False
     named = set(trust) | {t for row in trust.values() if isinstance(row, dict) for t in row}
     return named <= set(actors) and not any(key in raw for key in SCENARIO_ONLY)
+
+
+def is_fit(raw: Mapping[str, Any]) -> bool:
+    """Whether a parsed file is a fit file (`diplosim calibrate --fit`): ranges as [[param]] tables."""
+    return isinstance(raw.get("param"), list) and "policies" not in raw and "world" not in raw
+
+
+def is_codebook(raw: Mapping[str, Any]) -> bool:
+    """Whether a parsed file is a history codebook (event classes -> moves), as scenarios/history/codebook.toml."""
+    return isinstance(raw.get("classes"), dict) and "policies" not in raw
+
+
+def kind(raw: Mapping[str, Any]) -> str:
+    """'sweep', 'world', 'fit', 'codebook' or 'scenario'."""
+    for name, test in (("sweep", is_sweep), ("world", is_world), ("fit", is_fit), ("codebook", is_codebook)):
+        if test(raw):
+            return name
+    return "scenario"

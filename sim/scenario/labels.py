@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim.scenario import outcome_syntax
 from sim.scenario.schema import WORLD_KEYS, Scenario
 
 # Units of the schema's numbers, by field name (a field means the same wherever it appears).
@@ -129,12 +130,23 @@ def short(path: str) -> str:
 
 OUTCOMES = {
     "alignment": Label("alignment", "Pakistan between the US (0) and China (1)", "0–1"),
-    "polarization": Label("polarization", "share of balanced triads", "share, 0–1"),
+    "polarization": Label(
+        "polarization", "how sharply the actors split into two camps (signed triad balance)", "−1 to 1"
+    ),
 }
 
 
 def outcome(name: str) -> Label:
-    """The label of a sweep outcome: trust_PAK_USA -> 'trust PAK → USA', mutual_PAK_USA, alignment, ..."""
+    """The label of a sweep outcome: trust_PAK_USA -> 'trust PAK → USA', mutual_PAK_USA, alignment, ...; an
+    outcome of sim.scenario.outcome_syntax (prob_..., first_..., ..._at_...) as it is written."""
+    if name.startswith(("prob_", "first_")) or "_at_" in name:
+        asked = outcome_syntax.parse(name)
+        of = outcome(asked.quantity)
+        if asked.kind == "prob":
+            return Label(asked.label, f"probability, over replications, for {of.short}", "probability")
+        if asked.kind == "first":
+            return Label(asked.label, f"month {of.short} first crosses {asked.threshold:g}", "month")
+        return Label(asked.label, of.description, of.units)
     kind, _, rest = name.partition("_")
     if kind == "trust" and rest:
         obs, tgt = rest.split("_", 1)

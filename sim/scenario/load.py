@@ -16,36 +16,44 @@ from pydantic import ValidationError
 
 from sim.scenario.checks import check_references, check_schedules
 from sim.scenario.dates import resolve_dates
-from sim.scenario.kinds import is_sweep, is_world
+from sim.scenario.kinds import is_sweep, is_world, kind
 from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
+from sim.util import calendar
 from sim.util.errors import ConfigError, did_you_mean
 from sim.util.tomlfile import check_not_empty, parse_toml, read_toml
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SCENARIO_DIRS = (PACKAGE / "scenarios", PACKAGE.parent / "scenarios")  # installed copy, then the source tree
 BUNDLED_WORLD = "world.toml"
+HISTORY = "history"  # bundled history scenarios live in scenarios/history/ and are named history/NAME
+NOT_SCENARIOS = {  # files beside the scenarios that are something else: what they are, how to use them
+    "fit": ("a fit file (ranges to calibrate)", "use it with `diplosim calibrate SCENARIO SERIES.csv --fit FILE`"),
+    "codebook": ("a history codebook (event classes -> moves)", "sim.fit.codebook.convert reads it"),
+}
 
 
 def is_path(name_or_path: str | Path) -> bool:
-    """Whether a scenario reference is a file's path rather than a bundled scenario's name."""
+    """Whether a scenario reference is a file's path rather than a bundled scenario's name (NAME, or history/NAME
+    when no such file is here)."""
     path = Path(name_or_path)
-    return path.suffix == ".toml" or path.parent != Path(".")
+    history = len(path.parts) == 2 and path.parts[0] == HISTORY and path.suffix == "" and not path.is_file()
+    return path.suffix == ".toml" or (path.parent != Path(".") and not history)
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
-    """Resolve a scenario name (a file in scenarios/) or a path; a clear error with a suggestion otherwise."""
+    """Resolve a scenario name (a file in scenarios/, or history/NAME in scenarios/history/) or a path; a clear
+    error with a suggestion otherwise."""
     path = Path(name_or_path)
     if is_path(path):
         if not path.is_file():
             raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
         return path
     for folder in SCENARIO_DIRS:
-        if (folder / f"{path.name}.toml").is_file():
-            return folder / f"{path.name}.toml"
-    raise ConfigError(
-        f"no scenario named '{path.name}'", hint=did_you_mean(path.name, list_scenarios()) or "see `diplosim list`"
-    )
+        if (folder / path.with_suffix(".toml")).is_file():
+            return folder / path.with_suffix(".toml")
+    name = path.as_posix()
+    raise ConfigError(f"no scenario named '{name}'", hint=did_you_mean(name, list_scenarios()) or "see `diplosim list`")
 
 
 def scenario_dir() -> Path:
@@ -54,21 +62,24 @@ def scenario_dir() -> Path:
 
 
 def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
-    """Scenario names in the scenarios folder with their descriptions (the world file is not a scenario).
+    """Scenario names in the scenarios folder (and history/NAME in its history/ folder) with their descriptions;
+    the world file, fit files and codebooks are not scenarios.
 
     A file that cannot be read is left out (and its error appended to `problems`), so one broken file does not
     hide the others.
     """
     out = {}
-    for path in sorted(scenario_dir().glob("*.toml")):
+    folder = scenario_dir()
+    for path in [*sorted(folder.glob("*.toml")), *sorted((folder / HISTORY).glob("*.toml"))]:
         try:
             raw = read_toml(path)
         except ConfigError as exc:
             if problems is not None:
                 problems.append(exc)
             continue
-        if not is_world(raw):
-            out[path.stem] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
+        if kind(raw) == "scenario":
+            name = path.relative_to(folder).with_suffix("").as_posix()
+            out[name] = str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""
     return out
 
 
@@ -120,6 +131,9 @@ def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path
     check_not_empty(raw, path)
     if is_sweep(raw):
         raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
+    if kind(raw) in NOT_SCENARIOS:
+        what, hint = NOT_SCENARIOS[kind(raw)]
+        raise ConfigError(f"is {what}, not a scenario", file=path, hint=hint)
     if is_world(raw):  # a world file on its own is its status quo
         raw = {"name": path.stem, "world": raw}
     raw.setdefault("name", path.stem)
@@ -134,6 +148,7 @@ def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path
         world_raw = _read_world(world_file, world_ref, path)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
+    _inherit_calendar(raw, world_raw, world_file)
     resolve_dates(raw, lambda loc: path)
     merged = _deep_merge(world_raw, overrides)
     raw_events = raw.get("events", {})
@@ -147,7 +162,7 @@ def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise error_from_pydantic(exc, origin) from None
+        raise error_from_pydantic(exc, origin, world=merged) from None
     check_references(scenario, origin)
     check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
     return scenario
@@ -184,6 +199,17 @@ def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str
     return world_raw
 
 
+def _inherit_calendar(raw: dict[str, Any], world_raw: dict[str, Any], world_file: Path) -> None:
+    """In place: a scenario without a calendar of its own starts the month after its world's `present`."""
+    present = world_raw.get("present")
+    if "start" in raw or present is None:
+        return
+    try:
+        raw["start"] = calendar.month_label(calendar.month_index(present) + 1)
+    except ValueError as exc:
+        raise ConfigError(str(exc), file=world_file, key="present", hint='write the month as "YYYY-MM"') from None
+
+
 def _keys(table: Any) -> set[str]:
     return set(table) if isinstance(table, dict) else set()
 
@@ -195,7 +221,7 @@ def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenar
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise error_from_pydantic(exc, lambda loc: Path(file)) from None
+        raise error_from_pydantic(exc, lambda loc: Path(file), world=raw.get("world")) from None
     check_references(scenario, lambda loc: Path(file))
     return scenario
 

@@ -21,7 +21,8 @@ WORLD_KEYS = ("actors", "trust", "moves", "bundles", "background", "reciprocity"
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0)]
 Intensity = Annotated[float, Field(gt=0.0, le=10.0)]
-ActorCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,11}$")]
+ACTOR_PATTERN = r"^[A-Z][A-Z0-9_]{1,11}$"
+ActorCode = Annotated[str, Field(pattern=ACTOR_PATTERN)]
 SentenceId = Annotated[str, Field(pattern=r"^P\d+\.S\d+$")]
 
 
@@ -235,9 +236,14 @@ class Disable(Strict):
 
 
 class WorldSpec(Strict):
-    """The status quo: who, how much they trust each other, what they do unprompted, what can happen."""
+    """The status quo: who, how much they trust each other, what they do unprompted, what can happen.
+
+    `present` dates the status quo: the month (YYYY-MM) whose end month 0 describes. A scenario without a calendar
+    of its own starts the month after it (docs/essay.md says how the essay's present was dated).
+    """
 
     description: str = ""
+    present: str | None = Field(None, description="the month month 0 describes, YYYY-MM; scenarios start after it")
     actors: dict[ActorCode, Actor] = Field(min_length=2)
     trust: dict[ActorCode, dict[ActorCode, Dyad]]
     moves: dict[str, Move] = Field(min_length=1)
@@ -246,6 +252,15 @@ class WorldSpec(Strict):
     reciprocity: ReciprocityTable = ReciprocityTable()
     rules: list[Rule] = []
     events: dict[str, Event] = {}
+
+    @field_validator("present")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        return None if value is None else calendar.month_label(calendar.month_index(value))
+
+    def first_month(self) -> str | None:
+        """The calendar start a scenario inherits: the month after the present (None without a present)."""
+        return None if self.present is None else calendar.month_label(calendar.month_index(self.present) + 1)
 
 
 class Scenario(Evidenced):

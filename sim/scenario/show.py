@@ -13,12 +13,13 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from sim.scenario.essay import SENTENCES
+from sim.scenario.essay import SENTENCES, about_lines
 from sim.scenario.load import scenario_dir, scenario_path
 from sim.scenario.schema import WORLD_KEYS, Parameters, Scenario, WorldSpec
+from sim.util import calendar
 from sim.util.tomlfile import read_toml
 
-SETTINGS = ("name", "description", "evidence", "inferred", "steps", "replications", "seed", "initial_trust")
+SETTINGS = ("name", "description", "evidence", "inferred", "start", "steps", "replications", "seed", "initial_trust")
 _SAME = object()
 
 
@@ -46,11 +47,16 @@ def changes(spec: Scenario, ref: str | Path) -> dict[str, Any]:
     """What scenario `spec` (read from `ref`, a name or path) sets beyond its world, as a scenario mapping."""
     bundled = (scenario_dir() / "world.toml").resolve()
     world_file = _world_file(scenario_path(ref)) or bundled
-    world = WorldSpec.model_validate(read_toml(world_file)).model_dump(exclude_none=True)
+    world_spec = WorldSpec.model_validate(read_toml(world_file))
+    world = world_spec.model_dump(exclude_none=True)
     data = spec.model_dump(exclude_none=True)
+    if spec.start == world_spec.first_month():  # the world's present: inherited, so not repeated
+        data.pop("start", None)
     out: dict[str, Any] = {k: data[k] for k in SETTINGS if k in data and (k != "initial_trust" or data[k] != "essay")}
     if world_file != bundled:
         out["world"] = str(world_file)
+    state = {"initial_state": data["initial_state"], "disable": {k: v for k, v in data["disable"].items() if v}}
+    out |= {key: value for key, value in state.items() if value}
     params = _diff(data["parameters"], Parameters().model_dump())
     if params is not _SAME:
         out["parameters"] = params
@@ -61,11 +67,30 @@ def changes(spec: Scenario, ref: str | Path) -> dict[str, Any]:
     events = _diff(data["events"], world["events"])
     if events is not _SAME:
         out["events"] = events
+    if spec.start is not None:
+        _as_dates(out, spec.start)
     for key in WORLD_KEYS:
         changed = _diff(data["world"][key], world[key])
         if changed is not _SAME:
             out[key] = changed
     return out
+
+
+def _as_dates(out: dict[str, Any], start: str) -> None:
+    """In place: the steps of a dated scenario's policies, profiles and events written as the months they are
+    (`from`/`until` for a policy's start and end), as a dated scenario file would give them."""
+
+    def month(step: int) -> str:
+        return calendar.date_of(step, start)
+
+    renamed = {"start": "from", "end": "until"}
+    for i, policy in enumerate(out.get("policies", [])):
+        for point in policy.get("profile", []):
+            point["at"] = month(point["at"])
+        out["policies"][i] = {renamed.get(k, k): month(v) if k in renamed else v for k, v in policy.items()}
+    for event in out.get("events", {}).values():
+        if isinstance(event, dict) and "at" in event:
+            event["at"] = [month(step) for step in event["at"]]
 
 
 def _evidence_last(item: dict[str, Any]) -> dict[str, Any]:
@@ -80,16 +105,25 @@ def changes_text(spec: Scenario, ref: str | Path) -> str:
 
     header = (
         f"# {spec.name}: what this scenario sets beyond its world (the essay's status quo), as a scenario file.\n"
-        f"# `diplosim show {ref} --full` prints the whole resolved scenario.\n\n"
+        f"# `diplosim show {ref} --full` prints the whole resolved scenario.\n"
     )
-    return header + quote_essay(tomli_w.dumps(changes(spec, ref)), spec, lists=True)
+    return header + essay_header(spec) + quote_essay(tomli_w.dumps(changes(spec, ref)), spec, lists=True)
 
 
 def full_text(spec: Scenario) -> str:
     """The whole resolved scenario (world embedded), with the essay quoted under each trust value."""
     from sim.scenario.serialize import scenario_toml
 
-    return quote_essay(scenario_toml(spec), spec)
+    return essay_header(spec) + quote_essay(scenario_toml(spec), spec)
+
+
+def essay_header(spec: Scenario) -> str:
+    """Comment lines citing the essay (what is known of it, what is not) and the scenario's calendar."""
+    lines = ["#", *(f"# {line}" for line in about_lines())]
+    dates = spec.dates()
+    if dates is not None:
+        lines.append(f"# This scenario runs {dates[1]} to {dates[-1]}; month 0 is the state at the end of {dates[0]}.")
+    return "\n".join(lines) + "\n\n"
 
 
 def _quote(sid: str) -> list[str]:

@@ -129,6 +129,7 @@ def _fields(sweep: Sweep, chunk_count: int, executor: str, failed: pd.DataFrame)
         "replications": sweep.replications,
         "seed": sweep.seed,
         "steps": sweep.scenario.steps,
+        "start": sweep.scenario.start,
         "last": sweep.config.last,
         "outcomes": sweep.outcomes,
         "chunks": chunk_count,

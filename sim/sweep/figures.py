@@ -32,6 +32,7 @@ from sim.outputs.read import read_sensitivity, read_sweep_table, window_of
 from sim.runs import stats
 from sim.scenario import labels
 from sim.sweep.spec import Sweep
+from sim.util import calendar
 from sim.util.errors import ConfigError
 
 COLS = 4
@@ -52,6 +53,7 @@ class SweepInfo:
     replications: int
     window: tuple[int, int]
     points: int
+    start: str | None = None  # the month of step 1 of a dated base scenario
 
     @classmethod
     def of(cls, sweep: Sweep) -> SweepInfo:
@@ -64,6 +66,7 @@ class SweepInfo:
             replications=sweep.replications,
             window=stats.final_window(sweep.scenario.steps, sweep.config.last),
             points=len(sweep.points),
+            start=sweep.scenario.start,
         )
 
     @classmethod
@@ -78,6 +81,7 @@ class SweepInfo:
             replications=int(meta["replications"]),
             window=window_of(meta),
             points=int(meta["points"]),
+            start=meta.get("start"),
         )
 
     @property
@@ -88,8 +92,9 @@ class SweepInfo:
     def what(self) -> str:
         """How each value was computed, for captions."""
         return (
-            f"Each replication's mean over months {self.window[0]}–{self.window[1]}; {self.replications} replications"
-            f" per point, {self.points} points, the same random numbers at every point."
+            f"Each replication's mean over {calendar.span(*self.window, self.start, dash='–')};"
+            f" {self.replications} replications per point, {self.points} points,"
+            " the same random numbers at every point."
         )
 
 
@@ -141,10 +146,10 @@ def line_chart(table: pd.DataFrame, info: SweepInfo) -> Figure:
         ax.plot(x, t[f"{name}_p50"], color=colour, lw=1.6, marker="o", ms=2.5)
         ax.plot(x, t[f"{name}_mean"], color="#333333", lw=0.9, ls="--")
         ax.set_title(labels.outcome(name).short)
-        ax.set_ylim(-0.02, 1.02)  # a line at 0 or 1 stays whole
+        ax.set_ylim(_low(t[f"{name}_p05"]) - 0.02, 1.02)  # a line at 0 or 1 stays whole
     _outer(axes, cols)
-    fig.supxlabel(labels.parameter(parameter).long, fontsize=9)
-    fig.supylabel("Final value (probability or share, 0–1)", fontsize=9)
+    fig.supxlabel(_fit(labels.parameter(parameter).long, fig.get_figwidth()), fontsize=9)
+    fig.supylabel(_fit("Final value (probability or share, 0–1)", 0.9 * fig.get_figheight()), fontsize=9)
     handles = [
         Line2D([], [], color=colour, lw=1.6, marker="o", ms=2.5),
         Patch(color=colour, alpha=0.18, lw=0),
@@ -177,11 +182,12 @@ def heatmaps(table: pd.DataFrame, info: SweepInfo) -> Figure:
     cols = min(COLS, n)
     fig = Figure(figsize=(3.1 * cols + 1.4, 2.7 * math.ceil(n / cols) + 0.6), layout="constrained")
     axes = panels(fig, n, sharex=True, sharey=True)
-    images: dict[str, tuple[Any, list[str]]] = {}
+    images: dict[tuple[str, float], tuple[Any, list[str]]] = {}
     for ax, name in zip(axes, info.outcomes, strict=True):
         grid = table.pivot_table(index=rows, columns=cols_param, values=f"{name}_p50", dropna=False, aggfunc="first")
         cmap = _colour_map(name)
-        image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap=cmap, vmin=0, vmax=1)
+        low = _low(grid.to_numpy().ravel())
+        image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap=cmap, vmin=low, vmax=1)
         if grid.size <= MAX_ANNOTATED:
             for (i, j), value in np.ndenumerate(grid.to_numpy()):
                 if np.isfinite(value):
@@ -192,17 +198,19 @@ def heatmaps(table: pd.DataFrame, info: SweepInfo) -> Figure:
         ax.tick_params(axis="x", labelrotation=90 if len(grid.columns) > 6 else 0)
         ax.grid(False)
         ax.set_title(labels.outcome(name).short)
-        images.setdefault(cmap.name, (image, []))[1].append(name)
+        images.setdefault((cmap.name, low), (image, []))[1].append(name)
     _outer(axes, cols)
+    body = fig.get_figheight()  # before the header strip is added: the height the panels and bars share
     for image, names in images.values():  # one bar per colour map, at the right of all panels
         text = "\n".join(dict.fromkeys(_scale_label(n) for n in names))
-        fig.colorbar(image, ax=axes, shrink=0.9, aspect=30, pad=0.01).set_label(text, fontsize=8)
-    fig.supxlabel(labels.parameter(cols_param).long, fontsize=9)
-    fig.supylabel(labels.parameter(rows).long, fontsize=9)
+        bar = fig.colorbar(image, ax=axes, shrink=0.9, aspect=30, pad=0.01)
+        bar.set_label(_fit(text, 0.8 * body, 8), fontsize=8)
+    fig.supxlabel(_fit(labels.parameter(cols_param).long, fig.get_figwidth()), fontsize=9)
+    fig.supylabel(_fit(labels.parameter(rows).long, 0.9 * body), fontsize=9)
     header(
         fig,
         info.title,
-        _caption(fig, [info.what, "Colour and number: the median over replications; every scale is 0–1."]),
+        _caption(fig, [info.what, f"Colour and number: the median over replications; {_scales(images)}."]),
     )
     return fig
 
@@ -217,7 +225,7 @@ def scatter_chart(table: pd.DataFrame, info: SweepInfo) -> Figure:
         for j, parameter in enumerate(info.parameters):
             ax = grid[i][j]
             ax.scatter(table[parameter], table[f"{name}_p50"], s=size, color=OKABE_ITO[0], alpha=0.55, lw=0)
-            ax.set_ylim(-0.02, 1.02)
+            ax.set_ylim(_low(table[f"{name}_p50"]) - 0.02, 1.02)
             if i == n - 1:
                 ax.set_xlabel(labels.parameter(parameter).short)
             if j == 0:
@@ -226,6 +234,25 @@ def scatter_chart(table: pd.DataFrame, info: SweepInfo) -> Figure:
     notes.append("; ".join(labels.parameter(p).long for p in info.parameters))
     header(fig, info.title, _caption(fig, notes))
     return fig
+
+
+def _low(values: Any) -> float:
+    """The bottom of an outcome's scale: 0, or -1 for one that goes below 0 (polarization can)."""
+    return -1.0 if (np.asarray(values, dtype=float) < 0).any() else 0.0
+
+
+def _scales(images: Mapping[tuple[str, float], Any]) -> str:
+    lows = {low for _, low in images}
+    return "every scale is 0–1" if lows == {0.0} else "scales are 0–1, or −1–1 for outcomes that go below 0"
+
+
+def _fit(text: str, inches: float, size: float = 9.0) -> str:
+    """`text` wrapped so that no line is longer than `inches` at a font of `size` points (about 0.55 em a
+    character), line by line: an axis or colour-bar label that stays inside the figure."""
+    import textwrap
+
+    width = max(12, int(inches * 72 / (0.55 * size)))
+    return "\n".join(part for line in text.split("\n") for part in textwrap.wrap(line, width))
 
 
 def _caption(fig: Figure, notes: Sequence[str]) -> str:

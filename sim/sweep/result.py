@@ -45,14 +45,23 @@ class SweepResult:
 
     def summary(self) -> pd.DataFrame:
         """Per outcome: the lowest and the highest median over the points (median [90% band]), each with its
-        point's values."""
+        point's values; an outcome whose median is the same at every point (to the printed 3 decimals) says so
+        instead of naming a point as both."""
         rows = []
         ok = self.table.dropna()
         for name in self.sweep.outcomes:
             if ok.empty:
                 break
             row: dict[str, Any] = {"outcome": name}
-            for end, idx in (("lowest", ok[f"{name}_p50"].idxmin()), ("highest", ok[f"{name}_p50"].idxmax())):
+            medians = ok[f"{name}_p50"]
+            if round(medians.max(), 3) == round(medians.min(), 3):
+                point = ok.loc[medians.idxmin()]
+                row["lowest"] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
+                row["lowest at"] = "every point: the median does not vary"
+                row["highest"] = row["highest at"] = "(the same)"
+                rows.append(row)
+                continue
+            for end, idx in (("lowest", medians.idxmin()), ("highest", medians.idxmax())):
                 point = ok.loc[idx]
                 row[end] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
                 row[f"{end} at"] = ", ".join(f"{labels.short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
@@ -69,6 +78,7 @@ class SweepResult:
             replications=self.sweep.replications,
             sensitivity=self.sensitivity,
             design=self.sweep.config.design,
+            start=info.start,
         )
 
     def plot(self, kind: str = "sweep") -> Any:

@@ -100,7 +100,7 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
     scenario = _base_scenario(config, folder, label)
     keys = [f"vary[{i}].path" for i in range(len(config.vary))]
     addresses = resolve(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)
-    names = _outcomes(config.outcomes, scenario.actors, label)
+    names = _outcomes(config.outcomes, scenario, label)
     checks.check_memory(config, len(names), label)
     seed = scenario.seed if config.seed is None else config.seed
     unit, points = _points(config, label, seed)
@@ -126,18 +126,28 @@ def _base_scenario(config: SweepFile, folder: Path, label: str) -> Scenario:
     return checks.with_steps(scenario, config.steps, label)
 
 
-def _outcomes(requested: list[str], actors: list[str], label: str) -> list[str]:
-    known = outcomes.catalogue(actors)
+def _outcomes(requested: list[str], scenario: Scenario, label: str) -> list[str]:
+    """The outcome names of the sweep: groups (trust, mutual) expanded, expressions such as
+    "P(PAK->USA < 0.2 by 2030-12)" as their names (sim.scenario.outcome_syntax), each checked against the base
+    scenario's actors and months."""
+    known = outcomes.catalogue(scenario.actors)
     out: list[str] = []
     for i, name in enumerate(requested):
-        if name not in known:
+        if name in known:
+            out.extend(n for n in known[name] if n not in out)
+            continue
+        try:
+            asked = outcomes.resolve(name, scenario.actors, scenario.start, scenario.steps, key=f"outcomes[{i}]")
+        except ConfigError as exc:
+            plain = "(" not in name and " at " not in name and "_at_" not in name  # a final value, by name
             raise ConfigError(
-                f"unknown outcome '{name}'",
+                f"unknown outcome '{name}'" if plain or "is not an outcome" in exc.message else exc.message,
                 file=label,
                 key=f"outcomes[{i}]",
-                hint=did_you_mean(name, known) or "e.g. trust, trust_PAK_USA, mutual_PAK_USA, alignment, polarization",
-            )
-        out.extend(n for n in known[name] if n not in out)
+                hint=(did_you_mean(name, known) if plain else None) or exc.hint,
+            ) from None
+        if asked.name not in out:
+            out.append(asked.name)
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.runs import outcomes, stats
+from sim.runs import outcomes
 from sim.runs.points import Points, groups
 from sim.scenario.load import validate_raw
 from sim.scenario.schema import Scenario
@@ -145,17 +145,16 @@ def run_points(scenarios: list[Scenario], reps: np.ndarray, plan: Plan) -> tuple
     outcomes [point, replication, outcome] and, if asked for, each point's Results."""
     batch = Points(scenarios, reps, plan.seed, record=plan.trajectories)
     model = batch.model
-    first, last = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
-    model.run(until=first - 1)
-    window = []
-    for step in range(first, model.n_steps + 1):
+    # Each outcome keeps only what it needs, at the months it needs (sim.runs.outcomes.Tracker): the final window's
+    # running sum (the window of Results.final(), run and compare), a crossing flag, a first month, one month.
+    first = scenarios[0]  # the points differ only in their parameters: one world, one calendar
+    asked = [outcomes.parse(name, first.actors) for name in plan.outcomes]
+    trackers = [outcomes.Tracker(asked, first.actors, model.n_steps, first.start, plan.last) for _ in scenarios]
+    for step in sorted(set().union(*(t.needed() for t in trackers))):
         model.run(until=step)
-        window.append(model.trust.copy())
-    trust, steps = np.stack(window), np.arange(first, last + 1)  # trust [step, replication, n, n]
-    values = np.stack(
-        [
-            outcomes.evaluate(trust[:, batch.part(k)], steps, plan.outcomes, s.actors, plan.last)
-            for k, s in enumerate(scenarios)
-        ]
-    )
+        for k, tracker in enumerate(trackers):
+            tracker.update(step, model.trust[batch.part(k)])
+    if plan.trajectories:
+        model.run()  # to the end, for the recorded trajectories
+    values = np.stack([tracker.result() for tracker in trackers])
     return values, [batch.results(k) for k in range(len(scenarios))] if plan.trajectories else []

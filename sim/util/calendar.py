@@ -48,6 +48,14 @@ def months_between(start: str, end: str) -> int:
     return month_index(end) - month_index(start) + 1
 
 
+def span(first: int, last: int, start: str | None = None, dash: str = "-") -> str:
+    """Steps `first` to `last` in words: 'months 109-120', or on a calendar whose step 1 is `start`
+    '2034-01 to 2034-12'."""
+    if start is None:
+        return f"months {first}{dash}{last}"
+    return f"{date_of(first, start)} to {date_of(last, start)}"
+
+
 def is_date(value: object) -> bool:
     """Whether a schedule value is a date (a string or TOML date) rather than a step number."""
     return isinstance(value, str | dt.date) and not isinstance(value, bool)

@@ -30,12 +30,12 @@ EXE = shutil.which("diplosim", path=str(Path(sys.executable).parent)) or shutil.
 DIPLOSIM = [EXE] if EXE else [sys.executable, "-m", "sim"]
 SMALL = ["--replications", "20", "--steps", "24"]
 HEAVY = {"numpy", "pandas", "xarray", "matplotlib", "mesa", "scipy"}
-SUMMARY_COLUMNS = ["step", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]
+SUMMARY_COLUMNS = ["step", "date", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]
 COMPARISON_COLUMNS = [
     *("scenario", "observer", "target", "mean", "p05", "p50", "p95"),
     *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95"),
 ]
-OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache"}
+OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache", "moves", "new"}
 
 
 def cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -117,9 +117,10 @@ def test_run_writes_a_complete_result_folder(baseline_run: tuple[Path, subproces
     assert len(summary) == 25 * 12 and set(summary["step"]) == set(range(25))
     bands = summary[["p05", "p25", "p50", "p75", "p95"]].to_numpy()
     assert ((bands >= 0) & (bands <= 1)).all() and (np.diff(bands, axis=1) >= -1e-12).all()
-    assert list(pd.read_csv(folder / "alignment.csv").columns) == ["step", "mean", "p05", "p25", "p50", "p75", "p95"]
-    assert list(pd.read_csv(folder / "moves.csv").columns) == ["step", "actor", "move", "goldstein", "mean_count"]
-    assert list(pd.read_csv(folder / "events.csv").columns) == ["step", "event", "mean_count"]
+    assert list(pd.read_csv(folder / "alignment.csv").columns) == ["step", "date", "mean", *SUMMARY_COLUMNS[5:]]
+    moves = ["step", "date", "actor", "move", "goldstein", "mean_count"]
+    assert list(pd.read_csv(folder / "moves.csv").columns) == moves
+    assert list(pd.read_csv(folder / "events.csv").columns) == ["step", "date", "event", "mean_count"]
     pngs = sorted(p.name for p in (folder / "plots").iterdir())
     assert pngs == ["activity.png", "alignment.png", "trust_fan.png", "trust_network.png"]
     assert all((folder / "plots" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
@@ -335,7 +336,7 @@ def test_show_prints_only_what_the_scenario_changes_and_that_resolves_to_the_sam
     for line in ("beta = 0.3", "[trust.PAK.USA]", "initial = 0.3", "[events.terror_attack_india]", 'name = "talks"'):
         assert line in done.stdout
     assert "alpha" not in done.stdout and "[world" not in done.stdout  # unchanged parameters and world stay out
-    assert "[events.terror_attack_india]\nat = [\n    12,\n]\n\n" in done.stdout  # only the key it changes
+    assert '[events.terror_attack_india]\nat = [\n    "2025-12",\n]\n\n' in done.stdout  # only the key it changes
     assert " ".join(SENTENCES["P8.S3"].split()) in " ".join(done.stdout.replace("#", " ").split())
     shown = path.parent / "shown.toml"
     shown.write_text(done.stdout)

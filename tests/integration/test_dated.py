@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -38,11 +40,27 @@ def test_dates_resolve_to_steps(scenario_file):
     assert spec.dates()[0] == "2001-08" and spec.dates()[-1] == "2002-12"
 
 
-def test_step_based_scenarios_are_unchanged():
+def undated(scenario_file) -> None:
+    """Overwrite the fixture's copy of the world with one that has no `present`: its scenarios count steps."""
+    from sim.scenario.load import scenario_dir
+
+    text = (scenario_dir() / "world.toml").read_text()
+    scenario_file(re.sub(r"(?m)^present = .*$", "", text), "world.toml")
+
+
+def test_every_scenario_inherits_the_essays_present_unless_it_sets_a_calendar(scenario_file):
     spec = sim.load_scenario("dialogue")
-    assert spec.start is None and spec.dates() is None
+    assert spec.start == "2025-01" and spec.dates()[0] == "2024-12" and spec.dates()[-1] == "2034-12"
     res = sim.run(spec, replications=3, steps=10, seed=1)
-    assert "date" not in res.trust.coords
+    assert str(res.trust["date"].values[-1])[:7] == "2025-10"
+    assert sim.load_scenario(scenario_file(DATED)).start == "2001-09"  # a calendar of its own wins
+
+
+def test_a_world_without_a_present_has_step_based_scenarios(scenario_file):
+    undated(scenario_file)
+    spec = sim.load_scenario(scenario_file('name = "plain"\nworld = "world.toml"\nsteps = 10\n'))
+    assert spec.start is None and spec.dates() is None
+    assert "date" not in sim.run(spec, replications=3, seed=1).trust.coords
 
 
 def test_results_carry_dates(scenario_file):
@@ -89,6 +107,7 @@ def test_results_carry_dates(scenario_file):
 )
 def test_bad_dates_are_one_clear_error(scenario_file, text, key, fragment):
     """Errors name the key the user wrote (`from`, `until`, a profile's `at`) and show months, not steps."""
+    undated(scenario_file)  # so that a scenario without `start` has no calendar
     with pytest.raises(sim.ConfigError) as err:
         sim.load_scenario(scenario_file(text))
     assert err.value.key == key and fragment in str(err.value), str(err.value)
@@ -160,8 +179,10 @@ def test_result_tables_carry_a_date_column(scenario_file, tmp_path):
     assert list(summary.columns[:2]) == ["step", "date"]
     assert summary.loc[summary["step"] == 1, "date"].iloc[0] == "2001-09"
     assert pd.read_csv(out / "alignment.csv")["date"].iloc[-1] == "2002-12"
+    undated(scenario_file)
     plain = tmp_path / "plain"
-    assert main(["run", "baseline", "-r", "4", "-t", "6", "--no-plots", "-q", "--out", str(plain)]) == 0
+    steps = scenario_file('name = "plain"\nworld = "world.toml"\nsteps = 6\n', "plain.toml")
+    assert main(["run", str(steps), "-r", "4", "--no-plots", "-q", "--out", str(plain)]) == 0
     assert "date" not in pd.read_csv(plain / "summary.csv").columns
 
 

@@ -10,6 +10,7 @@ calibration recovers the value that made the data, a resumed calibration ends ex
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -260,7 +261,7 @@ def test_resume_refuses_another_calibration_and_a_fresh_start_refuses_an_unfinis
         (["--param", "parameters.alpha=0.5:9"], "parameters.alpha = 9 is not allowed"),
         (["--param", "seed=1:9"], "'seed' is a run setting, not fitted"),
         (["--param", "parameters.alpha=0:1", "--series", "afg.csv"], "column 'target': 'AFG' is not an actor"),
-        (["--param", "parameters.alpha=0:1", "--scenario", "baseline"], "has no calendar"),
+        (["--param", "parameters.alpha=0:1", "--scenario", "undated.toml"], "has no calendar"),
         (
             ["--param", "parameters.alpha=0:1", "--split", "2001"],
             "no observation in the train window (years up to 2001)",
@@ -270,12 +271,15 @@ def test_resume_refuses_another_calibration_and_a_fresh_start_refuses_an_unfinis
 )
 def test_calibrate_bad_input_is_one_line_exit_2_and_writes_nothing(world, truth, tmp_path, capsys, case, expected):
     (world / "afg.csv").write_text(HEADER + "x,PAK,AFG,2005,,0.2,Pew,\n")
+    undated = re.sub(r"(?m)^present = .*$", "", (world / "world.toml").read_text())  # a world with no calendar
+    (world / "undated_world.toml").write_text(undated)
+    (world / "undated.toml").write_text('name = "undated"\nworld = "undated_world.toml"\n')
     scenario, series, rest = str(world / "replay.toml"), str(world / "truth.csv"), list(case)
     if "--series" in rest:
         series = str(world / rest.pop(rest.index("--series") + 1))
         rest.remove("--series")
     if "--scenario" in rest:
-        scenario = rest.pop(rest.index("--scenario") + 1)
+        scenario = str(world / rest.pop(rest.index("--scenario") + 1))
         rest.remove("--scenario")
     out = tmp_path / "results" / "fit"
     assert main(["calibrate", scenario, series, *rest, *FAST, "--out", str(out)]) == 2

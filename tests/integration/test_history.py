@@ -70,7 +70,7 @@ def _direct_dyads(spec: sim.Scenario) -> set[tuple[str, str]]:
     return pairs | {(b, a) for a, b in pairs}
 
 
-@pytest.mark.parametrize("name", sorted(n for n in list_scenarios() if n != "baseline"))
+@pytest.mark.parametrize("name", sorted(n for n in list_scenarios() if n != "baseline" and "/" not in n))
 def test_every_bundled_scenario_stays_inside_the_effect_envelope(name):
     """Ten-year effect on any dyad within 0.3; spillover below half the largest direct effect (plus a noise floor
     of 0.01 for scenarios, like a single shock, whose ten-year effects are all close to zero)."""

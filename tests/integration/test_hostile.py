@@ -504,7 +504,11 @@ SAME_WORDS = [
     ({"seed": -1}, ["--seed", "-1"], "must be between 0 and 2**63 - 1, got -1"),
     ({"seed": 2**70}, ["--seed", str(2**70)], f"must be between 0 and 2**63 - 1, got {2**70}"),
     ({"steps": 200_000}, ["--steps", "200000"], "key 'steps': Input should be less than or equal to 100000"),
-    ({"steps": 12, "scenario": "crisis_shock"}, ["crisis_shock", "--steps", "12"], "is after the last step (12)"),
+    (
+        {"steps": 12, "scenario": "crisis_shock"},
+        ["crisis_shock", "--steps", "12"],
+        "is after the last step (12: 2025-12)",
+    ),
 ]
 
 

@@ -75,3 +75,15 @@ def test_report_of_a_folder_that_is_no_result_is_one_line(tmp_path, capsys):
     assert "not a result folder" in capsys.readouterr().err
     assert list((tmp_path / "notes").iterdir()) == []
     assert main(["report", str(Path(tmp_path / "missing"))]) == 2
+
+
+def test_a_comparison_report_opens_with_results_by_dyad_then_the_essay(folders):
+    assert main(["report", str(folders / "cmp"), "--out", str(folders / "cmp.html")]) == 0
+    page = (folders / "cmp.html").read_text()
+    results, essay = page.index("<h2>Results</h2>"), page.index("the essay it rests on</h2>")
+    assert results < page.index("<blockquote>") and results < essay  # results first, the essay's quotes after
+    table = page[results : page.index("</table>", results)]
+    rows = re.findall(r"<tr>(.*?)</tr>", table)[1:]
+    dyads = [re.findall(r"<td class='num'>(.*?)</td>", row)[0] for row in rows]
+    assert dyads[:4] == ["PAK → USA", "", "PAK → CHN", ""]  # each dyad once, its scenarios under it
+    assert "mean over 2026-01 to 2026-12" in page and "Yardstick" in page and "Monte Carlo precision" in page

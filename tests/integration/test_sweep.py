@@ -81,7 +81,7 @@ def small(**settings) -> dict:
         ),
         ({"vary": [{"path": "policies.usa_pressure.start", "values": [1, 2.5]}]}, "is a whole number"),
         ({"last": 30}, "key 'last': last = 30 is more than the 24 steps"),
-        ({"scenario": "crisis_shock"}, "key 'steps': step 25 is after the last step (24)"),
+        ({"scenario": "crisis_shock"}, "key 'steps': step 25 (2027-01) is after the last step (24: 2026-12)"),
         ({"name": ".."}, "key 'name': '..' is not a usable name"),
         ({"name": "x" * 300}, "characters long; at most 100"),
         ({"vary": [{"path": "parameters.beta", "low": 0.0, "high": 1.0, "step": 1e-12}]}, "of memory"),

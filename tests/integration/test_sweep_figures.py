@@ -99,7 +99,7 @@ def test_heatmaps_share_one_scale_and_say_what_the_axes_are(grid_result):
     fig = grid_result.plot("sweep")
     images = [im for ax in fig.axes for im in ax.get_images()]
     assert len(images) == 3 and all(im.get_clim() == (0, 1) for im in images)
-    text = " ".join(t.get_text() for t in fig.texts)
+    text = " ".join(" ".join(t.get_text().split()) for t in fig.texts)  # labels may wrap to fit the figure
     assert labels.parameter("parameters.beta").long in text
     assert labels.parameter("policies.usa_pressure.intensity").long in text
     bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]

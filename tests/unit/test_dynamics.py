@@ -36,23 +36,27 @@ def _mutual(signs: dict[tuple[int, int], float], n: int) -> np.ndarray:
 @pytest.mark.parametrize(
     ("signs", "balanced"),
     [
-        ((1, 1, 1), 1.0),  # three friends
-        ((1, -1, -1), 1.0),  # two friends against a common foe
-        ((1, 1, -1), 0.0),  # my friends are each other's foes
-        ((-1, -1, -1), 0.0),  # all against all
+        ((1, 1, 1), True),  # three friends
+        ((1, -1, -1), True),  # two friends against a common foe
+        ((1, 1, -1), False),  # my friends are each other's foes
+        ((-1, -1, -1), False),  # all against all
     ],
 )
-def test_polarization_is_the_share_of_balanced_triads(signs, balanced):
-    """A triad is balanced when the product of the signs of mutual stance T[i, j] + T[j, i] - 1 is positive."""
+def test_polarization_signs_a_triad_by_its_balance_and_sizes_it_by_its_ties(signs, balanced):
+    """A triad counts + when the product of its mutual stances s = T[i, j] + T[j, i] - 1 is positive (balanced), -
+    otherwise, by the cube root of that product: ties of 0.8 both ways (or 0.2) have |s| = 0.6, so +-0.6."""
     t = _mutual(dict(zip([(0, 1), (0, 2), (1, 2)], signs, strict=True)), 3)
-    assert dynamics.polarization(t) == balanced
+    assert dynamics.polarization(t) == pytest.approx(0.6 if balanced else -0.6)
+    stronger = 0.5 + 1.5 * (t - 0.5)  # ties of 0.95 or 0.05 both ways: |s| = 0.9
+    np.fill_diagonal(stronger, 0.0)
+    assert abs(dynamics.polarization(stronger)) == pytest.approx(0.9)  # sharper ties, sharper split
 
 
 def test_polarization_of_two_blocs_and_of_fewer_than_three_actors():
-    """{0, 1} against {2, 3}: every triad holds one friendly and two hostile edges, balanced: 1.0. Make 0-1 hostile:
-    triads (0, 1, 2) and (0, 1, 3) are all against all (-, -, -), the other two still balanced: 0.5. Fewer than
-    three actors: no triad, 1 by convention."""
+    """{0, 1} against {2, 3}: every triad holds one friendly and two hostile edges, balanced: 0.6 each. Make 0-1
+    hostile: triads (0, 1, 2) and (0, 1, 3) are all against all (-0.6), the other two still balanced (+0.6): 0 on
+    the mean. Fewer than three actors: no triad, 0."""
     blocs = {(0, 1): 1, (2, 3): 1, (0, 2): -1, (0, 3): -1, (1, 2): -1, (1, 3): -1}
-    assert dynamics.polarization(_mutual(blocs, 4)) == 1.0
-    assert dynamics.polarization(_mutual(blocs | {(0, 1): -1}, 4)) == 0.5
-    np.testing.assert_array_equal(dynamics.polarization(np.zeros((5, 2, 2))), np.ones(5))
+    assert dynamics.polarization(_mutual(blocs, 4)) == pytest.approx(0.6)
+    assert dynamics.polarization(_mutual(blocs | {(0, 1): -1}, 4)) == pytest.approx(0.0)
+    np.testing.assert_array_equal(dynamics.polarization(np.zeros((5, 2, 2))), np.zeros(5))

@@ -19,6 +19,8 @@ from sim.outputs.readers.tables import (
     COUNT,
     DIFFERENCE,
     MONTH,
+    NUMBER,
+    OPTIONAL_NUMBER,
     RERUN,
     SHARE,
     TEXT,
@@ -31,6 +33,7 @@ from sim.outputs.readers.tables import (
 from sim.runs.stats import BANDS, FINAL_BANDS
 from sim.runs.stats import DIFFERENCE as DIFFS
 from sim.scenario.dyads import dyads, has_alignment
+from sim.scenario.outcome_syntax import parse
 from sim.util.errors import ConfigError
 
 GOLDSTEIN = Column("number", -10.0, 10.0)  # the Goldstein scale, as the schema bounds it
@@ -129,3 +132,30 @@ def read_comparison(folder: Path, meta: Mapping[str, Any]) -> dict[str, pd.DataF
             expected = {(m, s, *d) for m in steps for s in scenarios for d in directed}
             complete(table, path, ("step", "scenario", "observer", "target"), expected)
     return tables
+
+
+OUTCOMES_TABLE = {
+    "scenario": TEXT,
+    "outcome": TEXT,
+    "label": TEXT,
+    **dict.fromkeys(("mean", "mean_low", "mean_high", "p05", "p50", "p95"), NUMBER),
+    **dict.fromkeys(("diff", "diff_low", "diff_high"), OPTIONAL_NUMBER),
+}
+
+
+def read_outcomes(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame | None:
+    """outcomes.csv (the --outcome table, sim.runs.outcomes.table), or None when none was asked for: its columns
+    checked, each outcome a name the syntax reads, and its scenarios the folder's."""
+    path = folder / "outcomes.csv"
+    if not path.is_file():
+        return None
+    table = read_table(path, OUTCOMES_TABLE)
+    names = set(meta["scenarios"]) if "scenarios" in meta else {meta["scenario"]}
+    for row, (scenario, outcome) in enumerate(zip(table["scenario"], table["outcome"], strict=True), start=1):
+        if scenario not in names:
+            raise ConfigError(f"data row {row} names scenario '{scenario}', not one of this folder's", file=path)
+        try:
+            parse(outcome)
+        except ConfigError:
+            raise ConfigError(f"data row {row}: '{outcome}' is not an outcome", file=path, hint=RERUN) from None
+    return table

@@ -22,7 +22,6 @@ from sim.outputs.readers.manifest import expected_rows
 from sim.outputs.readers.tables import (
     NUMBER,
     OPTIONAL_NUMBER,
-    OPTIONAL_SHARE,
     OPTIONAL_TEXT,
     RERUN,
     TEXT,
@@ -31,11 +30,18 @@ from sim.outputs.readers.tables import (
     ordered,
     read_table,
 )
+from sim.scenario.outcome_syntax import value_range
 from sim.util.errors import ConfigError
 
 STATS = ("mean", "p05", "p50", "p95")  # an outcome's columns in sweep.csv (sim.runs.outcomes.STATS)
 INDICES = {"sobol": ("S1", "S1_conf", "ST", "ST_conf"), "morris": ("mu", "mu_star", "mu_star_conf", "sigma")}
 CHUNK_KEYS = ("values", "points", "start", "outcomes", "errors")
+
+
+def _scale(name: str) -> Column:
+    """The column of an outcome's statistic in sweep.csv: within the outcome's range, empty for failed points."""
+    low, high = value_range(name)
+    return Column("number", low, high, filled=False)
 
 
 def outcome_columns(outcomes: Sequence[str]) -> list[str]:
@@ -49,7 +55,8 @@ def read_sweep_table(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
     path = folder / "sweep.csv"
     outcomes = outcome_columns(meta["outcomes"])
     columns: dict[str, Column] = {"point": Column("whole", 0), **dict.fromkeys(meta["parameters"], NUMBER)}
-    table = read_table(path, {**columns, **dict.fromkeys(outcomes, OPTIONAL_SHARE)}, rows=_rows(meta, "sweep.csv"))
+    scales = {f"{name}_{stat}": _scale(name) for name in meta["outcomes"] for stat in STATS}
+    table = read_table(path, {**columns, **scales}, rows=_rows(meta, "sweep.csv"))
     last = int(meta["points"]) - 1
     if list(table["point"]) != list(range(last + 1)):
         raise ConfigError(f"does not list the points 0 to {last} in order (was it cut short?)", file=path, hint=RERUN)
@@ -151,8 +158,12 @@ def _checked(path: Path, a: dict[str, np.ndarray], outcomes: Sequence[str], poin
         raise fail(f"holds values of shape {values.shape} ({values.dtype}), not [points, replications, outcomes]")
     errors = _errors(a["errors"], fail)
     ok = values[[i for i, p in enumerate(ids.tolist()) if p not in errors]]
-    if not np.isfinite(ok).all() or (ok < 0).any() or (ok > 1).any():
-        raise fail("holds outcomes that are not numbers from 0 to 1 for points that did not fail")
+    for k, name in enumerate(outcomes):
+        low, high = value_range(name)
+        column = ok[..., k]
+        if not np.isfinite(column).all() or (column < low).any() or (high is not None and (column > high).any()):
+            scale = f"from {low:g} to {high:g}" if high is not None else f"from {low:g}"
+            raise fail(f"holds values of {name} that are not numbers {scale} for points that did not fail")
     return Chunk(values, [int(p) for p in ids], int(start), list(outcomes), errors)
 
 

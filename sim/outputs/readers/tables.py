@@ -38,8 +38,7 @@ class Column:
 TEXT = Column("text")
 OPTIONAL_TEXT = Column("text", filled=False)
 MONTH = Column("whole", 0)  # a step: 0 is the initial state
-SHARE = Column("number", 0.0, 1.0)  # trust, alignment, polarization and their quantiles
-OPTIONAL_SHARE = Column("number", 0.0, 1.0, filled=False)  # a failed sweep point's outcomes are empty
+SHARE = Column("number", 0.0, 1.0)  # trust, alignment and their quantiles
 DIFFERENCE = Column("number", -1.0, 1.0, filled=False)  # empty in the reference scenario's rows
 COUNT = Column("number", 0.0)
 NUMBER = Column("number")
@@ -160,8 +159,10 @@ def complete(
 
 def dated(table: pd.DataFrame, path: Path, start: str | None, hint: str = RERUN) -> None:
     """A `date` column holds the month each step ends: real months, one month apart per step, from the calendar's
-    `start` (when the manifest records it)."""
+    `start` (when the manifest records it; then the column must be there, as the writer always writes it)."""
     if "date" not in table.columns:
+        if start is not None:
+            raise ConfigError(f"has no column 'date', though the run's calendar starts {start}", file=path, hint=hint)
         return
     offsets = set()
     for row, (step, label) in enumerate(zip(table["step"], table["date"], strict=True), start=1):
