@@ -116,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
                 results.final_table(), scenario=spec.name, window=window, replications=spec.replications
             )
         )
+        _print_anchors([spec])
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -152,8 +153,16 @@ def compare(args: argparse.Namespace) -> int:
         writing.jobs += jobs
     if not args.quiet:
         print(runs.text())
+        _print_anchors(resolved)
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
+
+
+def _print_anchors(specs: list[Scenario]) -> None:
+    """Say where the anchors came from for every scenario that changes its world (the others keep its own)."""
+    for spec in specs:
+        if spec.status_quo is not None or spec.calibrate == "scenario":
+            print(f"Anchors of {spec.name}: {spec.anchors_from}.")
 
 
 def _run_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:

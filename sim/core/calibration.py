@@ -80,22 +80,47 @@ def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
     """Baseline L0 [N, N] and status-quo expectations for a scenario's parameters and world.
 
     `world` is the scenario's compiled world when the caller already has it (its trust arrays are the same
-    with or without interventions); otherwise it is compiled here.
+    with or without interventions); otherwise it is compiled here. When the scenario keeps the world it changed as
+    its `status_quo`, the anchors of every dyad among that world's actors come from it: the scenario's changes
+    (background rates, moves, reciprocity, trust levels) then act on the calibrated status quo instead of being
+    calibrated away. Dyads of an actor the scenario adds have no such anchors and are calibrated on the scenario's
+    world. Baselines the scenario states (`baseline = ...`) are kept either way.
     """
     if world is None:
         world = compile_world(scenario, interventions=False)
-    p = scenario.parameters
+    base = scenario.status_quo
+    if base is None:
+        return _fixed(_calibrated(scenario.world, scenario.parameters, world), world)
+    status_quo = Scenario(name=f"{scenario.name}-status-quo", world=base, parameters=scenario.parameters)
+    kept = _calibrated(base, scenario.parameters, compile_world(status_quo, interventions=False))
+    if list(base.actors) == world.actors:
+        return _fixed(kept, world)
+    own = _calibrated(scenario.world, scenario.parameters, world)  # for the added actors' dyads
+    cells = np.ix_(*[[world.actors.index(code) for code in base.actors]] * 2)
+    arrays = [own.baseline.copy(), *(np.array(getattr(own.expected, f)) for f in FLOWS)]
+    for array, part in zip(arrays, [kept.baseline, *(getattr(kept.expected, f) for f in FLOWS)], strict=True):
+        array[cells] = part
+    return _fixed(Anchors(baseline=arrays[0], expected=signals.Expectations(*arrays[1:])), world)
+
+
+def _calibrated(spec: WorldSpec, p: Parameters, world: World) -> Anchors:
+    """The anchors that hold the status quo of world `spec` (compiled: `world`) at its trust levels."""
     first, second, *expected = status_quo_moments(
-        status_quo_key(scenario.world), p.reply_floor, p.habituation, p.negativity, p.saturation
+        status_quo_key(spec), p.reply_floor, p.habituation, p.negativity, p.saturation
     )
     lam = dynamics.decay_rate(p.half_life)
     c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
     s0 = dynamics.stance(dynamics.trust(world.l_init))
     steady = p.beta * dynamics.balance(s0) - np.einsum("i,ixy->xy", c[3:], first[3:])
     l0 = dynamics.calibrated_baseline(world.l_init, first, second, world.sigma, c, lam, steady)
-    l0 = np.where(world.baseline_fixed, world.l_fixed, l0)
-    np.fill_diagonal(l0, 0.0)
     return Anchors(baseline=l0, expected=signals.Expectations(*expected))
+
+
+def _fixed(anchors: Anchors, world: World) -> Anchors:
+    """The anchors with the baselines `world` states kept, and a zero diagonal."""
+    l0 = np.where(world.baseline_fixed, world.l_fixed, anchors.baseline)
+    np.fill_diagonal(l0, 0.0)
+    return Anchors(baseline=l0, expected=anchors.expected)
 
 
 def status_quo_key(world: WorldSpec) -> str:

@@ -18,7 +18,18 @@ from sim.scenario.load import scenario_dir, scenario_path
 from sim.scenario.schema import WORLD_KEYS, Parameters, Scenario, WorldSpec
 from sim.util.tomlfile import read_toml
 
-SETTINGS = ("name", "description", "evidence", "inferred", "steps", "replications", "seed", "initial_trust")
+SETTINGS = (
+    "name",
+    "description",
+    "evidence",
+    "inferred",
+    "steps",
+    "replications",
+    "seed",
+    "initial_trust",
+    "calibrate",
+)
+DEFAULTS = {"initial_trust": "essay", "calibrate": "world"}  # settings shown only when they differ
 _SAME = object()
 
 
@@ -48,7 +59,7 @@ def changes(spec: Scenario, ref: str | Path) -> dict[str, Any]:
     world_file = _world_file(scenario_path(ref)) or bundled
     world = WorldSpec.model_validate(read_toml(world_file)).model_dump(exclude_none=True)
     data = spec.model_dump(exclude_none=True)
-    out: dict[str, Any] = {k: data[k] for k in SETTINGS if k in data and (k != "initial_trust" or data[k] != "essay")}
+    out: dict[str, Any] = {k: data[k] for k in SETTINGS if k in data and data[k] != DEFAULTS.get(k)}
     if world_file != bundled:
         out["world"] = str(world_file)
     params = _diff(data["parameters"], Parameters().model_dump())
@@ -80,7 +91,8 @@ def changes_text(spec: Scenario, ref: str | Path) -> str:
 
     header = (
         f"# {spec.name}: what this scenario sets beyond its world (the essay's status quo), as a scenario file.\n"
-        f"# `diplosim show {ref} --full` prints the whole resolved scenario.\n\n"
+        f"# `diplosim show {ref} --full` prints the whole resolved scenario.\n"
+        f"# Anchors (baselines, status-quo expectations): {spec.anchors_from}.\n\n"
     )
     return header + quote_essay(tomli_w.dumps(changes(spec, ref)), spec, lists=True)
 
