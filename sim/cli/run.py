@@ -34,10 +34,12 @@ def add_parsers(sub: Any) -> None:
               diplosim run dialogue --replications 1000 --seed 7
               diplosim run my_scenarios/talks.toml --steps 60 --out results/talks
               diplosim run results/talks/scenario.toml --out results/talks-again   # reproduce a run
+              diplosim run dialogue --fit default    # parameters drawn from the bundled fit's posterior
         """),
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
+    _add_fit_option(p)
     p.set_defaults(handler=run)
 
     p = sub.add_parser(
@@ -55,13 +57,24 @@ def add_parsers(sub: Any) -> None:
             examples:
               diplosim compare baseline dialogue
               diplosim compare baseline dialogue us_pressure --replications 1000 --out results/policies
+              diplosim compare baseline dialogue --fit default   # effects with parameter uncertainty, P(above)
         """),
     )
     p.add_argument(
         "scenarios", nargs="+", metavar="SCENARIO", help="two or more names or paths; the first is the reference"
     )
     add_run_options(p)
+    _add_fit_option(p)
     p.set_defaults(handler=compare)
+
+
+def _add_fit_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fit",
+        metavar="FIT_DIR",
+        help="draw each replication's parameters from a fit's posterior: a folder written by `diplosim calibrate`, "
+        "or the name of a bundled fit (default)",
+    )
 
 
 def resolve(
@@ -91,19 +104,23 @@ def run_fields(spec: Scenario) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_run_memory
+    from sim.runs.posterior import load_posterior
 
     spec = resolve(args.scenario, args.steps, args.replications, args.seed)
     check_run_memory(spec, spec.replications)
+    fit = str(load_posterior(args.fit).folder) if args.fit is not None else None
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
-    fields = {"scenario": spec.name, **run_fields(spec)}
+    fields = {"scenario": spec.name, **run_fields(spec), **({"fit": fit} if fit else {})}
     figures = None if args.no_plots else _run_figures
     with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
         import numpy as np
 
         from sim.outputs.write import write_run
-        from sim.runs.api import simulate
+        from sim.runs.api import posterior_draws, simulate_sets
 
-        results = simulate(spec, np.arange(spec.replications), progress=watching(args))
+        reps = np.arange(spec.replications)
+        drawn = posterior_draws(fit, spec.seed, reps)
+        results = simulate_sets(spec, reps, drawn, progress=watching(args), fit=fit)
         files, jobs = write_run(writing.path, results, spec)
         writing.files += files
         writing.jobs += jobs
@@ -124,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
 def compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
+    from sim.runs.posterior import load_posterior
     from sim.scenario.load import scenario_path
 
     if len(args.scenarios) < 2:
@@ -135,19 +153,23 @@ def compare(args: argparse.Namespace) -> int:
         resolved.append(resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
     check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
     check_run_memory(first, first.replications, len(resolved))
+    fit = str(load_posterior(args.fit).folder) if args.fit is not None else None
     specs = {spec.name: spec for spec in resolved}
     out = args.out or default_dir(RESULTS_ROOT, comparison_name(list(specs)))
-    fields = {"scenarios": list(specs), **run_fields(first)}
+    fields = {"scenarios": list(specs), **run_fields(first), **({"fit": fit} if fit else {})}
     figures = None if args.no_plots else _comparison_figures
     with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
         import numpy as np
 
         from sim.outputs.write import write_comparison
-        from sim.runs.api import simulate
+        from sim.runs.api import posterior_draws, simulate_sets
         from sim.runs.comparison import Comparison
 
         reps = np.arange(first.replications)
-        runs = Comparison({name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()})
+        drawn = posterior_draws(fit, first.seed, reps)
+        runs = Comparison(
+            {name: simulate_sets(spec, reps, drawn, progress=watching(args), fit=fit) for name, spec in specs.items()}
+        )
         files, jobs = write_comparison(writing.path, runs, specs)
         writing.files += files
         writing.jobs += jobs

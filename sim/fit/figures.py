@@ -33,14 +33,13 @@ def fit_chart(
     bands: pd.DataFrame,
     *,
     split: int,
-    scenario: str,
-    replications: int,
+    label: str,
     names: Mapping[str, str],
-    run: str = "fitted",
+    run: str = "run",
     reference: str = "no_moves",
 ) -> Figure:
-    """Per series: the run's median trust with 50% and 90% bands by month, the reference run's median, the
-    observed values (filled: train window, open: test window) and the split between the windows."""
+    """Per series: the posterior runs' median trust with 50% and 90% bands by month, the no-moves runs' median,
+    the observed values (filled: train window, open: held out) and the split between the windows."""
     series = list(pd.unique(points["series"]))
     cols = 1 if len(series) == 1 else 2
     rows = math.ceil(len(series) / cols)
@@ -55,6 +54,8 @@ def fit_chart(
         p = points[(points["series"] == series[k]) & (points["run"] == run)]
         obs, tgt = p["observer"].iloc[0], p["target"].iloc[0]
         mine = bands[(bands["observer"] == obs) & (bands["target"] == tgt)]
+        if "history" in p:  # a dyad may be scored in several histories: this series' own
+            mine = mine[mine["history"] == p["history"].iloc[0]]
         b, ref = mine[mine["run"] == run], mine[mine["run"] == reference]
         x = pd.to_datetime(b["date"])
         ax.fill_between(x, b["p05"], b["p95"], color=FITTED, alpha=0.15, lw=0)
@@ -86,12 +87,12 @@ def fit_chart(
         Line2D([], [], color=REFERENCE, lw=1.3, ls="--"),
         Line2D([], [], marker="o", color=OBSERVED, lw=0, markersize=5),
     ]
-    labels = ["fitted: median", "middle 50%", "middle 90%", "no-moves run: median", "observed (open: held out)"]
+    labels = ["posterior: median", "middle 50%", "middle 90%", "no-moves run: median", "observed (open: held out)"]
     header(
         fig,
-        f"Calibration of {scenario} against observed series",
-        f"Each panel: the observer's trust in the target by month over {replications} replications, fitted on\n"
-        f"the years up to {split} (filled points); observations after {split} (open points) were held out.",
+        "Histories against the polls, with the fit's posterior",
+        f"Each panel: the observer's trust in the target by month ({label}, one parameter draw per run), fitted\n"
+        f"on the years up to {split} (filled points); observations after {split} (open points) were held out.",
         (handles, labels),
     )
     return fig

@@ -54,7 +54,8 @@ class Comparison(Mapping[str, Results]):
 
     def table(self) -> pd.DataFrame:
         """Final trust per scenario and dyad with the paired difference from the reference: scenario, observer,
-        target, mean, p05, p50, p95, diff, diff_low, diff_high (95% CI), diff_p05, diff_p95 (comparison.csv)."""
+        target, mean, p05, p50, p95, diff, diff_low, diff_high (95% CI), diff_p05, diff_p95, p_above (the share of
+        replications that end above the reference; comparison.csv)."""
         return self._tables[0].copy()
 
     def steps(self) -> pd.DataFrame:
@@ -63,7 +64,8 @@ class Comparison(Mapping[str, Results]):
 
     def text(self) -> str:
         """What `diplosim compare` prints."""
-        return printout.comparison_text(self._tables[0], window=self.window, replications=self.replications)
+        fit = self.runs[self.reference].dataset.attrs.get("fit")
+        return printout.comparison_text(self._tables[0], window=self.window, replications=self.replications, fit=fit)
 
     def plot(self, kind: str = "final") -> Any:
         """A figure by name, as `diplosim compare` writes it: "final" (the final difference per dyad, with its

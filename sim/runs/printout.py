@@ -45,9 +45,10 @@ def final_text(final: pd.DataFrame, *, scenario: str, window: tuple[int, int], r
     return "\n".join(lines)
 
 
-def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replications: int) -> str:
+def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replications: int, fit: str | None = None) -> str:
     """Per dyad and scenario: final trust (median [90% band]); for every scenario but the first, the mean paired
-    difference from the first [95% CI] and the range of 90% of the per-replication differences (comparison.csv)."""
+    difference from the first [95% CI] and the range of 90% of the per-replication differences (comparison.csv);
+    with a fit, also the probability that the scenario ends above the first across the posterior's draws."""
     names = list(dict.fromkeys(final["scenario"]))
     width = max(12, *map(len, names)) + 2
     cell = 24
@@ -55,19 +56,29 @@ def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replication
         f"Final trust: {window_text(window, replications)}; median [90% band] over replications.",
         f"Difference from {names[0]}, per replication (common random numbers): mean [95% CI of the mean],",
         "and the range of 90% of the replications' differences.",
+    ]
+    if fit is not None:
+        lines += [
+            f"Fit {fit}: every replication draws its parameters from the posterior (the same draw in every",
+            "scenario), so the 90% range holds parameter uncertainty; the 95% CI is Monte Carlo precision only.",
+            f"P(above): the share of draws in which the scenario ends above {names[0]}.",
+        ]
+    lines += [
         "",
         f"{'observer -> target':<{DYAD_WIDTH}}{'scenario':<{width}}{'median [90% band]':<{cell}}"
-        f"{'difference [95% CI]':<{cell + 2}}90% of replications",
+        f"{'difference [95% CI]':<{cell + 2}}{'90% of replications':<{cell}}" + ("P(above)" if fit else ""),
     ]
     for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
         for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
             dyad = f"{obs} -> {tgt}" if i == 0 else ""
             trust = band(row.p50, row.p05, row.p95)
-            diff = spread = ""
+            diff = spread = chance = ""
             if i > 0:
                 diff = band(row.diff, row.diff_low, row.diff_high, signed=True)
                 spread = f"[{row.diff_p05:+.3f}, {row.diff_p95:+.3f}]"
-            lines.append(f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread}".rstrip())
+                chance = f"{row.p_above:.2f}" if fit else ""
+            line = f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread:<{cell}}{chance}"
+            lines.append(line.rstrip())
     return "\n".join(lines)
 
 
