@@ -1,30 +1,24 @@
 """The evidence behind the model's numbers: docs/MODEL.md's tables of sections 10 and 11, made from the committed fit.
 
-    python -m benchmarks.evidence                  # regenerate every block (the effects need about 5 minutes)
-    python -m benchmarks.evidence scores lodo      # only these groups
-    python -m benchmarks.evidence --check          # exit 1 if a page differs from what this script makes
-    python -m benchmarks.evidence --check --cheap  # only the groups that read committed files (the test suite)
-    python -m benchmarks.evidence --make-lodo      # refit leaving out each history in turn (most of an hour each)
+The functions here are groups of `python -m benchmarks.docs` (their blocks sit between its markers in
+docs/MODEL.md):
 
-The default fit itself is made by `python -m benchmarks.examples default_fit` (the command is in
-scenarios/fits/default.toml). A block sits between two markers, the first naming it and the command that makes it,
-as in the docs' other generated blocks (`benchmarks.docs`, whose groups these functions can join):
+    python -m benchmarks.docs fit lodo      # the posterior and its scores, the leave-one-out scores (cheap)
+    python -m benchmarks.docs posterior-effects   # the essay's effects over the posterior (runs; minutes)
 
-    <!-- generated: evidence-scores (python -m benchmarks.evidence scores) -->
-    ...
-    <!-- end generated -->
+The fits themselves are made by
+
+    python -m benchmarks.examples default_fit      # scenarios/fits/default/ (the command: scenarios/fits/default.toml)
+    python -m benchmarks.evidence --make-lodo      # scenarios/fits/lodo/: each history left out in turn (slow)
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
-import re
 import sys
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +27,6 @@ FIT = ROOT / "scenarios" / "fits" / "default"
 LODO = ROOT / "scenarios" / "fits" / "lodo"
 HISTORIES = ("india_pakistan", "us_china", "us_india", "us_pakistan")
 OBSERVED = ROOT / "scenarios" / "history" / "observed.csv"
-PAGES = ("docs/MODEL.md",)
-MARKER = re.compile(
-    r"^<!-- generated: (?P<block>[\w-]+) \(python -m benchmarks\.evidence (?P<group>[\w-]+)\) -->\n"
-    r"(?P<body>.*?)"
-    r"^<!-- end generated -->$",
-    re.M | re.S,
-)
 RUNS = ("run", "no_moves", "train_mean", "persistence")
 LABELS = {"run": "posterior", "no_moves": "no moves", "train_mean": "train mean", "persistence": "persistence"}
 
@@ -71,7 +58,7 @@ def _prose(text: str) -> str:
 
 
 def _made_by(group: str, source: str) -> str:
-    return _prose(f"*Made by `python -m benchmarks.evidence {group}` from {source}.*")
+    return _prose(f"*Made by `python -m benchmarks.docs {group}` from {source}.*")
 
 
 def _num(value: Any, fmt: str = ".3f") -> str:
@@ -100,7 +87,7 @@ def _cells(metrics: Any, keys: dict[str, Any], column: str) -> dict[str, float]:
 # Cheap groups: from the committed fit folders
 
 
-def parameters() -> dict[str, str]:
+def _parameters() -> str:
     """The posterior of each fitted parameter beside its prior range and the schema's default."""
     import pandas as pd
 
@@ -129,7 +116,7 @@ def parameters() -> dict[str, str]:
         f"numbers; final tolerance (mean over series of the training RMSE) {last['epsilon']:.4f}, effective sample "
         f"size {m['posterior_ess']:.0f}; stopped after {m['stopped']}."
     )
-    return {"evidence-parameters": f"{text}\n\n{_prose(how)}\n\n{_made_by('parameters', '`scenarios/fits/default/`')}"}
+    return f"{text}\n\n{_prose(how)}\n\n{_made_by('fit', '`scenarios/fits/default/`')}"
 
 
 def _scores_table(metrics: Any, window: str) -> str:
@@ -153,7 +140,12 @@ def _scores_table(metrics: Any, window: str) -> str:
     return _table(headers, rows)
 
 
-def scores() -> dict[str, str]:
+def fit() -> dict[str, str]:
+    """The default fit: its posterior beside the priors, and its runs against the polls beside the baselines."""
+    return {"fit-parameters": _parameters(), "fit-scores": _scores()}
+
+
+def _scores() -> str:
     """The default fit's posterior runs against the polls beside the three baselines, per window."""
     import pandas as pd
 
@@ -174,9 +166,9 @@ def scores() -> dict[str, str]:
             f"{m['settings']['predictive']} per history, one parameter draw each."
         )
         + "\n\n"
-        + _made_by("scores", "`scenarios/fits/default/metrics.csv` and `points.csv`")
+        + _made_by("fit", "`scenarios/fits/default/metrics.csv` and `points.csv`")
     )
-    return {"evidence-scores": text}
+    return text
 
 
 def lodo() -> dict[str, str]:
@@ -209,7 +201,7 @@ def lodo() -> dict[str, str]:
         f"{total} of {count} series-windows."
     )
     made = _made_by("lodo", "`scenarios/fits/lodo/scores.csv` (`python -m benchmarks.evidence --make-lodo`)")
-    return {"evidence-lodo": f"{_table(headers, rows)}\n\n{_prose(summary)}\n\n{made}"}
+    return {"lodo": f"{_table(headers, rows)}\n\n{_prose(summary)}\n\n{made}"}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -219,25 +211,19 @@ def lodo() -> dict[str, str]:
 def effect_draws(name: str, fit: str | Path = "default", **settings: Any) -> Any:
     """Per replication (one posterior draw each, common random numbers), the ten-year effect of scenario `name`
     against the baseline: final trust of the scenario minus the baseline's, [replication, observer, target]."""
-
-    options = {**EFFECTS, **settings}
-    base = _final("baseline", fit, options)
-    return _final(name, fit, options) - base
+    options = tuple(sorted({**EFFECTS, **settings}.items()))
+    return _final(name, str(fit), options) - _final("baseline", str(fit), options)
 
 
-_FINALS: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
-
-
-def _final(name: str, fit: str | Path, options: dict[str, Any]) -> Any:
+@cache
+def _final(name: str, fit: str, options: tuple[tuple[str, Any], ...]) -> Any:
+    """Each replication's final trust of a scenario run on the fit's draws (runs once per process)."""
     import sim
 
-    key = (name, str(fit), tuple(sorted(options.items())))
-    if key not in _FINALS:
-        _FINALS[key] = sim.run(name, fit=fit, **options).final()
-    return _FINALS[key]
+    return sim.run(name, fit=fit, **dict(options)).final()
 
 
-def effects() -> dict[str, str]:
+def posterior_effects() -> dict[str, str]:
     """Each essay direction as a distribution over the posterior: median effect, 90% of draws, P(direction)."""
     import numpy as np
 
@@ -270,8 +256,8 @@ def effects() -> dict[str, str]:
         f"{EFFECTS['replications']} replications, seed {EFFECTS['seed']}, each on its own draw from the default "
         "fit's posterior; final trust = mean of the last 12 of 120 months, minus the baseline's on the same draw"
     )
-    made = _made_by("effects", f'`sim.run(..., fit="default")` ({settings})')
-    return {"evidence-effects": f"{_table(headers, rows)}\n\n{made}"}
+    made = _made_by("posterior-effects", f'`sim.run(..., fit="default")` ({settings})')
+    return {"posterior-effects": f"{_table(headers, rows)}\n\n{made}"}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -305,81 +291,14 @@ def make_lodo() -> None:
     print(f"wrote {(LODO / 'scores.csv').relative_to(ROOT)}")
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# The groups, and writing or checking the pages
-
-
-@dataclass(frozen=True)
-class Group:
-    make: Callable[[], dict[str, str]]
-    blocks: tuple[str, ...]
-    cheap: bool
-    cost: str
-
-
-GROUPS: dict[str, Group] = {
-    "parameters": Group(parameters, ("evidence-parameters",), True, "reads scenarios/fits/default"),
-    "scores": Group(scores, ("evidence-scores",), True, "reads scenarios/fits/default"),
-    "lodo": Group(lodo, ("evidence-lodo",), True, "reads scenarios/fits/lodo/scores.csv"),
-    "effects": Group(effects, ("evidence-effects",), False, "11 runs of 300 x 120 with the posterior (minutes)"),
-}
-
-
-def render(block: str, group: str, body: str) -> str:
-    return (
-        f"<!-- generated: {block} (python -m benchmarks.evidence {group}) -->\n{body.rstrip()}\n<!-- end generated -->"
-    )
-
-
-def update(groups: list[str], check: bool, root: Path = ROOT) -> int:
-    """Regenerate (or, with check, compare) the blocks of the groups named; the exit code."""
-    made = {block: (name, body) for name in groups for block, body in GROUPS[name].make().items()}
-    stale, found = [], set()
-    for page in (root / p for p in PAGES):
-        text = page.read_text()
-
-        def replace(m: re.Match[str]) -> str:
-            found.add(m["block"])
-            if m["block"] not in made:
-                return m[0]
-            group, body = made[m["block"]]
-            return render(m["block"], group, body)
-
-        new = MARKER.sub(replace, text)
-        if new == text:
-            continue
-        if check:
-            stale.append(page)
-            diff = difflib.unified_diff(text.splitlines(), new.splitlines(), str(page), "generated", lineterm="", n=1)
-            print("\n".join(diff))
-        else:
-            page.write_text(new)
-            print(f"wrote {page.relative_to(root)}")
-    missing = [b for b in made if b not in found]
-    if missing:
-        print(f"no page holds the block(s) {', '.join(missing)}: add their markers", file=sys.stderr)
-        return 2
-    if stale:
-        print(f"stale: {', '.join(str(p.relative_to(root)) for p in stale)}", file=sys.stderr)
-        return 1
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.evidence", description=__doc__.split("\n\n")[0])
-    parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"any of {', '.join(GROUPS)} (default: all)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a page differs")
-    parser.add_argument("--cheap", action="store_true", help="only the groups that read committed files")
     parser.add_argument("--make-lodo", action="store_true", help="refit leaving each history out (slow)")
     args = parser.parse_args(argv)
-    unknown = [g for g in args.groups if g not in GROUPS]
-    if unknown:
-        parser.error(f"unknown group {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
-    if args.make_lodo:
-        make_lodo()
-        return 0
-    groups = args.groups or [n for n, g in GROUPS.items() if g.cheap or not args.cheap]
-    return update(groups, args.check)
+    if not args.make_lodo:
+        parser.error("nothing to do: the docs' tables are made by python -m benchmarks.docs (see --help)")
+    make_lodo()
+    return 0
 
 
 if __name__ == "__main__":

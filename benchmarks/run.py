@@ -694,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(tables[1].markdown(), flush=True)
     if args.out:
-        header = "# diplosim benchmarks\n\nOutput of `python -m benchmarks.run` (see README, section Performance).\n\n"
+        header = "# diplosim benchmarks\n\nOutput of `python -m benchmarks.run` (see docs/performance.md).\n\n"
         args.out.write_text(header + "\n\n".join(t.markdown() for t in tables) + "\n")
         print(f"\nwrote {args.out}")
     return 0

@@ -1,4 +1,4 @@
-"""Take README's screenshots of `diplosim app` with headless Debian chromium (Playwright).
+"""Take the screenshots of `diplosim app` for docs/dashboard.md with headless Debian chromium (Playwright).
 
     .venv/bin/python docs/screenshots.py        # writes docs/app-dashboard.png and docs/app-mesa.png
 

@@ -408,13 +408,14 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, case: s
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The README: every command it shows works
+# The docs: every command README and the docs' pages show works
 
 
 def readme_commands() -> list[list[str]]:
-    """`diplosim ...` lines in the README's bash blocks, for the commands this module covers."""
-    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
-    lines = [shlex.split(line, comments=True) for block in blocks for line in block.splitlines()]
+    """`diplosim ...` lines in the bash blocks of README and the docs' pages, for the commands this module covers."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    blocks = [b for page in pages for b in re.findall(r"```bash\n(.*?)```", page.read_text(), re.S)]
+    lines = [shlex.split(line, comments=True) for block in blocks for line in block.replace("\\\n", " ").splitlines()]
     return [w for w in lines if w and w[0] == "diplosim" and (w[1] in OWN_COMMANDS or w[1].startswith("-"))]
 
 

@@ -1,4 +1,5 @@
-"""The docs agree with the code: the calibration table with world.toml, README's test command with CI."""
+"""The docs agree with the code: the calibration table with world.toml, README's test command with CI, and the
+examples of the docs' pages (the scenario file, the Python blocks) run as written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sim
 from sim.core.calibration import anchors_for
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def test_calibration_table_matches_the_world_file():
@@ -42,9 +44,9 @@ def test_readme_test_command_is_what_ci_runs():
     assert command in readme
 
 
-def test_readme_scenario_example_is_valid_and_runs(tmp_path):
-    readme = (ROOT / "README.md").read_text()
-    example = re.search(r"## Writing a scenario.*?```toml\n(.*?)```", readme, re.S).group(1)
+def test_scenario_reference_example_is_valid_and_runs(tmp_path):
+    page = (ROOT / "docs" / "scenarios.md").read_text()
+    example = re.search(r"## Writing a scenario.*?```toml\n(.*?)```", page, re.S).group(1)
     (tmp_path / "world.toml").write_text((ROOT / "scenarios" / "world.toml").read_text())
     path = tmp_path / "example.toml"
     path.write_text(example)
@@ -55,14 +57,21 @@ def test_readme_scenario_example_is_valid_and_runs(tmp_path):
     assert threats.sel(step=slice(36, None)).sum() == 0  # policy ended at 24; echoes of replies die out
 
 
-def test_readme_python_examples_run(tmp_path, monkeypatch):
-    """The Python API and Mesa examples in README.md run as written (the sweep example is covered by test_sweep)."""
-    readme = (ROOT / "README.md").read_text()
-    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "sim.sweep" not in b]
-    assert len(blocks) >= 2
+def test_python_examples_of_the_docs_run(tmp_path, monkeypatch):
+    """The Python blocks of README and the docs' pages (API, notebook, Mesa, SolaraViz) run as written; the
+    sweep blocks are left out (they run sweeps with several workers; test_sweep covers sim.sweep)."""
+    blocks = [
+        (page.name, block)
+        for page in PAGES
+        for block in re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+        if "sim.sweep" not in block
+    ]
+    assert len(blocks) >= 4
     monkeypatch.chdir(tmp_path)  # the examples write run.nc into the working folder
-    for block in blocks:
+    defined: dict = {}
+    for name, block in blocks:
         namespace: dict = {}
-        exec(compile(block, "README.md", "exec"), namespace)
+        exec(compile(block, name, "exec"), namespace)
+        defined.update(namespace)
     assert (tmp_path / "run.nc").is_file()
-    assert len(namespace["rows"]) == 6 and "trust_PAK_USA" in namespace["rows"][0]
+    assert len(defined["rows"]) == 6 and "trust_PAK_USA" in defined["rows"][0]

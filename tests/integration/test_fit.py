@@ -763,13 +763,12 @@ def test_help_shows_examples_without_the_numerical_stack(command):
 
 
 def test_readme_fitting_examples_run(world, run_folder, tmp_path, monkeypatch, capsys):
-    """The commands of README's fitting section, on the dated scenario of this module (history.toml), its own
-    output as series.csv and README's ranges.toml, with small settings appended (the last option wins)."""
+    """The commands of the docs' fitting page, on the dated scenario of this module (history.toml), its own
+    output as series.csv and the page's ranges.toml, with small settings appended (the last option wins)."""
     import re
     import shlex
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("## Fitting to history", 1)[1].split("\n## ", 1)[0]
+    section = (Path(__file__).resolve().parents[2] / "docs" / "history.md").read_text()
     commands = [
         shlex.split(line, comments=True) for line in re.search(r"```bash\n(.*?)```", section, re.S)[1].splitlines()
     ]

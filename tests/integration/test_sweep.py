@@ -403,9 +403,9 @@ def test_resume_after_ctrl_c_gives_the_same_file(tmp_path):
     assert main(["sweep", str(file), "--resume", "--out", str(out)]) == 2  # nothing left to resume
 
 
-def test_readme_sweep_example_is_the_pressure_sweep(tmp_path):
-    readme = (ROOT / "README.md").read_text()
-    example = re.search(r"## Parameter sweeps.*?```toml\n(.*?)```", readme, re.S).group(1)
+def test_docs_sweep_example_is_the_pressure_sweep(tmp_path):
+    page = (ROOT / "docs" / "sweeps.md").read_text()
+    example = re.search(r"## A sweep file.*?```toml\n(.*?)```", page, re.S).group(1)
     (tmp_path / "example.toml").write_text(example)
     shown = sim.sweep.load(tmp_path / "example.toml")
     bundled = sim.sweep.load(ROOT / "scenarios" / "sweeps" / "pressure_intensity.toml")
