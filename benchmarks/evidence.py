@@ -271,6 +271,7 @@ def make_lodo() -> None:
 
     from sim.fit import api
     from sim.fit.problem import load_fit_file
+    from sim.outputs.resumable import store_dir
     from sim.runs import stats
 
     ranges, settings = load_fit_file(ROOT / "scenarios" / "fits" / "default.toml")
@@ -282,7 +283,10 @@ def make_lodo() -> None:
         problem = api.load_problem(others, OBSERVED, ranges, settings)
         out = LODO / left
         command = ["python", "-m", "benchmarks.evidence", "--make-lodo"]
-        done = api.run_calibration(problem, out, series_file=OBSERVED, force=True, figures=False, command=command)
+        resume = store_dir(out).is_dir()  # an interrupted run continues from its journal
+        done = api.run_calibration(
+            problem, out, series_file=OBSERVED, resume=resume, force=True, figures=False, command=command
+        )
         scored = api.score_histories([everything.targets[i]], done.posterior, everything.settings)
         parts.append(scored.metrics.assign(left_out=left))
         print(f"wrote {out.relative_to(ROOT)}")
