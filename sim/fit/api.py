@@ -94,7 +94,7 @@ def score_run(
     are. `split` defaults to the frozen split (scenarios/fits/split.toml); `series` names the series to score.
     """
     split = train_end() if split is None else split
-    folder = Path(folder)
+    folder, series_file = _file(folder, "folder"), _file(series_file, "series")
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run`")
     if (folder / "comparison.csv").is_file():
@@ -258,6 +258,8 @@ def run_calibration(
     command: list[str] | str | None = None,
 ) -> Calibration:
     """Fit, score, then write the fit folder; Interrupted (journal kept) on Ctrl-C or SIGTERM before it is done."""
+    if not isinstance(problem, Problem):
+        raise ConfigError(f"must be a checked calibration (sim.fit.api.load_problem), got {problem!r}", key="problem")
     started = datetime.now(UTC)
     final = check_target(out, force)
     s = problem.settings
@@ -443,8 +445,15 @@ def load_problem(
 ) -> Problem:
     """Load the scenarios and series and check the calibration (settings default to those of `Settings`, the
     split to the frozen one). Every history runs on the calibration's seed."""
+    scenarios, series_file = _paths(scenarios, "scenarios"), _file(series_file, "series")
+    if not isinstance(ranges, list) or not all(isinstance(r, Range) for r in ranges):
+        raise ConfigError(f"must be a list of ranges (sim.fit.problem.Range), got {ranges!r}", key="ranges")
     given = dict(settings)
     given.setdefault("split", train_end())
+    unknown = [k for k in given if k not in (*SETTING_KEYS, "series")]
+    if unknown:
+        hint = "settings: " + ", ".join(SETTING_KEYS)
+        raise ConfigError(f"unknown setting '{unknown[0]}'", key=unknown[0], hint=hint)
     s = Settings(**given)
     specs = [
         (sc if isinstance(sc, Scenario) else load_scenario(sc)).model_copy(update={"seed": s.seed}) for sc in scenarios

@@ -95,6 +95,8 @@ class Journal(Resumable):
         path = Path(root) / NAME
         text = path.read_bytes()
         whole = text[: text.rfind(b"\n") + 1]
+        if not whole:  # the header itself is cut short: there is nothing to append to
+            raise ConfigError("the journal's header line is cut short", file=path, hint=DAMAGED)
         if len(whole) < len(text):  # a line cut short by an interruption: drop it before appending
             with open(path, "r+b") as fh:
                 fh.truncate(len(whole))

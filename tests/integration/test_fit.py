@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.cli.main import main
@@ -801,3 +803,24 @@ def test_a_series_selection_keeps_only_the_series_named():
     assert select_series(observed, [], path) is observed
     with pytest.raises(ConfigError, match="did you mean 'pew_pak_usa'"):
         select_series(observed, ["pew_pak_us"], path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damage=st.binary(max_size=200), keep=st.integers(min_value=0, max_value=3))
+def test_any_damage_to_a_journal_is_read_or_refused_in_one_line(tmp_path, damage, keep):
+    """A journal cut after `keep` lines, with any bytes appended: it loads (a torn last line is dropped) or it is
+    one ConfigError; never another exception."""
+    from sim.fit.journal import Journal
+
+    root = tmp_path / f".case-{abs(hash((damage, keep)))}.unfinished"
+    root.mkdir()
+    lines = [b'{"fingerprint": "f"}\n', b'{"x": [0.1], "distance": 0.2}\n', b'{"x": [0.3], "distance": 0.1}\n']
+    (root / "journal.jsonl").write_bytes(b"".join(lines[:keep]) + damage)
+    try:
+        if Journal.fingerprint_of(root) is None:
+            return
+        journal = Journal.load(root)
+    except ConfigError as exc:
+        assert "journal" in str(exc) and "\n" not in str(exc)
+        return
+    assert all(isinstance(e["distance"], int | float) for e in journal.entries.values())
