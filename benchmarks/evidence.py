@@ -149,6 +149,8 @@ def _scores() -> str:
     """The default fit's posterior runs against the polls beside the three baselines, per window."""
     import pandas as pd
 
+    from sim.fit.score import verdict
+
     metrics = pd.read_csv(FIT / "metrics.csv")
     m = _manifest(FIT)
     split = m["settings"]["split"]
@@ -161,7 +163,7 @@ def _scores() -> str:
         f"**Training years (up to {split})**\n\n{_scores_table(metrics, 'train')}\n\n"
         f"**Held-out years (from {split + 1})**\n\n{_scores_table(metrics, 'test')}\n\n"
         + _prose(
-            f"{m['verdict'].replace('verdict: ', 'Verdict: ')}. The posterior's 90% band holds {inside:.0%} of the "
+            f"{verdict(metrics).replace('verdict: ', 'Verdict: ')}. The posterior's 90% band holds {inside:.0%} of the "
             f"{len(held)} held-out polls (mean over series {coverage:.0%}). Posterior runs: "
             f"{m['settings']['predictive']} per history, one parameter draw each."
         )

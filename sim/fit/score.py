@@ -297,5 +297,5 @@ def verdict(metrics: pd.DataFrame, run: str = "run", window: str = WINDOWS[1], b
     parts = [f"all {full} baselines in {tally[full]} of {len(counts)} series"]
     parts += [f"{k if k else 'none'} in {n}" for k, n in tally.items() if k < full and n]
     fewer = sum(available < full for _, available in counts)
-    note = f" ({fewer} series without a training row have only the no-moves baseline)" if fewer else ""
+    note = f" ({fewer} of them without a training row, so only beside the no-moves run)" if fewer else ""
     return f"verdict: on the {label}, by {by.upper()}, the run beats " + ", ".join(parts) + note

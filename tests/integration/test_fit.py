@@ -241,7 +241,7 @@ def test_the_verdict_counts_baselines_beaten_on_the_held_out_years():
     verdict = score.verdict(pd.DataFrame(rows))
     assert verdict == (
         "verdict: on the held-out years, by CRPS, the run beats all 3 baselines in 0 of 3 series, 2 in 1, 1 in 1, "
-        "none in 1 (1 series without a training row have only the no-moves baseline)"
+        "none in 1 (1 of them without a training row, so only beside the no-moves run)"
     )
 
 
