@@ -28,7 +28,6 @@ from pydantic import Field, ValidationError
 
 from sim.fit import score
 from sim.fit.series import check_actors, scored
-from sim.runs.api import simulate
 from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import Parameters, Scenario, Strict
 from sim.scenario.settings import with_parameters
@@ -279,17 +278,50 @@ def _check_range(r: Range, scenario: Scenario) -> None:
 # Evaluation
 
 
-def simulate_block(scenario: Scenario, names: Sequence[str], xs: np.ndarray, replications: int) -> list[Any]:
+def simulate_block(
+    scenario: Scenario, names: Sequence[str], xs: np.ndarray, replications: int, steps: int | None = None
+) -> list[Any]:
     """Trust of `replications` runs (indices 0..K-1, the same for every candidate) of `scenario` at each parameter
-    vector of `xs` [M, D]: one DataArray [replication, step, observer, target] per candidate.
+    vector of `xs` [M, D], over its first `steps` months (default: all): one DataArray [replication, step,
+    observer, target] per candidate. A run stopped early is the same numbers as the first months of a whole one.
 
     The one place a calibration runs the engine: a batched engine runs the block as one model.
     """
+    from sim.core.engine import Engine
+    from sim.core.model import calibrated
+    from sim.core.recording import Recording
+    from sim.runs.results import Results
+
+    reps = np.arange(replications)
     out = []
     for x in xs:
-        values = {n: float(v) for n, v in zip(names, x, strict=True)}
-        out.append(simulate(with_parameters(scenario, values), np.arange(replications)).trust)
+        spec = with_parameters(scenario, {n: float(v) for n, v in zip(names, x, strict=True)})
+        world, anchors = calibrated(spec)
+        length = spec.steps if steps is None else steps
+        recording = Recording.allocate(world, replications, length)
+        engine = Engine(spec, reps, seed=spec.seed, anchors=anchors, steps=length, record=recording, world=world)
+        engine.run()
+        vars(engine).clear()  # release the working arrays now (the model sits in reference cycles)
+        results = Results.from_arrays(
+            trust=recording.trust,
+            moves=recording.moves,
+            events=recording.events,
+            replications=reps,
+            actors=world.actors,
+            move_names=world.moves,
+            event_names=[e.name for e in world.events],
+            scenario=spec,
+            seed=spec.seed,
+            copy=False,
+        )
+        out.append(results.trust)
     return out
+
+
+def last_step(scenario: Scenario, observed: pd.DataFrame) -> int:
+    """The last month any of the observations reads (its step), so a run for them can stop there."""
+    steps = score.matching_steps(score.calendar(scenario), observed)
+    return int(max(int(idx.max()) for idx in steps if len(idx)))
 
 
 def evaluate_block(problem: Problem, xs: np.ndarray) -> list[dict[str, Any]]:
@@ -300,7 +332,9 @@ def evaluate_block(problem: Problem, xs: np.ndarray) -> list[dict[str, Any]]:
         train = problem.train(target)
         if train.empty:
             continue
-        for k, trust in enumerate(simulate_block(target.scenario, problem.names, xs, problem.settings.replications)):
+        steps = last_step(target.scenario, train)
+        block = simulate_block(target.scenario, problem.names, xs, problem.settings.replications, steps)
+        for k, trust in enumerate(block):
             simulated = score.draws(trust, train).mean(axis=1)
             for series, rows in train.groupby("series", sort=False).indices.items():
                 rmse[k][f"{target.scenario.name}:{series}"] = score.rmse(train["value"].iloc[rows], simulated[rows])
