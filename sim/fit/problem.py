@@ -220,6 +220,8 @@ def check_problem(
             raise ConfigError(f"'{r.path}' is given twice", file=r.source, key=r.key)
         seen.add(r.name)
     kept, unverified = scored(observed)
+    every = list(dict.fromkeys(code for spec in scenarios for code in spec.actors))
+    check_actors(kept, every, series_file, ", ".join(names))
     targets = []
     for spec, file in zip(scenarios, files, strict=True):
         if spec.start is None:
@@ -231,7 +233,6 @@ def check_problem(
             )
         mine = acting(spec)
         rows = kept[kept["observer"].isin(mine) & kept["target"].isin(mine)]
-        check_actors(rows, spec.actors, series_file, spec.name)
         covered = score.in_run(score.calendar(spec), rows)
         targets.append(Target(spec, rows[covered].reset_index(drop=True), rows[~covered].reset_index(drop=True)))
     problem = Problem(tuple(targets), tuple(ranges), settings, len(unverified))

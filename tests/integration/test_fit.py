@@ -622,7 +622,7 @@ def test_a_damaged_journal_is_one_clear_line(world, truth, tmp_path, capsys, jou
     [
         (["--param", "parameters.alfa=0:1"], "'parameters.alfa' is not a model parameter"),
         (["--param", "policies.aid.intensity=0.1:2"], "only parameters.NAME is fitted"),
-        (["--param", "parameters.negativity=1:3"], "needs its own calibration probe"),
+        (["--param", "parameters.negativity=1:3"], "would need its own calibration probe"),
         (["--param", "parameters.alpha=0.5:0.5"], "need low < high, got 0.5 and 0.5"),
         (["--param", "parameters.alpha=0.5:9"], "parameters.alpha = 9 is not allowed"),
         (["--param", "parameters.alpha=0:1", "--param", "parameters.alpha=0:2"], "'parameters.alpha' is given twice"),
