@@ -115,4 +115,4 @@ def test_a_copy_of_the_bundled_fit_runs_like_the_named_one(tmp_path):
     np.testing.assert_array_equal(a.trust.values, b.trust.values)
     (copy / "posterior.csv").write_text("parameters.alpha,weight\n0.2,-1\n")
     with pytest.raises(sim.ConfigError, match="weights must be >= 0"):
-        sim.run("dialogue", replications=2, steps=2, fit=copy)
+        sim.run("dialogue", replications=2, steps=12, fit=copy)
