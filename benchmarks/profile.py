@@ -41,7 +41,7 @@ def _actors(n: int, steps: int = 4) -> Callable[[], None]:
         import sim.core.model
         from benchmarks.run import _without_calibration
 
-        with mock.patch.object(sim.core.model, "anchors_for", _without_calibration):
+        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
             sim.DiplomacyModel(spec, replications=1000, rng=1, steps=steps, record=False).run()
 
     return case

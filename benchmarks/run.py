@@ -110,16 +110,14 @@ def growth_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
     return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
 
 
-def _without_calibration(config: Any, world: Any = None) -> Any:
-    """Stand-in for sim.core.model.anchors_for in step timings: L0 = initial log-odds, no expected flows
+def _without_calibration(config: Any, sets: Any, world: Any = None) -> Any:
+    """Stand-in for sim.core.model.anchors_for_each in step timings: L0 = initial log-odds, no expected flows
     (cost-neutral)."""
     from sim.core.anchors import Anchors
-    from sim.core.signals import Expectations
     from sim.core.world import compile_world
 
     l_init = (world if world is not None else compile_world(config)).l_init
-    zeros = np.zeros_like(l_init)
-    return Anchors(baseline=l_init.copy(), expected=Expectations(zeros, zeros, zeros))
+    return [Anchors(baseline=l_init.copy(), expected=np.zeros((3, *l_init.shape))) for _ in sets]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -286,7 +284,7 @@ def throughput(sz: Sizes, targets: list[Target]) -> Table:
         f"Calibration cache (sim.core.calibration.status_quo_moments, once per world per process) warmed before both: "
         f"one-off {fmt(cold)} s cold, {fmt(warm * 1e3)} ms when cached. The first results() of the process "
         f"(xarray's lazy set-up, {fmt(first_results.wall)} s) is also done before timing.",
-        "The target is judged on CPU time (time.process_time: the engine is single-threaded), which other work on "
+        "The target is judged on CPU time (time.process_time: every thread of the process), which other work on "
         "the machine does not inflate; on an idle machine wall and CPU agree.",
     ]
     targets.append(
@@ -451,15 +449,13 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
             with Clock() as c:
                 anchors_for(spec)
             calib = fmt(c.cpu)
-        with mock.patch.object(sim.core.model, "anchors_for", _without_calibration):
+        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
             model = sim.DiplomacyModel(
                 spec, replications=r, rng=SEED, steps=sz.actor_warmup + sz.actor_steps, record=False
             )
-            for _ in range(sz.actor_warmup):
-                model.step()
+            model.run(until=sz.actor_warmup)  # the whole-run loop, as sim.run steps
             with Clock() as run:
-                for _ in range(sz.actor_steps):
-                    model.step()
+                model.run()
         step_cost[n], step_wall[n] = run.cpu / sz.actor_steps, run.wall / sz.actor_steps
         rows.append((n, len(model.world.channels), calib))
         del model

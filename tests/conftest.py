@@ -7,6 +7,7 @@ tests (and the pytest-xdist workers) share one calibration per world without tou
 from __future__ import annotations
 
 import compileall
+import fcntl
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -42,6 +43,18 @@ def calibration_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_engine(calibration_cache: Path) -> None:
+    """Compile the engine once into its cache folder before any test runs it, so that neither the tests nor
+    their `diplosim` subprocesses compile it again; xdist workers take turns (a file lock), the first compiles
+    and the others load what it wrote."""
+    from sim.core.model import warm_up
+
+    with open(calibration_cache / "compile.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        warm_up()
+
+
 @cache
 def face_run(name: str) -> sim.Results:
     """A scenario over FACE_REPLICATIONS replications with common random numbers (same seed for all)."""
@@ -62,3 +75,83 @@ def scenario_file(tmp_path):
         return path
 
     return write
+
+
+class Served:
+    """A `diplosim app` server started by a test: its URL, its port, its log file, and the lines it has printed."""
+
+    def __init__(self, url: str, port: int, log: Path) -> None:
+        import threading
+
+        self.url, self.port, self.log = url, port, log
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+
+    def add(self, line: str) -> None:
+        with self.changed:
+            self.lines.append(line)
+            self.changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> bool:
+        """Whether the server prints a line containing `text` within `timeout` seconds (woken by each new line)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: any(text in line for line in self.lines), timeout)
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """Start `python -m sim app ARGS` in a folder and wait for its readiness line (the banner it prints once it
+    listens, never a sleep); its output goes to folder/server.log, which is complete once the block ends. Use as
+    `with serve_app(folder, *args) as served`.
+    """
+    import contextlib
+    import os
+    import socket
+    import subprocess
+    import threading
+
+    root = Path(__file__).resolve().parents[1]
+
+    @contextlib.contextmanager
+    def start(folder: Path, *args: str, timeout: float = 180.0) -> Iterator[Served]:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "sim", "app", *args, "--port", str(port)]
+        env = {**os.environ, "PYTHONPATH": str(root), "PYTHONUNBUFFERED": "1"}
+        served = Served(f"http://127.0.0.1:{port}/", port, folder / "server.log")
+        server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+        def copy() -> None:  # the server's output to the log, line by line
+            with open(served.log, "w", encoding="utf-8") as out:
+                for raw in server.stdout:
+                    line = raw.decode("utf-8", "replace")
+                    out.write(line)
+                    out.flush()
+                    served.add(line)
+            served.add("")  # the server ended (a printed line is never empty): wake whoever waits
+
+        copier = threading.Thread(target=copy, daemon=True)
+        copier.start()
+        try:
+            with served.changed:  # the banner, printed once the server listens, or the server's end
+                served.changed.wait_for(
+                    lambda: bool(served.lines) and (_ready(served) or served.lines[-1] == ""), timeout
+                )
+            if not _ready(served):
+                raise RuntimeError(f"the app did not start (exit {server.poll()}): {''.join(served.lines)}")
+            yield served
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            copier.join(timeout=30)  # every line is in the log file
+
+    return start
+
+
+def _ready(served: Served) -> bool:
+    return any(line.startswith("diplosim app: http://") for line in served.lines)

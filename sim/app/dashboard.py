@@ -18,7 +18,7 @@ from typing import Any
 
 import solara
 
-from sim.app import compute, export, figures
+from sim.app import compute, export, figures, sources
 from sim.app.server import SCENARIO_VARIABLE
 from sim.app.settings import (
     INTENSITY,
@@ -37,7 +37,7 @@ from sim.app.settings import (
     policy_label,
     sentences,
 )
-from sim.scenario.load import list_scenarios, load_scenario, scenario_path
+from sim.scenario.load import list_scenarios
 from sim.scenario.schema import Scenario
 from sim.util.errors import ConfigError
 
@@ -66,9 +66,9 @@ class View:
 
 
 def load(ref: str) -> Loaded:
-    """A bundled scenario by name, or a scenario file by path (errors as ConfigError)."""
-    spec = load_scenario(ref)
-    path = scenario_path(ref)
+    """A bundled scenario by name, or a scenario file by path from the places the docs name (sim.app.sources;
+    errors as ConfigError)."""
+    spec, path = sources.open_scenario(ref)
     bundled = ref in list_scenarios()
     return Loaded(spec, str(path), ref if bundled else f"{spec.name} ({path})")
 
@@ -254,7 +254,6 @@ def Dashboard() -> None:
     settings_error = solara.use_reactive("")
     phase = solara.use_reactive("")
     month = solara.use_reactive(first.spec.steps)
-    folder = solara.use_reactive("")
     exported = solara.use_reactive("")
     export_error = solara.use_reactive("")
     spec, names = loaded.value.spec, _names(loaded.value.spec)
@@ -309,7 +308,7 @@ def Dashboard() -> None:
     def write() -> None:
         if view is None:
             return
-        target = Path(folder.value.strip()) if folder.value.strip() else export.default_folder(view.outcome)
+        target = export.default_folder(view.outcome)  # the server names the folder: never a client
         screen = {"trust": view.trust_png, "alignment": view.alignment_png}
         if network_png:
             screen["network"] = network_png
@@ -387,11 +386,10 @@ def Dashboard() -> None:
     with solara.Card("Export"):
         solara.Text(
             "Writes a comparison folder like `diplosim compare` (tables, trajectories, scenarios, figures, manifest)"
-            " with the charts above added as plots/app_*.png. Leave the folder empty for results/<a>_vs_<b>/<time>."
+            " with the charts above added as plots/app_*.png, into results/<a>_vs_<b>/<time> under the folder the"
+            " server was started in."
         )
-        with solara.Row(style={"align-items": "center"}):
-            solara.InputText("Folder", value=folder, continuous_update=True)
-            solara.Button("Export result folder", on_click=write, color="primary", classes=["diplosim-export"])
+        solara.Button("Export result folder", on_click=write, color="primary", classes=["diplosim-export"])
         if exported.value:
             solara.Success(f"Wrote {exported.value}/", classes=["diplosim-exported"])
         if export_error.value:

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from sim.app.compute import Outcome
+from sim.app.sources import results_root
 from sim.outputs.figures import comparison_figures
 from sim.outputs.folder import default_dir, result_folder
 from sim.outputs.write import write_comparison
 from sim.runs.comparison import Comparison
 
-RESULTS_ROOT = Path("results")
 COMMAND = "diplosim app (exported from the dashboard)"
 
 
-def default_folder(outcome: Outcome, root: Path = RESULTS_ROOT) -> Path:
-    """results/<status quo>_vs_<scenario>/<time>, as `diplosim compare` names its folders."""
-    return default_dir(root, "_vs_".join(outcome.names))
+def default_folder(outcome: Outcome, root: Path | None = None) -> Path:
+    """results/<status quo>_vs_<scenario>/<time> under the folder the server was started in, as `diplosim
+    compare` names its folders; the only place the dashboard exports to (a client never names a path)."""
+    return default_dir(root or results_root(), "_vs_".join(outcome.names))
 
 
 def export(
@@ -37,6 +38,7 @@ def export(
         "replications": ref.replications,
         "steps": ref.steps,
         "actors": {code: actor.name for code, actor in ref.world.actors.items()},
+        **({"start": ref.start} if ref.start is not None else {}),
         "shown": dict(shown),
     }
     with result_folder(folder, force=force, command=COMMAND, fields=fields) as writing:

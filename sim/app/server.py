@@ -4,7 +4,8 @@ Solara's front end (Vue 2, Vuetify, fonts, RequireJS) comes from the `solara-ass
 asset route; Solara would fetch a file missing there from a public CDN, so that fetch is replaced by a refusal
 (the browser gets a 404 and the server log names the file). Telemetry and the version check are off: the server
 contacts no host, and the page asks only the server it came from. The app runs under uvicorn directly, not
-`solara run`, which would check PyPI for a newer Solara.
+`solara run`, which would check PyPI for a newer Solara, wrapped in sim.app.guard.Guard, so that it answers only
+requests from its own page. The banner is printed once the server listens: it is the server's readiness line.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ import os
 import socket
 import threading
 import warnings
+from typing import Any
 
+from sim.app.guard import Guard, Listening
+from sim.app.sources import START_VARIABLE
+from sim.app.sources import STARTED_WITH as SCENARIO_VARIABLE
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 
 EXTRA = "app"
 PACKAGES = ("solara", "solara_assets", "uvicorn", "starlette", "altair")  # what Solara and Mesa's SolaraViz need
 APP_MODULE = "sim.app.pages"
-SCENARIO_VARIABLE = "DIPLOSIM_APP_SCENARIO"
 SOLARA_ENV = {
     "SOLARA_APP": APP_MODULE,
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
@@ -41,14 +46,24 @@ def missing_packages() -> list[str]:
 
 
 def check_port(host: str, port: int) -> None:
-    """Refuse a port that is taken, before anything is started (one clear line instead of uvicorn's traceback)."""
+    """Refuse a port that is taken, or a host that is not this machine's, before anything is started (one clear
+    line naming the option at fault instead of uvicorn's traceback)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
-            raise ConfigError(f"port {port} on {host} {reason}", key="--port", hint="choose another --port") from None
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {port} on {host} is in use", key="--port", hint="choose another --port"
+                ) from None
+            if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EINVAL) or isinstance(exc, socket.gaierror):
+                raise ConfigError(
+                    f"'{host}' is not an address of this machine ({exc.strerror or exc})",
+                    key="--host",
+                    hint="give one of this machine's addresses, e.g. 127.0.0.1",
+                ) from None
+            raise ConfigError(f"port {port} on {host} cannot be used ({exc.strerror})", key="--port") from None
 
 
 def _refuse_cdn(url: str) -> bytes:
@@ -59,30 +74,64 @@ def _refuse_cdn(url: str) -> bytes:
 
 def warm_up(scenario: str) -> None:
     """Calibrate the scenario's world and load the numerical and plotting stack (about 2 s, once per process),
-    so that the first page's first update is as quick as the next ones."""
+    so that the first page's first update is as quick as the next ones. A server stopped meanwhile ends it
+    quietly; a failure is one line in the log (the page reports its own errors)."""
     from sim.app import compute, figures
     from sim.scenario.load import load_scenario
 
-    spec = load_scenario(scenario)
-    outcome = compute.simulate(spec.model_copy(update={"replications": 2, "steps": 2}))
-    actors = spec.actors
-    figures.png(figures.trust_figure(outcome, [(actors[0], actors[1])], {}))
+    try:
+        spec = load_scenario(scenario)
+        outcome = compute.simulate(spec.model_copy(update={"replications": 2, "steps": 2}))
+        actors = spec.actors
+        figures.png(figures.trust_figure(outcome, [(actors[0], actors[1])], {}))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM stops the server while this thread still works
+        return
+    except Exception as exc:
+        log.warning("warming up failed: %s", exception_line(exc))
 
 
-def serve(scenario: str, host: str, port: int) -> None:
+def _log_lines() -> None:
+    """The app's log lines on stderr, each prefixed with the program's name."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("diplosim app: %(message)s"))
+    log.handlers[:] = [handler]
+    log.propagate = False
+
+
+def serve(scenario: str, served: Listening) -> None:
     """Run the dashboard (/) and the Mesa step-through view (/mesa) until interrupted."""
+    _log_lines()
     threading.Thread(target=warm_up, args=(scenario,), name="diplosim-warm-up", daemon=True).start()
     os.environ.update(SOLARA_ENV)
     os.environ[SCENARIO_VARIABLE] = scenario
+    os.environ[START_VARIABLE] = os.getcwd()
     import uvicorn
     from solara.server import cdn_helper
+    from solara.server.starlette import app
 
     cdn_helper.fetch_from_cdn = _refuse_cdn
     # Solara warns on every page load that a local http server cannot set a cross-site cookie: true, and moot here
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
     config = uvicorn.Config(
-        "solara.server.starlette:app", host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        Guard(app, served), host=served.host, port=served.port, log_level="warning", timeout_graceful_shutdown=2
     )
-    shown = f"[{host}]" if ":" in host else host
-    print(f"diplosim app: http://{shown}:{port}/  (Mesa step-through view: /mesa; Ctrl-C stops)", flush=True)
-    uvicorn.Server(config).run()
+    _ready_server(config, served).run()
+
+
+def banner(served: Listening) -> str:
+    """The line printed once the server listens (tests and scripts wait for it)."""
+    where = " (listening on every interface)" if served.wildcard else ""
+    return f"diplosim app: {served.url()}{where}  (Mesa step-through view: /mesa; Ctrl-C stops)"
+
+
+def _ready_server(config: Any, served: Listening) -> Any:
+    """uvicorn's server, printing the banner once it listens (uvicorn is imported only when serving)."""
+    import uvicorn
+
+    class Ready(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(banner(served), flush=True)
+
+    return Ready(config)

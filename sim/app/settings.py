@@ -1,15 +1,13 @@
 """What the dashboard lets a user change (policies, model parameters, run settings) as pure functions.
 
-Ranges are read from the pydantic schema in sim.scenario.config, never restated here. Edits are applied to the resolved
-scenario and validated like a config file (sim.scenario.config.validate_raw), so the page reports exactly the one-line
-errors the command line gives.
+Ranges are read from the pydantic schema in sim.scenario.schema, never restated here. Edits are applied to the
+resolved scenario and validated like a config file (sim.scenario.load.validate_raw), so the page reports exactly the
+one-line errors the command line gives (sim.util.errors.error_line).
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,10 +16,12 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
+from sim.scenario.dyads import dyads, label, split
 from sim.scenario.essay import SENTENCES
-from sim.scenario.load import load_scenario, scenario_dir, validate_raw
+from sim.scenario.load import scenario_from_bytes, validate_raw
 from sim.scenario.schema import Parameters, Policy, Scenario
 from sim.util.errors import ConfigError
+from sim.util.errors import error_line as error_line  # the page shows the command line's one line
 
 DEFAULT_REPLICATIONS = 200  # enough for stable medians and bands, small enough for sub-second updates
 REFERENCE = "status_quo"
@@ -163,28 +163,9 @@ def status_quo(scenario: Scenario) -> Scenario:
 
 
 def load_upload(filename: str, data: bytes) -> Scenario:
-    """A scenario file uploaded through the page, read exactly like one on disk; errors name the uploaded file.
-
-    It is read next to a copy of the bundled world file, so `world = "world.toml"` means the essay's world.
-    """
-    name = Path(filename).name or "uploaded.toml"
-    with tempfile.TemporaryDirectory(prefix="diplosim-upload-") as tmp:
-        folder = Path(tmp)
-        shutil.copy(scenario_dir() / "world.toml", folder / "world.toml")
-        path = folder / name
-        path.write_bytes(data)
-        try:
-            return load_scenario(path)
-        except ConfigError as exc:
-            file = exc.file
-            if file is not None and Path(file).parent == folder:
-                file = name if Path(file) == path else f"{Path(file).name} (the bundled world)"
-            raise ConfigError(exc.message, file=file, key=exc.key, hint=exc.hint) from None
-
-
-def error_line(exc: ConfigError) -> str:
-    """The one line `diplosim` prints on stderr for this error."""
-    return " ".join(f"diplosim: error: {exc}".split())
+    """A scenario file uploaded through the page, read in memory exactly like one on disk (with the bundled world
+    file, or a world table of its own: it names no file of the server); errors name the uploaded file."""
+    return scenario_from_bytes(data, filename)
 
 
 def sentences(ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -193,16 +174,21 @@ def sentences(ids: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def dyad_label(observer: str, target: str) -> str:
-    return f"{observer} → {target}"
+    """'PAK → USA', as the page lists dyads."""
+    return label(observer, target, " → ")
 
 
-def parse_dyad(label: str) -> tuple[str, str]:
-    observer, target = (part.strip() for part in label.split("→"))
-    return observer, target
+def parse_dyad(text: str) -> tuple[str, str]:
+    """A dyad the page listed, back as (observer, target)."""
+    pair = split(text)
+    if pair is None:
+        raise ValueError(f"{text!r} is not a dyad the page lists")
+    return pair
 
 
 def all_dyads(actors: Sequence[str]) -> list[str]:
-    return [dyad_label(o, t) for o in actors for t in actors if o != t]
+    """Every directed dyad of the actors, in the one order (sim.scenario.dyads)."""
+    return [dyad_label(o, t) for o, t in dyads(actors)]
 
 
 def default_dyads(actors: Sequence[str]) -> list[str]:

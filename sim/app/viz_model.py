@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.app.sources import open_scenario
 from sim.core.model import DiplomacyModel
 from sim.util.errors import ConfigError
 
@@ -19,7 +20,7 @@ class VizModel(DiplomacyModel):
     """One replication of a diplosim scenario, for Mesa's SolaraViz.
 
     Args:
-        scenario_name: a bundled scenario's name or a path to a scenario file.
+        scenario_name: a bundled scenario's name or a path to a scenario file (sim.app.sources.folders()).
         rng: the seed; SolaraViz's seed box gives it as text, so whole numbers as text are accepted.
         steps: run length (default: the scenario's).
         scenario: Mesa's own scenario object, as SolaraViz's Reset passes it; its seed is used if `rng` is None.
@@ -37,7 +38,8 @@ class VizModel(DiplomacyModel):
     ) -> None:
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
-        super().__init__(scenario_name, 1, rng=_seed(rng), steps=steps, **parameters)
+        spec, _ = open_scenario(scenario_name)  # a client's choice: only from the places the docs name
+        super().__init__(spec, 1, rng=_seed(rng), steps=steps, **parameters)
 
 
 def _seed(rng: int | str | None) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 
-from sim.cli.args import checked, help_text
+from sim.cli.args import checked, error, help_text
 from sim.util.arguments import whole_between
 from sim.util.errors import ConfigError
 
@@ -30,8 +30,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             The dashboard (/) runs a scenario against its status quo on common random numbers: switch policies
             on or off, set their probability and intensity and the model's parameters, and see trust fan charts
             with the difference and its confidence interval, Pakistan's alignment and the trust network; export
-            what is shown as a result folder. /mesa is Mesa's SolaraViz on one replication (Play, Step, Reset).
-            Everything is served locally: the page loads nothing from any other host. Ctrl-C stops the server.
+            what is shown as a result folder under results/. /mesa is Mesa's SolaraViz on one replication (Play,
+            Step, Reset). Everything is served locally: the page loads nothing from any other host. The server
+            answers only its own page (requests naming another host or coming from another site's page are
+            refused) and listens on this machine only, unless --host names another address and --allow-remote
+            says that anyone who can reach it may drive it (it has no log-in). Ctrl-C stops the server.
             Install the extra with: {INSTALL_HINT}.
 
             examples:
@@ -43,12 +46,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
-    p.set_defaults(handler=handle)
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (0.0.0.0, ::, a network address): anyone there can drive it",
+    )
+    p.set_defaults(handler=_app)
 
 
-def handle(args: argparse.Namespace) -> int:
-    """Check the extra, the scenario and the port (each a one-line error, exit 2), then serve until stopped."""
+def _app(args: argparse.Namespace) -> int:
+    """Check the extra, the scenario, the host and the port (each a one-line error, exit 2), then serve until
+    stopped."""
     from sim.app import server
+    from sim.app.guard import listening
 
     missing = server.missing_packages()
     if missing:
@@ -57,8 +67,15 @@ def handle(args: argparse.Namespace) -> int:
     from sim.scenario.load import load_scenario
 
     load_scenario(args.scenario)
-    server.check_port(args.host, args.port)
+    served = listening(args.host, args.port, allow_remote=args.allow_remote)
+    server.check_port(served.host, served.port)
+    if not served.loopback:
+        error(
+            f"diplosim app: warning: listening on {'every network interface' if served.wildcard else served.host}"
+            f" (--allow-remote): anyone who can reach port {served.port} of this machine can drive the dashboard"
+            " and write result folders here; it has no log-in"
+        )
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is meant to stop
-        server.serve(args.scenario, args.host, args.port)
+        server.serve(args.scenario, served)
     print("diplosim app: stopped", flush=True)
     return 0

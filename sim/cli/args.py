@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.util.arguments import at_least_one, parse_whole, seed_range
+from sim.util.errors import one_line
 
 RESULTS_ROOT = Path("results")
-EXIT_OK, EXIT_IO, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_IO, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 130, 143  # 0: ok
 EXIT_CODES = (
     "exit codes: 0 ok, 1 a file could not be read or written (or an internal error; the report's file is named), "
     "2 bad input (nothing written), 130 interrupted, 143 terminated."
@@ -99,6 +100,24 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
 
 
+def output_folder(args: argparse.Namespace, name: str, find: Callable[[Path], Path | None], what: str) -> Path:
+    """Where long resumable work writes: --out; with --resume and no --out, the newest unfinished `what` under
+    results/<name> (found by `find`); otherwise a new timestamped folder there."""
+    from sim.outputs.folder import default_dir
+    from sim.util.errors import ConfigError
+
+    root = RESULTS_ROOT / name
+    if args.out is None and args.resume:
+        out = find(root)
+        if out is None:
+            raise ConfigError(
+                f"no unfinished {what} under {root}",
+                hint=f"give --out DIR of the interrupted {what.split()[0]}, or run without --resume",
+            )
+        return out
+    return args.out or default_dir(RESULTS_ROOT, name)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Output
 
@@ -110,7 +129,7 @@ def watching(args: argparse.Namespace) -> bool:
 
 def error(message: str) -> None:
     """Print a message on stderr as exactly one line."""
-    print(" ".join(message.split()), file=sys.stderr)
+    print(one_line(message), file=sys.stderr)
 
 
 def plural(n: int, one: str, many: str) -> str:

@@ -9,10 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_INTERRUPTED, EXIT_TERMINATED, RESULTS_ROOT, checked, count, help_text, seed
+from sim.cli.args import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    checked,
+    count,
+    help_text,
+    output_folder,
+    seed,
+    watching,
+)
 from sim.util.arguments import whole_between
 
 SERIES_HELP = "observed series CSV: series,observer,target,year,month,value,source[,verified][,sample_size]"
@@ -196,9 +206,7 @@ def _score(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.fit import api, report
     from sim.fit.problem import SETTING_KEYS, load_fit_file, parse_param
-    from sim.outputs.folder import default_dir
     from sim.outputs.resumable import Interrupted
-    from sim.util.errors import ConfigError
 
     if args.fit is not None:
         ranges, settings = load_fit_file(args.fit)
@@ -208,17 +216,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.series_names:
         settings["series"] = tuple(args.series_names)
     problem = api.load_problem(args.scenarios, args.series, ranges, settings)
-    root = RESULTS_ROOT / f"{problem.label}-calibration"
-    out = args.out
-    if out is None and args.resume:
-        out = api.find_unfinished(root, problem)
-        if out is None:
-            raise ConfigError(
-                f"no unfinished calibration of '{problem.label}' with these settings under {root}",
-                hint="give --out DIR of the interrupted calibration, or run without --resume",
-            )
-    out = out or default_dir(RESULTS_ROOT, root.name)
-    watching = not args.quiet and sys.stderr.isatty()
+    name = problem.label
+    find = partial(api.find_unfinished, problem=problem)
+    out = output_folder(args, f"{name}-calibration", find, f"calibration of '{name}' with these settings")
     try:
         result = api.run_calibration(
             problem,
@@ -227,7 +227,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             resume=args.resume,
             force=args.force,
             figures=not args.no_plots,
-            progress=watching,
+            progress=watching(args),
             command=getattr(args, "command_line", None),
         )
     except Interrupted as exc:

@@ -22,8 +22,8 @@ from typing import Any
 from sim.cli import app, cache, discover, files, fit, plot, report, run, sweep
 from sim.cli.args import EXIT_BAD_INPUT, EXIT_CODES, EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, Parser, UsageError
 from sim.cli.args import error as print_error
-from sim.util.crash import crash_report, describe
-from sim.util.errors import ConfigError
+from sim.util.crash import crash_report, exception_line
+from sim.util.errors import ConfigError, error_line
 from sim.util.interrupts import Terminated, clear_stop, quiet_unraisable, raise_interrupted, raise_terminated
 from sim.util.version import __version__
 
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(str(exc))
         return EXIT_BAD_INPUT
     except ConfigError as exc:
-        print_error(f"diplosim: error: {exc}")
+        print_error(error_line(exc))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug or an unforeseen failure: one line and a saved report, never a traceback
         saved = crash_report(exc, ["diplosim", *argv])
         where = f"the full report is in {saved}" if saved else "the report could not be saved"
-        print_error(f"diplosim: internal error: {describe(exc)}; {where} (please report it)")
+        print_error(f"diplosim: internal error: {exception_line(exc)}; {where} (please report it)")
         return EXIT_IO
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +59,30 @@ def _plot(args: argparse.Namespace) -> int:
     from sim.outputs import figures
     from sim.sweep import figures as sweep_figures
 
-    comparison, sweep = is_comparison(folder), sweep_figures.is_sweep(folder)
+    comparison, sweep = is_comparison(folder), sweep_figures.is_sweep_folder(folder)
     if args.network_steps and (comparison or sweep):
         raise ConfigError("--network-steps applies to a run folder, not a comparison or sweep", file=folder)
-    if sweep:
-        files = sweep_figures.plot_sweep(folder, meta, args.format, args.out)
-    elif comparison:
-        files = figures.plot_comparison(folder, meta, args.format, args.out)
-    else:
-        files = figures.plot_run(folder, meta, args.format, args.network_steps, args.out)
+    target = args.out or (folder if sweep else folder / "plots")
+    with _removed_on_failure(target):
+        if sweep:
+            files = sweep_figures.plot_sweep(folder, meta, args.format, args.out)
+        elif comparison:
+            files = figures.plot_comparison(folder, meta, args.format, args.out)
+        else:
+            files = figures.plot_run(folder, meta, args.format, args.network_steps, args.out)
     for path in files:
         print(path)
     return 0
+
+
+@contextlib.contextmanager
+def _removed_on_failure(target: Path) -> Iterator[None]:
+    """If drawing fails (a full disk, Ctrl-C), remove the folders it created for the figures, with what it drew
+    there; folders that existed before keep what they had (each figure is replaced atomically)."""
+    created = [p for p in (target, *target.parents) if not p.exists()]
+    try:
+        yield
+    except BaseException:
+        if created:
+            shutil.rmtree(created[-1], ignore_errors=True)
+        raise

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.args import RESULTS_ROOT, UsageError, add_run_options, help_text, watching
+from sim.cli.args import RESULTS_ROOT, add_run_options, help_text, watching
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
@@ -40,7 +40,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
     _add_fit_option(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=_run)
 
     p = sub.add_parser(
         "compare",
@@ -65,7 +65,7 @@ def add_parsers(sub: Any) -> None:
     )
     add_run_options(p)
     _add_fit_option(p)
-    p.set_defaults(handler=compare)
+    p.set_defaults(handler=_compare)
 
 
 def _add_fit_option(p: argparse.ArgumentParser) -> None:
@@ -77,7 +77,7 @@ def _add_fit_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def resolve(
+def scenario_with_settings(
     ref: str, steps: int | None, replications: int | None, seed: int | None, settings_from: str | None = None
 ) -> Scenario:
     """Load a scenario and apply run settings, re-checking it (e.g. events after the last step).
@@ -92,21 +92,23 @@ def resolve(
 
 
 def run_fields(spec: Scenario) -> dict[str, Any]:
-    """What a run's manifest records of its settings (the figures read the actors' names from it)."""
+    """What a run's manifest records of its settings (the figures read the actors' names from it, the readers the
+    calendar's start to check the tables' dates)."""
     return {
         "seed": spec.seed,
         "replications": spec.replications,
         "steps": spec.steps,
         "actors": {code: actor.name for code, actor in spec.world.actors.items()},
+        **({"start": spec.start} if spec.start is not None else {}),
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_run_memory
     from sim.runs.posterior import load_posterior
 
-    spec = resolve(args.scenario, args.steps, args.replications, args.seed)
+    spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
     check_run_memory(spec, spec.replications)
     fit = str(load_posterior(args.fit).folder) if args.fit is not None else None
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
@@ -138,19 +140,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
     from sim.runs.posterior import load_posterior
     from sim.scenario.load import scenario_path
 
-    if len(args.scenarios) < 2:
-        raise UsageError("diplosim compare: error: give at least two scenarios (the first is the reference)")
-    first = resolve(args.scenarios[0], args.steps, args.replications, args.seed)
+    first = scenario_with_settings(args.scenarios[0], args.steps, args.replications, args.seed)
     settings = (first.steps, first.replications, first.seed)  # the first scenario's settings apply to all
     resolved = [first]
     for ref in args.scenarios[1:]:
-        resolved.append(resolve(ref, *settings, settings_from=f"the run settings of {first.name}"))
+        resolved.append(scenario_with_settings(ref, *settings, settings_from=f"the run settings of {first.name}"))
     check_comparable(resolved, [scenario_path(ref) for ref in args.scenarios])
     check_run_memory(first, first.replications, len(resolved))
     fit = str(load_posterior(args.fit).folder) if args.fit is not None else None

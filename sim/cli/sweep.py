@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from sim.cli.args import EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, RESULTS_ROOT
+from sim.cli.args import EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, output_folder
 
 EPILOG = """\
 examples:
@@ -48,29 +50,19 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--force", action="store_true", help="replace an existing output folder or unfinished sweep")
     p.add_argument("--no-plots", action="store_true", help="write the tables only, no figures")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder (for scripts)")
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=_sweep)
 
 
-def handle(args: argparse.Namespace) -> int:
+def _sweep(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
     with 2); an interruption or a failed write prints one line saying how to resume."""
-    from sim.outputs.folder import default_dir
     from sim.sweep import api
-    from sim.sweep.analyze import failure_lines
     from sim.sweep.catalogue import sweep_path
     from sim.sweep.spec import load_sweep
-    from sim.util.errors import ConfigError
 
     sweep = load_sweep(sweep_path(args.file))
-    out = args.out
-    if out is None and args.resume:
-        out = api.find_unfinished(RESULTS_ROOT / sweep.name, sweep)
-        if out is None:
-            raise ConfigError(
-                f"no unfinished run of sweep '{sweep.name}' under {RESULTS_ROOT / sweep.name}",
-                hint="give --out DIR of the interrupted run, or run without --resume",
-            )
-    out = out or default_dir(RESULTS_ROOT, sweep.name)
+    find = partial(api.find_unfinished, sweep=sweep)
+    out = output_folder(args, sweep.name, find, f"run of sweep '{sweep.name}'")
     try:
         result = api.run(
             sweep,
@@ -90,6 +82,13 @@ def handle(args: argparse.Namespace) -> int:
             return EXIT_IO
         print(f"diplosim sweep: {exc}; {resume}", file=sys.stderr)
         return EXIT_TERMINATED if exc.terminated else EXIT_INTERRUPTED
+    return _print_result(args, sweep, result)
+
+
+def _print_result(args: argparse.Namespace, sweep: Any, result: Any) -> int:
+    """Print the folder (and, unless --quiet, what ran and the outcomes); 1 if any point failed, naming them."""
+    from sim.sweep.analyze import failure_lines
+
     points, reps = len(sweep.points), sweep.replications
     if args.quiet:
         print(result.out)

@@ -4,18 +4,19 @@ An actor's moves in a step come from four sources, each drawn from its own named
 background behaviour (the status quo), reciprocity (generous tit-for-tat by class: answer each move received last
 step with the world's answer to it, hostility with probability `hostile`, cooperation with probability
 `cooperative`), rules (structured reactions to moves received or to trust crossing a threshold) and the scenario's
-scheduled policies.
+scheduled policies. The decision itself is compiled (sim.core.kernel.actor_moves): the same function decides this
+actor's moves in a whole run (sim.core.kernel.run_block).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
-from sim.core.draws import Draws
-from sim.core.world import CompiledRule, World
+from sim.core import kernel
+from sim.core.net import Schedule
 from sim.scenario.schema import Scenario
 
 
@@ -23,13 +24,14 @@ class Stepping(Protocol):
     """What a Country reads from (and writes into) the model that steps it: sim.core.engine.Engine."""
 
     config: Scenario
-    world: World
     steps: int
-    n_replications: int
-    trust: np.ndarray  # [R, N, N]
-    moves: np.ndarray  # [R, C] this step's move intensities, written by the agents
-    previous_moves: np.ndarray  # [R, C] last step's
-    draws: Draws | None
+    net: Any  # sim.core.kernel.NetRef
+    prm: np.ndarray  # [G, parameters]
+    anchors: np.ndarray  # [G, 4, N, N]
+    rows: np.ndarray  # [R]
+    bases: np.ndarray  # [R, streams]
+    state: kernel.State
+    step_tables: Schedule
 
 
 class Country(mesa.Agent):
@@ -39,69 +41,14 @@ class Country(mesa.Agent):
 
     def __init__(self, model: Stepping, code: str, index: int) -> None:
         super().__init__(model)
-        world = model.world
         self.code = code
         self.index = index
         self.name = model.config.world.actors[code].name
-        self._background = np.flatnonzero(world.channels[world.background, 0] == index)
-        self._inbox = np.flatnonzero(world.channels[:, 1] == index)
-        self._rules = [(i, r) for i, r in enumerate(world.rules) if r.actor == index]
-        self._policies = [(i, p) for i, p in enumerate(world.policies) if p.actor == index]
 
     def __repr__(self) -> str:
         return f"Country({self.code!r})"
 
     def step(self) -> None:
-        """Decide this step's moves for every replication, writing intensities into the model's move array."""
-        model, world = self.model, self.model.world
-        moves, draws = model.moves, model.draws
-
-        channels = world.background[self._background]
-        fired = draws["background"][:, self._background] < world.background_prob[self._background]
-        moves[:, channels] += fired
-
-        inbox = self._inbox
-        received = model.previous_moves[:, inbox]
-        answer = draws["reply"][:, inbox] < world.reply_prob[inbox]
-        strength = received * world.reply_scale[inbox]
-        reply = np.where(answer & (strength >= world.params.reply_floor), strength, 0.0)
-        # several received moves may share one answer (demand, threats and aid cuts are all answered by criticism):
-        # every reply adds up (a fancy-indexed `+=` would keep only the last one of each answer channel)
-        np.add.at(moves, (slice(None), world.answer[inbox]), reply)
-
-        rule_draws = draws["rule"]
-        for i, rule in self._rules:
-            self._apply_rule(rule, rule_draws[:, 2 * i], rule_draws[:, 2 * i + 1])
-
-        policy_draws = draws["policy"]
-        for i, policy in self._policies:
-            if policy.active(model.steps):
-                fired = policy_draws[:, i] < policy.probability
-                moves[:, policy.channels] += (fired * policy.intensity_at(model.steps))[:, None]
-
-    def _apply_rule(self, rule: CompiledRule, u_fire: np.ndarray, u_choice: np.ndarray) -> None:
-        model = self.model
-        if rule.on == "received":
-            condition = (model.previous_moves[:, rule.watch] > 0).any(axis=1)
-        elif rule.on == "trust_below":
-            condition = model.trust[:, self.index, rule.about] < rule.threshold
-        else:
-            condition = model.trust[:, self.index, rule.about] > rule.threshold
-        fire = condition & (u_fire < rule.probability)
-        weights = np.column_stack([self._weight(w, by, target) for _, w, by, target, _ in rule.responses])
-        total = weights.sum(axis=1)
-        cumulative = np.cumsum(weights, axis=1) / np.where(total > 0, total, 1.0)[:, None]
-        choice = (u_choice[:, None] >= cumulative[:, :-1]).sum(axis=1)
-        fire &= total > 0
-        for j, (channels, _, _, _, intensity) in enumerate(rule.responses):
-            model.moves[:, channels] += ((fire & (choice == j)) * intensity)[:, None]
-
-    def _weight(self, weight: float, by: str, target: int) -> np.ndarray:
-        model = self.model
-        if by == "dependence":
-            factor = np.full(model.n_replications, model.world.dependence[self.index, target])
-        elif by == "trust":
-            factor = model.trust[:, self.index, target]
-        else:
-            factor = np.ones(model.n_replications)
-        return weight * factor
+        """Decide this step's moves for every replication, adding them into the model's move array."""
+        m = self.model
+        kernel.actor_batch(self.index, m.steps, m.net, m.prm, m.anchors, m.rows, m.bases, m.state, m.step_tables.arrays)

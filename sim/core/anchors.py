@@ -11,12 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.signals import Expectations
-
 
 @dataclass(frozen=True)
 class Anchors:
-    """Baseline log-odds L0 [N, N] and the status quo's expected flows (templates [N, N])."""
+    """Baseline log-odds L0 [N, N] and the status quo's expected flows [3, N, N] (friendly, hostile, audience)."""
 
     baseline: np.ndarray
-    expected: Expectations
+    expected: np.ndarray

@@ -5,75 +5,71 @@ The essay gives levels, not dynamics. For every dyad we choose the baseline L0 s
 mean trust stays at the essay's level, and we start every observer habituated to the status quo's flows.
 
 Moves do not depend on trust when it is held at the essay's levels, nor on alpha, mu, beta or the half-life, so a
-probe (the engine with trust frozen) runs the status quo once per world and habituation setting, and records the
+probe (the compiled step with trust frozen: sim.core.kernel.probe_learn and probe_measure, on the same move, event and
+observation functions as every run) runs the status quo once per world and habituation setting, and records the
 moments of every part of the push on trust; L0 then follows in closed form for any alpha, mu, beta and half-life
-(sim.core.dynamics.calibrated_baseline). Dyads whose baseline the world file states keep it.
+(sim.core.kernel.calibrated_baseline). Dyads whose baseline the world file states keep it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from sim.core import dynamics, signals
+from sim.core import kernel, net
 from sim.core.anchors import Anchors
-from sim.core.engine import Engine
 from sim.core.world import World, compile_world
 from sim.scenario.schema import Parameters, Scenario, WorldSpec
-from sim.util import diskcache
+from sim.util import diskcache, threads
+from sim.util.rng import replication_keys
 
 REPLICATIONS = 1000
 LEARN = 24  # steps whose mean flows start the probe's expectations
 SETTLE = 24  # steps for the expectations to reach their stationary spread
 MEASURE = 72
 SEED = 0
+BLOCK = 25  # replications per block of the probe: blocks are summed in order, whatever thread ran them
 FLOWS = ("coop", "host", "audience")
 PARTS = ("direct surprise", "audience surprise", "shock", "habituated direct", "expected audience")
 
 
-class Probe(Engine):
-    """The engine with trust held at the essay's levels, recording the parts of the push it would get."""
+def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
+    """The status quo with trust frozen at the essay's levels: per-step means [K, N, N] and raw second moments
+    [K, K, N, N] of the parts of the push (PARTS), then the mean expectations (coop, host, audience)."""
+    world = compile_world(scenario)
+    packed = kernel.by_reference(net.pack(world))
+    prm = net.parameter_row(scenario.parameters)
+    last = LEARN + SETTLE + MEASURE
+    tables = net.Schedule.of(world, last)
+    trust = kernel.trust_of(world.l_init)
+    keys = replication_keys(SEED, np.arange(REPLICATIONS))
+    moves = np.zeros((REPLICATIONS, len(world.channels)))
+    blocks = [(a, min(a + BLOCK, REPLICATIONS)) for a in range(0, REPLICATIONS, BLOCK)]
+    n, k = world.n, len(PARTS)
+    seen = np.zeros((len(blocks), len(FLOWS), n, n))
+    first = np.zeros((len(blocks), k, n, n))
+    second = np.zeros((len(blocks), k, k, n, n))
+    expected = np.zeros((len(blocks), len(FLOWS), n, n))
 
-    def __init__(self, scenario: Scenario) -> None:
-        steps = LEARN + SETTLE + MEASURE
-        super().__init__(scenario, np.arange(REPLICATIONS), seed=SEED, anchors=None, steps=steps, record=False)
-        n = self.world.n
-        self.seen_sum = np.zeros((len(FLOWS), n, n))  # coop, host, audience: summed over the learning steps
-        self.expected_sum = np.zeros((len(FLOWS), n, n))  # ... and the expectations, over the measured steps
-        self.count = 0
-        self.first = np.zeros((len(PARTS), n, n))
-        self.second = np.zeros((len(PARTS), len(PARTS), n, n))
+    def learn(a: int, b: int) -> None:
+        kernel.probe_learn(packed, prm, keys[a:b], trust, tables.arrays, LEARN, moves[a:b], seen[a // BLOCK])
 
-    def respond(self, seen: signals.Signals, stance: np.ndarray, shock: np.ndarray) -> None:
-        p, t = self.config.parameters, self.steps
-        if t <= LEARN:
-            self.seen_sum += _flows(seen).mean(axis=1)
-            if t == LEARN:  # start habituated to the mean flows, so settling takes a few half-lives at most
-                self.expected = signals.Expectations(*(self.seen_sum / LEARN)).broadcast(self.n_replications)
-            return
-        if t <= LEARN + SETTLE:
-            return
-        parts = np.stack(
-            [
-                signals.direct_surprise(seen, self.expected, p.negativity),
-                dynamics.surprise(seen.audience, self.expected.audience),
-                shock,
-                signals.habituated(self.expected),
-                self.expected.audience,
-            ]
-        )  # [K, R, N, N]
-        self.count += parts.shape[1]
-        self.first += parts.sum(axis=1)
-        self.second += np.einsum("irxy,jrxy->ijxy", parts, parts)
-        self.expected_sum += _flows(self.expected).sum(axis=1)
+    threads.run_blocks(learn, blocks)
+    mean_seen = seen.sum(axis=0) / (REPLICATIONS * LEARN)
 
+    def measure(a: int, b: int) -> None:
+        i = a // BLOCK
+        sums = (first[i], second[i], expected[i])
+        spans = (LEARN, LEARN + SETTLE, last)
+        kernel.probe_measure(packed, prm, keys[a:b], trust, tables.arrays, *spans, moves[a:b], mean_seen, sums)
 
-def _flows(flows: signals.Signals | signals.Expectations) -> np.ndarray:
-    """The friendly, hostile and audience flows stacked: [3, R, N, N]."""
-    return np.stack([getattr(flows, name) for name in FLOWS])
+    threads.run_blocks(measure, blocks)
+    count = REPLICATIONS * MEASURE
+    return (first.sum(axis=0) / count, second.sum(axis=0) / count, *(expected.sum(axis=0) / count))
 
 
 def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
@@ -86,21 +82,34 @@ def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
     calibrated away. Dyads of an actor the scenario adds have no such anchors and are calibrated on the scenario's
     world. Baselines the scenario states (`baseline = ...`) are kept either way.
     """
+    return anchors_for_each(scenario, [scenario.parameters], world)[0]
+
+
+def anchors_for_each(scenario: Scenario, parameters: Sequence[Parameters], world: World | None = None) -> list[Anchors]:
+    """The anchors of the scenario under each parameter set: one probe per world and distinct setting of the four
+    parameters the status quo's flows depend on (cached), then the closed form per set (see `anchors_for`)."""
     if world is None:
         world = compile_world(scenario, interventions=False)
     base = scenario.status_quo
     if base is None:
-        return _fixed(_calibrated(scenario.world, scenario.parameters, world), world)
+        return [_calibrated(scenario.world, p, world) for p in parameters]
     status_quo = Scenario(name=f"{scenario.name}-status-quo", world=base, parameters=scenario.parameters)
-    kept = _calibrated(base, scenario.parameters, compile_world(status_quo, interventions=False))
-    if list(base.actors) == world.actors:
-        return _fixed(kept, world)
-    own = _calibrated(scenario.world, scenario.parameters, world)  # for the added actors' dyads
-    cells = np.ix_(*[[world.actors.index(code) for code in base.actors]] * 2)
-    arrays = [own.baseline.copy(), *(np.array(getattr(own.expected, f)) for f in FLOWS)]
-    for array, part in zip(arrays, [kept.baseline, *(getattr(kept.expected, f) for f in FLOWS)], strict=True):
-        array[cells] = part
-    return _fixed(Anchors(baseline=arrays[0], expected=signals.Expectations(*arrays[1:])), world)
+    base_world = compile_world(status_quo, interventions=False)
+    index = [world.actors.index(code) for code in base.actors]
+    out = []
+    for p in parameters:
+        kept = _calibrated(base, p, base_world)
+        if index == list(range(world.n)):
+            baseline, expected = kept.baseline, kept.expected
+        else:  # an added actor: its dyads from the scenario's own world, the others kept
+            own = _calibrated(scenario.world, p, world)
+            baseline, expected = own.baseline.copy(), own.expected.copy()
+            baseline[np.ix_(index, index)] = kept.baseline
+            expected[np.ix_(range(len(FLOWS)), index, index)] = kept.expected
+        baseline = np.where(world.baseline_fixed, world.l_fixed, baseline)
+        np.fill_diagonal(baseline, 0.0)
+        out.append(Anchors(baseline=baseline, expected=expected))
+    return out
 
 
 def _calibrated(spec: WorldSpec, p: Parameters, world: World) -> Anchors:
@@ -108,19 +117,12 @@ def _calibrated(spec: WorldSpec, p: Parameters, world: World) -> Anchors:
     first, second, *expected = status_quo_moments(
         status_quo_key(spec), p.reply_floor, p.habituation, p.negativity, p.saturation
     )
-    lam = dynamics.decay_rate(p.half_life)
+    lam = float(kernel.decay_rate(p.half_life))
     c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
-    s0 = dynamics.stance(dynamics.trust(world.l_init))
-    steady = p.beta * dynamics.balance(s0) - np.einsum("i,ixy->xy", c[3:], first[3:])
-    l0 = dynamics.calibrated_baseline(world.l_init, first, second, world.sigma, c, lam, steady)
-    return Anchors(baseline=l0, expected=signals.Expectations(*expected))
-
-
-def _fixed(anchors: Anchors, world: World) -> Anchors:
-    """The anchors with the baselines `world` states kept, and a zero diagonal."""
-    l0 = np.where(world.baseline_fixed, world.l_fixed, anchors.baseline)
-    np.fill_diagonal(l0, 0.0)
-    return Anchors(baseline=l0, expected=anchors.expected)
+    l0 = kernel.calibrated_baseline(
+        world.l_init, first, second, net.sigma_of(world, p), c, lam, p.beta, world.baseline_fixed, world.l_fixed
+    )
+    return Anchors(baseline=l0, expected=np.array(expected))
 
 
 def status_quo_key(world: WorldSpec) -> str:
@@ -162,6 +164,4 @@ def status_quo_moments(
             reply_floor=reply_floor, habituation=habituation, negativity=negativity, saturation=saturation
         ),
     )
-    probe = Probe(status_quo)
-    probe.run()
-    return (probe.first / probe.count, probe.second / probe.count, *(probe.expected_sum / probe.count))
+    return probe(status_quo)

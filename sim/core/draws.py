@@ -1,19 +1,17 @@
-"""The layout of a world's random streams: every random decision named, grouped in blocks by kind.
+"""The layout of a world's random streams: every random decision named, in blocks by kind.
 
-A `StreamLayout` lists the stream names of a compiled world in a fixed order (uniform blocks, then normal blocks)
-and `draw(step)` returns a `Draws` whose blocks are read by name (`draws["reply"]`), so no caller keeps column
-offsets. Names, not positions, key the random numbers (sim.util.rng), so adding a policy to a scenario adds streams
-without changing any other decision's draws.
+`StreamLayout` lists the stream names of a compiled world in a fixed order (the uniform blocks, then the normal
+ones) with their 64-bit ids; the kernel (sim.core.kernel) reads a decision's stream by its block's offset plus its
+index in the block, so no other code keeps column offsets. Names, not positions, key the random numbers
+(sim.util.rng), so adding a policy to a scenario adds streams without changing any other decision's draws.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.core.world import World
-from sim.util.rng import Streams, replication_keys
+from sim.util.rng import stream_ids
 
 UNIFORM = ("background", "reply", "rule", "policy", "event", "trigger")
 NORMAL = ("shock", "noise")
@@ -35,40 +33,19 @@ def stream_names(world: World) -> dict[str, list[str]]:
     }
 
 
-@dataclass(frozen=True)
-class Draws:
-    """One step's draws: uniforms [R, U] and normals [R, M], read by block name."""
-
-    uniform: np.ndarray
-    normal: np.ndarray
-    blocks: dict[str, tuple[str, slice]]
-
-    def __getitem__(self, kind: str) -> np.ndarray:
-        which, span = self.blocks[kind]
-        return (self.uniform if which == "uniform" else self.normal)[:, span]
-
-
 class StreamLayout:
-    """The named streams of one world for a set of replications of one seed."""
+    """The named streams of one world: `names` ("kind:label", uniform kinds first), `blocks` (kind -> slice of
+    `names`) and `ids` (uint64, one per name)."""
 
-    def __init__(self, world: World, seed: int, replications: np.ndarray) -> None:
-        names = stream_names(world)
-        self.blocks: dict[str, tuple[str, slice]] = {}
-        self.names: dict[str, list[str]] = {"uniform": [], "normal": []}
-        for which, kinds in (("uniform", UNIFORM), ("normal", NORMAL)):
-            for kind in kinds:
-                listed = self.names[which]
-                self.blocks[kind] = (which, slice(len(listed), len(listed) + len(names[kind])))
-                listed.extend(f"{kind}:{label}" for label in names[kind])
-        self.keys = replication_keys(seed, replications)
-        self._uniform = Streams(self.keys, self.names["uniform"])
-        self._normal = Streams(self.keys, self.names["normal"])
+    def __init__(self, world: World) -> None:
+        by_kind = stream_names(world)
+        self.names: list[str] = []
+        self.blocks: dict[str, slice] = {}
+        for kind in UNIFORM + NORMAL:
+            self.blocks[kind] = slice(len(self.names), len(self.names) + len(by_kind[kind]))
+            self.names.extend(f"{kind}:{label}" for label in by_kind[kind])
+        self.ids: np.ndarray = stream_ids(self.names)
 
-    def draw(self, step: int, *, noise: bool = True) -> Draws:
-        """The draws of a step; without `noise` the misperception normals are not drawn (that block is empty)."""
-        stop = None if noise else self.blocks["noise"][1].start
-        return Draws(self._uniform.uniform(step), self._normal.normal(step, slice(0, stop)), self.blocks)
-
-    def extra(self, names: list[str]) -> Streams:
-        """Streams outside the step layout (for example sampled initial trust), on the same replication keys."""
-        return Streams(self.keys, names)
+    def offset(self, kind: str) -> int:
+        """Where a kind's block starts."""
+        return self.blocks[kind].start

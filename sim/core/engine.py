@@ -1,30 +1,36 @@
 """Engine (mesa.Model): R replications of a world, stepped together, from given anchors.
 
 Each step: every Country decides its moves (background, reciprocity, rules, policies) -> events fire -> each
-observer compares what it saw with what it expected and trust moves on the surprise
-(sim.core.dynamics, sim.core.signals)
--> the state is recorded. The anchors (baseline trust and status-quo expectations) come from outside:
-sim.core.model.DiplomacyModel calibrates them; sim.core.calibration's probe subclasses the engine to measure them.
+observer compares what it saw with what it expected and trust moves on the surprise -> the state is recorded.
+The step is compiled (sim.core.kernel): `step()` runs it the Mesa way, one Country after another over all
+replications, then the model's part; `run()` runs the same compiled functions replication by replication,
+every step of one before the next, on every core (sim.util.threads). Both give the same numbers.
+
+Replications may differ in their parameters: `parameters` lists the distinct parameter sets and `rows[r]` is the
+one replication r uses, with its own anchors (baseline trust and status-quo expectations), computed outside:
+sim.core.model.DiplomacyModel calibrates them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import mesa
 import numpy as np
 
-from sim.core import dynamics, events, signals
+from sim.core import kernel, net
 from sim.core.agents import Country
 from sim.core.anchors import Anchors
-from sim.core.draws import Draws, StreamLayout
 from sim.core.recording import Recording
 from sim.core.world import World, compile_world, logit
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Parameters, Scenario
+from sim.util import threads
 from sim.util.interrupts import check_stop
 from sim.util.progress import bar
+from sim.util.rng import Streams, replication_keys
 
-AUDIENCE_SHARE = 0.5  # the audience's habits move the level at most this share of `level_range`
+BLOCK = 64  # replications per task of a whole run: small enough to balance threads, large enough to amortise
 
 
 class Engine(mesa.Model):
@@ -32,14 +38,16 @@ class Engine(mesa.Model):
 
     Args:
         config: the validated scenario (parameters already applied).
-        replications: the replication indices (checked by the caller: distinct whole numbers >= 0).
+        replications: the replication indices (checked by the caller: whole numbers >= 0; a batch of parameter
+            points may repeat them, sim.runs.points).
         seed: the seed keying every replication's random streams.
-        anchors: baseline log-odds and status-quo expectations (sim.core.calibration); None for a run that never
-            updates trust (the calibration probe).
+        anchors: the anchors of each parameter set (one per entry of `parameters`).
         steps: run length; the model stops (`running = False`) after it. Default: the scenario's steps.
-        record: keep the whole trajectory (needed for `results()`); False keeps only the current state; a
-            `sim.core.recording.Recording` of R replications and `steps` steps is filled in place instead.
+        record: keep the whole trajectory (`sim.Results.from_model(model)` reads it); False keeps only the
+            current state; a `sim.core.recording.Recording` of R replications and `steps` steps is filled in place.
         world: the compiled world, when the caller already has it.
+        parameters: the distinct parameter sets (default: the scenario's).
+        rows: replication r uses parameters[rows[r]] (default: all the first).
     """
 
     def __init__(
@@ -48,42 +56,62 @@ class Engine(mesa.Model):
         replications: np.ndarray,
         *,
         seed: int,
-        anchors: Anchors | None,
+        anchors: Sequence[Anchors],
         steps: int | None = None,
         record: bool | Recording = True,
         world: World | None = None,
+        parameters: Sequence[Parameters] | None = None,
+        rows: np.ndarray | None = None,
         rng: Any = None,
     ) -> None:
         super().__init__(rng=seed if rng is None else rng)
         self.config = config
         self.seed = seed
         self.replication_index = np.asarray(replications, dtype=np.int64)
-        self.n_replications = len(self.replication_index)
+        self.n_replications = r = len(self.replication_index)
         self.n_steps = int(steps if steps is not None else config.steps)
         self.record = record is not False
 
         self.world: World = world if world is not None else compile_world(config)
-        w, p = self.world, config.parameters
+        w = self.world
         self.index = {code: i for i, code in enumerate(w.actors)}
-        self.layout = StreamLayout(w, seed, self.replication_index)
-        self._lam = dynamics.decay_rate(p.half_life)
-        self._eta = dynamics.decay_rate(p.habituation)
-        self._calm_decay = dynamics.decay_rate(p.calm_half_life)
-        self._pairs = tuple(np.array([(i, j) for i in range(w.n) for j in range(w.n) if i != j]).reshape(-1, 2).T)
-
-        r, n, c = self.n_replications, w.n, len(w.channels)
-        self.anchors = anchors
-        self.log_odds = self._initial_log_odds()
-        self.trust = dynamics.trust(self.log_odds)
-        zeros = np.zeros((n, n))
-        template = anchors.expected if anchors is not None else signals.Expectations(zeros, zeros, zeros)
-        self.expected = template.broadcast(r)
-        if anchors is not None:
-            self._reference = self._habits(anchors.expected)
-        self.calm = np.zeros((r, n, n))
-        self.moves = np.zeros((r, c))
-        self.previous_moves = np.zeros((r, c))
-        self.draws: Draws | None = None
+        self.parameters = list(parameters) if parameters is not None else [config.parameters]
+        self.rows = np.zeros(r, np.int64) if rows is None else np.ascontiguousarray(rows, np.int64)
+        if (
+            len(anchors) != len(self.parameters)
+            or len(self.rows) != r
+            or not 0 <= self.rows.min() <= self.rows.max() < len(anchors)
+        ):
+            raise ValueError("need one anchors per parameter set and one row per replication")
+        self.packed = net.pack(w)  # the world as flat arrays; `net` is the compiled code's handle on them
+        self.net = kernel.by_reference(self.packed)
+        self.keys = replication_keys(seed, self.replication_index)
+        self.bases = kernel.stream_bases(self.keys, self.packed.stream_ids)
+        self.prm = np.array([net.parameter_row(p) for p in self.parameters])
+        self.anchors = np.array(
+            [
+                [
+                    a.baseline,
+                    p.level_gain * p.alpha * (a.expected[0] + a.expected[1]),
+                    p.level_gain * p.mu * a.expected[2],
+                    net.sigma_of(w, p),
+                ]
+                for p, a in zip(self.parameters, anchors, strict=True)
+            ]
+        )  # [G, 4, n, n]: see sim.core.kernel.BASELINE...
+        self.expected = np.array([a.expected for a in anchors])
+        n, c = w.n, len(w.channels)
+        self.state = kernel.State(
+            log_odds=np.zeros((r, n, n)),
+            trust=np.zeros((r, n, n)),
+            expected=np.zeros((r, 3, n, n)),
+            calm=np.zeros((r, n, n)),
+            moves=np.zeros((r, c)),
+            previous=np.zeros((r, c)),
+        )
+        kernel.initial_state(self._initial_log_odds(), self.expected, self.rows, self.state)
+        self.counts = np.zeros((r, len(w.events)), np.int64)
+        self.step_tables = net.Schedule.of(w, self.n_steps)
         self.recording: Recording | None = None
         if isinstance(record, Recording):
             if (record.replications, record.steps) != (r, self.n_steps):
@@ -99,6 +127,16 @@ class Engine(mesa.Model):
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
 
+    @property
+    def trust(self) -> np.ndarray:
+        """Current trust [R, N, N] (observer, target), zero on the diagonal."""
+        return self.state.trust
+
+    @property
+    def moves(self) -> np.ndarray:
+        """This step's move intensities [R, C] by channel (sim.world)."""
+        return self.state.moves
+
     def _initial_log_odds(self) -> np.ndarray:
         """The essay's levels (or the scenario's `initial_state`) for every replication, or, with
         initial_trust = "sampled", a uniform draw per replication and dyad from the dyad's plausible range."""
@@ -109,87 +147,77 @@ class Engine(mesa.Model):
                 for t, value in row.items():
                     start[self.index[o], self.index[t]] = logit(value)
             return np.broadcast_to(start, (r, w.n, w.n)).copy()
-        i, j = self._pairs
+        i, j = np.array([(a, b) for a in range(w.n) for b in range(w.n) if a != b]).reshape(-1, 2).T
         names = [f"initial:{w.actors[a]}:{w.actors[b]}" for a, b in zip(i, j, strict=True)]
-        u = self.layout.extra(names).uniform(0)
+        u = Streams(self.keys, names).uniform(0)
         out = np.zeros((r, w.n, w.n))
         out[:, i, j] = logit(w.t_low[i, j] + u * (w.t_high[i, j] - w.t_low[i, j]))
         return out
 
-    def _habits(self, expected: signals.Expectations) -> tuple[np.ndarray, np.ndarray]:
-        """How far habituated flows would move the level, direct and audience: G * alpha * E_direct, G * mu * E_aud."""
-        p = self.config.parameters
-        return (
-            p.level_gain * p.alpha * signals.habituated(expected),
-            p.level_gain * p.mu * expected.audience,
-        )
-
-    def level(self) -> np.ndarray:
-        """The level trust returns to: the baseline, shifted by habits formed since the status quo, within bounds.
-
-        The direct shift is at most `level_range` log-odds; the audience shift at most AUDIENCE_SHARE of that, so
-        a third party's verdict stays second-order however large the flow it watches.
-        """
-        p = self.config.parameters
-        direct, audience = self._habits(self.expected)
-        k_direct, k_audience = p.level_range, AUDIENCE_SHARE * p.level_range
-        return (
-            self.anchors.baseline
-            + k_direct * np.tanh((direct - self._reference[0]) / k_direct)
-            + k_audience * np.tanh((audience - self._reference[1]) / k_audience)
-        )
-
     def step(self) -> None:
-        """One step (a month by default) for every replication."""
-        w, t = self.world, self.steps
-        self.previous_moves, self.moves = self.moves, np.zeros_like(self.moves)
-        self.draws = self.layout.draw(t, noise=self.anchors is not None)
+        """One step (a month by default) for every replication, the Mesa way: each Country moves, then the model."""
+        t = self.steps
+        if t >= len(self.step_tables.scheduled):  # stepping on past the run length
+            self.step_tables = net.Schedule.of(self.world, t)
+        np.copyto(self.state.previous, self.state.moves)
+        self.state.moves[:] = 0.0
         self.agents.do("step")
-
-        shock = np.zeros_like(self.log_odds)
-        event_counts = events.fire(
-            w.events, t, self.draws["event"], self.draws["trigger"], self.draws["shock"], self.moves, shock
-        )
-        n = w.n
-        calm_in = w.by_unordered_pair.sum(self.moves * w.calming).reshape(-1, n, n)
-        self.calm = np.minimum(1.0, self.calm * (1.0 - self._calm_decay) + calm_in + np.swapaxes(calm_in, 1, 2))
-        stance = dynamics.stance(self.trust)
-        seen = signals.observe(self.moves, w, stance, self.config.parameters.saturation)
-        self.respond(seen, stance, shock)
-        self.expected.learn(seen, self._eta)
-
+        tables, s = self.step_tables, self.state
+        kernel.model_batch(t, self.net, self.prm, self.anchors, self.rows, self.bases, s, tables.arrays, self.counts)
         if self.recording is not None and t <= self.n_steps:
-            made = w.by_actor_move.sum((self.moves > 0).astype(np.float64))
-            self.recording.write(t, self.trust, made.reshape(-1, n, len(w.moves)), event_counts)
+            made = np.zeros((self.n_replications, self.world.n * len(self.world.moves)))
+            np.add.at(made, (slice(None), self.packed.actor_move), self.state.moves > 0)
+            self.recording.write(t, self.trust, made.reshape(self.n_replications, self.world.n, -1), self.counts)
         if self.steps >= self.n_steps:
             self.running = False
 
-    def respond(self, seen: signals.Signals, stance: np.ndarray, shock: np.ndarray) -> None:
-        """The trust update: surprise, structural balance and shocks push; trust returns to a level that the
-        habituated flows shift away from the baseline; misperception adds noise (docs/MODEL.md)."""
-        p, w = self.config.parameters, self.world
-        push = (
-            p.alpha * signals.direct_surprise(seen, self.expected, p.negativity)
-            + p.mu * dynamics.surprise(seen.audience, self.expected.audience)
-            + p.beta * dynamics.balance(stance)
-            + shock
-        )
-        level = self.level()
-        eps = np.zeros_like(self.log_odds)
-        eps[:, self._pairs[0], self._pairs[1]] = self.draws["noise"]
-        sd = dynamics.noise_scale(w.sigma, self.calm, p.noise_reduction)
-        self.log_odds = dynamics.update(self.log_odds, level, push, sd, eps, self._lam, p.l_max)
-        self.trust = dynamics.trust(self.log_odds)
+    def run(self, progress: bool = False, until: int | None = None) -> None:
+        """Step until the run length (or step `until`) is reached: the compiled loop, replication by replication,
+        on every core.
 
-    def run(self, progress: bool = False) -> None:
-        """Step until the run length is reached.
-
-        Between steps it raises again a Ctrl-C or SIGTERM whose exception the garbage collector swallowed (it
-        arrived inside a finalizer), so that a command stops within a step instead of running on to the end.
+        Between blocks of replications it raises again a Ctrl-C or SIGTERM whose exception the garbage collector
+        swallowed (it arrived inside a finalizer), so that a command stops within a moment.
         """
-        steps = range(self.steps, self.n_steps)
+        first, last = self.steps + 1, self.n_steps if until is None else min(int(until), self.n_steps)
+        if first > last:
+            return
+        rec = self.recording
+        empty = Recording(*(np.zeros((self.n_replications, 0, *a.shape[2:]), a.dtype) for a in self._shapes()))
+        rec = rec if rec is not None else empty
+        s, tables = self.state, self.step_tables
+
+        def block(a: int, b: int) -> None:
+            part = kernel.State(*(x[a:b] for x in s))
+            recorded = (rec.trust[a:b], rec.moves[a:b], rec.events[a:b])
+            kernel.run_block(
+                self.net, self.prm, self.anchors, self.rows[a:b], self.keys[a:b], part, tables.arrays, first, last,
+                recorded,
+            )  # fmt: skip
+
+        blocks = [(a, min(a + BLOCK, self.n_replications)) for a in range(0, self.n_replications, BLOCK)]
+        done: Callable[[int], None] | None = None
         if progress:
-            steps = bar(steps, desc=self.config.name, unit="step", leave=False)
-        for _ in steps:
-            check_stop()
-            self.step()
+            meter = bar(total=self.n_replications, desc=self.config.name, unit="replication", leave=False)
+            done = meter.update
+        try:
+            threads.run_blocks(block, blocks, done=done, between=check_stop)
+        finally:
+            if progress:
+                meter.close()
+        self._skip_to(last)
+
+    def _shapes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Arrays with a recording's trailing shapes and types (for the empty recording of record=False)."""
+        w = self.world
+        probe = Recording.allocate(w, 1, 0)
+        return probe.trust, probe.moves, probe.events
+
+    def _skip_to(self, last: int) -> None:
+        """Advance Mesa's clock to step `last` without stepping again (the compiled loop did the steps)."""
+        user = self._user_step
+        self._user_step = lambda: None
+        try:
+            self._advance_time(float(last))
+        finally:
+            self._user_step = user
+        self.running = last < self.n_steps

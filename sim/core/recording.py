@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core import events
 from sim.core.world import World
 
 TRUST_DTYPE = np.dtype(np.float32)
+MAX_EVENT_COUNT = 100  # occurrences of a rate event in one step at most (sim.core.kernel.poisson_count)
 
 
 def count_dtype(most: int) -> np.dtype:
@@ -32,18 +32,13 @@ def move_dtype(world: World) -> np.dtype:
 
 def event_dtype() -> np.dtype:
     """Occurrences of one event in one step: a Poisson count (capped by the sampler) plus a scheduled one."""
-    return count_dtype(events._MAX_COUNT + 1)
-
-
-def bytes_per_state(world: World) -> int:
-    """Bytes one replication's recorded step takes: trust [N, N], moves [N, K] and events [E]."""
-    n, k, e = world.n, len(world.moves), len(world.events)
-    return n * n * TRUST_DTYPE.itemsize + n * k * move_dtype(world).itemsize + e * event_dtype().itemsize
+    return count_dtype(MAX_EVENT_COUNT + 1)
 
 
 def state_bytes(actors: int, moves: int, events: int) -> int:
-    """At most `bytes_per_state` of any world of these sizes, without compiling it (an actor makes a move of one
-    type at most once per other actor in a step): what the memory check up front counts."""
+    """At most the bytes one replication's recorded step takes (trust [N, N], moves [N, K], events [E]) in any
+    world of these sizes, without compiling it (an actor makes a move of one type at most once per other actor in
+    a step): what the memory check up front counts."""
     n = actors
     return n * n * TRUST_DTYPE.itemsize + n * moves * count_dtype(n - 1).itemsize + events * event_dtype().itemsize
 

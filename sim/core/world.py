@@ -3,8 +3,8 @@
 Every move an actor can make toward a target is a *channel* (actor, target, move). The channel set is the
 closure of what background behaviour, policies, rules and event triggers can emit, plus the answer to each (the
 reply that reciprocity may send back, by the world's table of answers: a strike is answered by reduced relations,
-aid by cooperation). A step's moves are then one array X[replication, channel]
-of intensities, and everything downstream (weights, counts, replies) is a vectorised segment sum over it.
+aid by cooperation). A step's moves are then one array X[replication, channel] of intensities, which the
+compiled step (sim.core.kernel, on the flat arrays of sim.core.net) sums into what each observer sees.
 """
 
 from __future__ import annotations
@@ -13,31 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario.schema import Parameters, Scenario
-
-
-@dataclass(frozen=True)
-class Segments:
-    """A precomputed grouping of channels for fast sums over groups: out[:, group] = sum of X[:, members]."""
-
-    order: np.ndarray
-    starts: np.ndarray
-    groups: np.ndarray
-    n_groups: int
-
-    @classmethod
-    def of(cls, labels: np.ndarray, n_groups: int) -> Segments:
-        order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[order]
-        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(labels) else labels
-        return cls(order, starts.astype(np.intp), sorted_labels[starts] if len(labels) else labels, n_groups)
-
-    def sum(self, x: np.ndarray) -> np.ndarray:
-        """Sum the columns of x [R, C] into [R, n_groups]."""
-        out = np.zeros((x.shape[0], self.n_groups))
-        if len(self.order):
-            out[:, self.groups] = np.add.reduceat(x[:, self.order], self.starts, axis=1)
-        return out
+from sim.scenario.schema import Event, Parameters, Policy, Rule, Scenario, WorldSpec
 
 
 @dataclass(frozen=True)
@@ -106,6 +82,7 @@ class World:
     l_fixed: np.ndarray  # [N, N] the stated baselines (log-odds) where fixed
     dependence: np.ndarray  # [N, N]
     sigma: np.ndarray  # [N, N]
+    sigma_fixed: np.ndarray  # [N, N] bool: the dyad states its own sigma (else the parameter applies)
     channels: np.ndarray  # [C, 3] actor, target, move
     weight: np.ndarray  # [C] w = credibility * goldstein / 10
     audience_weight: np.ndarray  # [C] w * credibility: what the act says to third parties (costly acts say more)
@@ -118,9 +95,6 @@ class World:
     policies: list[Schedule]
     rules: list[CompiledRule]
     events: list[CompiledEvent]
-    by_pair: Segments = field(repr=False)  # channel -> observer-target cell of W, flattened a * N + t
-    by_actor_move: Segments = field(repr=False)
-    by_unordered_pair: Segments = field(repr=False)
 
     @property
     def n(self) -> int:
@@ -132,162 +106,210 @@ class World:
 
 
 def logit(p: np.ndarray | float) -> np.ndarray:
+    """Probability -> log-odds: log(p) - log(1 - p), by the kernel's own logarithms (the same bits on every CPU;
+    numba loads here)."""
+    from sim.core import kmath
+
     p = np.asarray(p, dtype=np.float64)
-    return np.log(p) - np.log1p(-p)
+    return kmath.logit_array(np.ascontiguousarray(p.reshape(-1))).reshape(p.shape)
 
 
 def compile_world(scenario: Scenario, *, interventions: bool = True) -> World:
-    """Compile a scenario (or, with interventions=False, only its status quo) into arrays."""
-    spec = scenario.world
-    actors = list(spec.actors)
-    moves = list(spec.moves)
-    ai = {a: i for i, a in enumerate(actors)}
-    mi = {m: i for i, m in enumerate(moves)}
-    n = len(actors)
+    """Compile a scenario (or, with interventions=False, only its status quo) into arrays.
 
-    l_init = np.zeros((n, n))
-    t_low, t_high = np.zeros((n, n)), np.zeros((n, n))
-    fixed = np.zeros((n, n), bool)
-    l_fixed = np.zeros((n, n))
-    dep = np.zeros((n, n))
+    Channels are numbered in the order they are first needed: background, rules, events, policies, then the
+    answers that close the set (sim.core.draws names streams by channel, so the order changes no draw).
+    """
+    spec = scenario.world
+    actors, moves = list(spec.actors), list(spec.moves)
+    table = _Channels(scenario, actors, moves)
+    silenced = set(scenario.disable.background) if interventions else set()
+    background, background_prob = _background(spec, table, silenced)
+    rules = _rules(scenario.all_rules() if interventions else list(spec.rules), table)
+    events = _events(scenario.all_events() if interventions else dict(spec.events), table, fixed=interventions)
+    policies = _policies(scenario.policies if interventions else [], table)
+    channels, answer = table.closed(spec.reciprocity.answers)
+    muted = set(scenario.disable.reciprocity) if interventions else set()
+    return World(
+        actors=actors,
+        moves=moves,
+        params=scenario.parameters,
+        **_trust_arrays(scenario, actors),
+        channels=channels,
+        **_channel_arrays(spec, actors, moves, channels, muted),
+        answer=answer,
+        background=background,
+        background_prob=background_prob,
+        policies=policies,
+        rules=rules,
+        events=events,
+    )
+
+
+def _trust_arrays(scenario: Scenario, actors: list[str]) -> dict[str, np.ndarray]:
+    """The dyads' tables as [N, N] arrays: initial log-odds, plausible range, stated baselines, dependence, noise."""
+    n, index = len(actors), {a: i for i, a in enumerate(actors)}
+    l_init, t_low, t_high, l_fixed, dependence = (np.zeros((n, n)) for _ in range(5))
+    fixed, sigma_fixed = np.zeros((n, n), bool), np.zeros((n, n), bool)
     sigma = np.full((n, n), scenario.parameters.sigma)
-    for o, row in spec.trust.items():
+    for o, row in scenario.world.trust.items():
         for t, d in row.items():
-            i, j = ai[o], ai[t]
+            i, j = index[o], index[t]
             l_init[i, j] = logit(d.initial)
             t_low[i, j], t_high[i, j] = d.low, d.high
-            dep[i, j] = d.dependence
+            dependence[i, j] = d.dependence
             if d.baseline is not None:
                 fixed[i, j] = True
                 l_fixed[i, j] = logit(d.baseline)
             if d.sigma is not None:
                 sigma[i, j] = d.sigma
+                sigma_fixed[i, j] = True
     np.fill_diagonal(sigma, 0.0)
+    return dict(
+        l_init=l_init,
+        t_low=t_low,
+        t_high=t_high,
+        baseline_fixed=fixed,
+        l_fixed=l_fixed,
+        dependence=dependence,
+        sigma=sigma,
+        sigma_fixed=sigma_fixed,
+    )
 
-    triples: dict[tuple[int, int, int], int] = {}
 
-    def channels_for(actor: str, move: str, target: str) -> np.ndarray:
+class _Channels:
+    """The channels (actor, target, move) of a world, numbered as they are first asked for."""
+
+    def __init__(self, scenario: Scenario, actors: list[str], moves: list[str]) -> None:
+        self.scenario = scenario
+        self.moves = moves
+        self.actor_index = {a: i for i, a in enumerate(actors)}
+        self.move_index = {m: i for i, m in enumerate(moves)}
+        self.triples: dict[tuple[int, int, int], int] = {}
+
+    def of(self, actor: str, move: str, target: str) -> np.ndarray:
+        """The channels of a move (or of each move of a bundle) from actor to target, added if new."""
         out = []
-        for m in scenario.moves_of(move):
-            key = (ai[actor], ai[target], mi[m])
-            out.append(triples.setdefault(key, len(triples)))
+        for m in self.scenario.moves_of(move):
+            key = (self.actor_index[actor], self.actor_index[target], self.move_index[m])
+            out.append(self.triples.setdefault(key, len(self.triples)))
         return np.array(out, dtype=np.intp)
 
-    silenced = set(scenario.disable.background) if interventions else set()
-    bg_ch, bg_p = [], []
+    def answering(self, answers: dict[str, str], triple: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The reply to a channel: back from target to actor, by the world's answer to its move (else in kind)."""
+        a, t, m = triple
+        return t, a, self.move_index[answers.get(self.moves[m], self.moves[m])]
+
+    def closed(self, answers: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        """Close the set under answering (every move can be answered, and so can every answer): the channels
+        [C, 3] and the channel each one is answered on [C]."""
+        pending = list(self.triples)
+        while pending:
+            reply = self.answering(answers, pending.pop())
+            if reply not in self.triples:
+                self.triples[reply] = len(self.triples)
+                pending.append(reply)
+        channels = np.array(sorted(self.triples, key=self.triples.get), dtype=np.intp).reshape(-1, 3)
+        index = {tuple(int(v) for v in row): c for c, row in enumerate(channels)}
+        answer = [index[self.answering(answers, (a, t, m))] for a, t, m in channels]
+        return channels, np.array(answer, dtype=np.intp)
+
+
+def _background(spec: WorldSpec, table: _Channels, silenced: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The background entries with a chance of acting, as channels and probabilities, leaving out the actors and
+    pairs a scenario silenced."""
+    channels, probabilities = [], []
     for a, row in spec.background.items():
         for t, probs in row.items():
             if a in silenced or f"{a}->{t}" in silenced:
                 continue
             for m, p in probs.items():
                 if p > 0:
-                    bg_ch.append(channels_for(a, m, t)[0])
-                    bg_p.append(p)
+                    channels.append(table.of(a, m, t)[0])
+                    probabilities.append(p)
+    return np.array(channels, dtype=np.intp), np.array(probabilities)
 
-    rule_specs = scenario.all_rules() if interventions else list(spec.rules)
+
+def _rules(specs: list[Rule], table: _Channels) -> list[CompiledRule]:
+    """Rules with their watched and response channels, actors as indices."""
+    index = table.actor_index
     rules = []
-    for i, r in enumerate(rule_specs):
-        watch = channels_for(r.sender, r.move, r.actor) if r.on == "received" else np.zeros(0, np.intp)
+    for i, r in enumerate(specs):
+        watch = table.of(r.sender, r.move, r.actor) if r.on == "received" else np.zeros(0, np.intp)
         responses = [
-            (channels_for(r.actor, x.move, x.target), x.weight, x.weight_by, ai[x.target], x.intensity)
+            (table.of(r.actor, x.move, x.target), x.weight, x.weight_by, index[x.target], x.intensity)
             for x in r.respond
         ]
         rules.append(
             CompiledRule(
                 name=r.name or f"rule{i}:{r.actor}:{r.on}",
-                actor=ai[r.actor],
+                actor=index[r.actor],
                 on=r.on,
                 watch=watch,
-                about=ai[r.about] if r.about else -1,
+                about=index[r.about] if r.about else -1,
                 threshold=r.threshold or 0.0,
                 probability=r.probability,
                 responses=responses,
             )
         )
+    return rules
 
-    event_specs = scenario.all_events() if interventions else dict(spec.events)
+
+def _events(specs: dict[str, Event], table: _Channels, *, fixed: bool) -> list[CompiledEvent]:
+    """Events with their shocks and triggered channels; without `fixed`, their fixed steps are left out (a
+    fixed-step event is a departure from the status quo, not part of it)."""
+    index = table.actor_index
     events = []
-    for name, e in event_specs.items():
-        shocks = [(ai[s.observer], ai[s.target], s.delta, s.sd) for s in e.shocks]
+    for name, e in specs.items():
+        shocks = [(index[s.observer], index[s.target], s.delta, s.sd) for s in e.shocks]
         triggers = [
-            (int(c), g.probability, g.intensity) for g in e.triggers for c in channels_for(g.actor, g.move, g.target)
+            (int(c), g.probability, g.intensity) for g in e.triggers for c in table.of(g.actor, g.move, g.target)
         ]
-        at = frozenset(e.at) if interventions else frozenset()  # fixed-step events are departures
-        events.append(CompiledEvent(name, e.rate, at, shocks, triggers))
+        events.append(CompiledEvent(name, e.rate, frozenset(e.at) if fixed else frozenset(), shocks, triggers))
+    return events
 
-    policies = []
-    for i, p in enumerate(scenario.policies if interventions else []):
-        policies.append(
-            Schedule(
-                name=p.name or f"policy{i}:{p.actor}:{p.move}:{p.target}",
-                actor=ai[p.actor],
-                channels=channels_for(p.actor, p.move, p.target),
-                start=p.start,
-                end=p.end,
-                every=p.every,
-                probability=p.probability,
-                intensity=p.intensity,
-                profile_steps=np.array([x.at for x in p.profile], dtype=np.float64),
-                profile_values=np.array([x.value for x in p.profile], dtype=np.float64),
-                interpolate=p.interpolate,
-            )
+
+def _policies(specs: list[Policy], table: _Channels) -> list[Schedule]:
+    """Policies as schedules on their channels, with their intensity profiles as arrays."""
+    return [
+        Schedule(
+            name=p.name or f"policy{i}:{p.actor}:{p.move}:{p.target}",
+            actor=table.actor_index[p.actor],
+            channels=table.of(p.actor, p.move, p.target),
+            start=p.start,
+            end=p.end,
+            every=p.every,
+            probability=p.probability,
+            intensity=p.intensity,
+            profile_steps=np.array([x.at for x in p.profile], dtype=np.float64),
+            profile_values=np.array([x.value for x in p.profile], dtype=np.float64),
+            interpolate=p.interpolate,
         )
+        for i, p in enumerate(specs)
+    ]
 
-    answers = spec.reciprocity.answers
-    pending = list(triples)
-    while pending:  # close under answering: every move can be answered, and so can every answer
-        a, t, m = pending.pop()
-        reply = (t, a, mi[answers.get(moves[m], moves[m])])
-        if reply not in triples:
-            triples[reply] = len(triples)
-            pending.append(reply)
-    channels = np.array(sorted(triples, key=triples.get), dtype=np.intp).reshape(-1, 3)
-    index = {tuple(int(v) for v in row): c for c, row in enumerate(channels)}
-    answer = np.array([index[(t, a, mi[answers.get(moves[m], moves[m])])] for a, t, m in channels], dtype=np.intp)
 
+def _channel_arrays(
+    spec: WorldSpec, actors: list[str], moves: list[str], channels: np.ndarray, muted: set[str]
+) -> dict[str, np.ndarray]:
+    """Per channel: its weight (credibility * goldstein / 10), what it says to an audience (times credibility
+    again), its calming, and the receiver's chance and scale of replying (none where a scenario muted it)."""
     g = np.array([spec.moves[m].goldstein for m in moves])
     cred = np.array([spec.moves[m].credibility for m in moves])
     calm = np.array([spec.moves[m].calming for m in moves])
     weight = (cred * g / 10.0)[channels[:, 2]]
-    audience_weight = weight * cred[channels[:, 2]]
     recip = spec.reciprocity
     replier = [recip.actors.get(actors[t], recip) for t in channels[:, 1]]
     reply_prob = np.array(
         [(r.hostile if w < 0 else r.cooperative if w > 0 else 0.0) for r, w in zip(replier, weight, strict=True)]
     )
-    reply_scale = np.array([r.scale for r in replier])
-    if interventions:  # a scenario may switch off replies by an actor, or by an actor to one sender
-        mute = set(scenario.disable.reciprocity)
-        for c, (a, t, _) in enumerate(channels):
-            if actors[t] in mute or f"{actors[t]}->{actors[a]}" in mute:
-                reply_prob[c] = 0.0
-
-    k = len(moves)
-    lo, hi = np.minimum(channels[:, 0], channels[:, 1]), np.maximum(channels[:, 0], channels[:, 1])
-    return World(
-        actors=actors,
-        moves=moves,
-        params=scenario.parameters,
-        l_init=l_init,
-        t_low=t_low,
-        t_high=t_high,
-        baseline_fixed=fixed,
-        l_fixed=l_fixed,
-        dependence=dep,
-        sigma=sigma,
-        channels=channels,
+    for c, (a, t, _) in enumerate(channels):  # a scenario may switch off replies by an actor, or to one sender
+        if actors[t] in muted or f"{actors[t]}->{actors[a]}" in muted:
+            reply_prob[c] = 0.0
+    return dict(
         weight=weight,
-        audience_weight=audience_weight,
+        audience_weight=weight * cred[channels[:, 2]],
         calming=calm[channels[:, 2]],
-        answer=answer,
         reply_prob=reply_prob,
-        reply_scale=reply_scale,
-        background=np.array(bg_ch, dtype=np.intp),
-        background_prob=np.array(bg_p),
-        policies=policies,
-        rules=rules,
-        events=events,
-        by_pair=Segments.of(channels[:, 0] * n + channels[:, 1], n * n),
-        by_actor_move=Segments.of(channels[:, 0] * k + channels[:, 2], n * k),
-        by_unordered_pair=Segments.of(lo * n + hi, n * n),
+        reply_scale=np.array([r.scale for r in replier]),
     )

@@ -8,12 +8,13 @@ futures end with PAK's trust in the US above 0.4"), or one point with its median
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from sim.sweep.analyze import replications
+from sim.outputs.read import read_chunks
+from sim.scenario.dyads import mutual_name, split, trust_name
 from sim.util.errors import ConfigError, did_you_mean
 
 Cases = Literal["runs", "points"]
@@ -21,20 +22,23 @@ Cases = Literal["runs", "points"]
 
 def outcome_name(text: str, available: list[str]) -> str:
     """'PAK->USA' -> trust_PAK_USA, 'PAK-USA' -> mutual_PAK_USA, or an outcome name as the sweep writes it."""
-    name = text.strip().replace("→", "->")
-    if "->" in name:
-        name = "trust_" + "_".join(part.strip() for part in name.split("->"))
+    name, dyad = text.strip(), split(text)
+    if dyad is not None:
+        name = trust_name(*dyad)
     elif "-" in name and name.replace("-", "").isalpha() and name.isupper():
-        name = "mutual_" + name.replace("-", "_")
+        name = mutual_name(*name.split("-", 1))
     if name not in available:
         hint = did_you_mean(name, available) or "this sweep has " + ", ".join(available)
         raise ConfigError(f"the sweep has no outcome '{text}'", key="--outcome", hint=hint)
     return name
 
 
-def cases(folder: Path, outcome: str, kind: Cases, parameters: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The cases PRIM looks at: their parameter values and the outcome's value in each."""
-    table = pd.read_csv(folder / "sweep.csv")
+def cases(
+    folder: Path, meta: dict[str, Any], table: pd.DataFrame, outcome: str, kind: Cases
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cases PRIM looks at: their parameter values and the outcome's value in each (from the sweep's
+    checked manifest `meta` and table, and for runs its chunks, checked as they are read)."""
+    parameters = list(meta["parameters"])
     if kind == "points":
         ok = table.dropna(subset=[f"{outcome}_p50"])
         return ok[parameters].reset_index(drop=True), ok[f"{outcome}_p50"].to_numpy()
@@ -44,9 +48,10 @@ def cases(folder: Path, outcome: str, kind: Cases, parameters: list[str]) -> tup
             file=folder,
             hint="use --cases points to take each point's median from sweep.csv",
         )
-    each = replications(folder).sel(outcome=outcome)  # [point, replication]
-    x = table.set_index("point").loc[each["point"].values, parameters]
-    x = x.loc[x.index.repeat(each.sizes["replication"])].reset_index(drop=True)
-    values = each.values.reshape(-1)
+    values, names = read_chunks(folder, meta)  # [point, replication, outcome]: every point, every replication
+    each = values[:, :, names.index(outcome)]
+    x = table.set_index("point").loc[np.arange(each.shape[0]), parameters]
+    x = x.loc[x.index.repeat(each.shape[1])].reset_index(drop=True)
+    values = each.reshape(-1)
     keep = np.isfinite(values)
     return x[keep].reset_index(drop=True), values[keep]

@@ -16,7 +16,6 @@ least `min_coverage` of the cases of interest.
 from __future__ import annotations
 
 import html
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandas as pd
 from sim.discovery import figures
 from sim.discovery.cases import Cases, cases, outcome_name
 from sim.figures.style import STYLE, save
+from sim.outputs.read import read_sweep
 from sim.runs import stats
 from sim.scenario import labels
 from sim.util.errors import ConfigError
@@ -167,16 +167,12 @@ class Discovery:
         row = self.trajectory.loc[self.chosen]
         return (
             f"<Discovery {self.condition} in sweep {self.sweep}: box {self.chosen}, coverage {row['coverage']:.2f},"
-            f" density {row['density']:.2f}, restricting {', '.join(map(_short, self.restricted(self.chosen)))}>"
+            f" density {row['density']:.2f}, restricting {', '.join(map(labels.short, self.restricted(self.chosen)))}>"
         )
 
     def _repr_html_(self) -> str:
         head = html.escape(self.text()).replace("\n", "<br>")
         return f"<div><p>{head}</p>{self.box().to_html(index=False, border=0)}</div>"
-
-
-def _short(path: str) -> str:
-    return labels.parameter(path).short
 
 
 def discover(
@@ -196,27 +192,11 @@ def discover(
         raise ConfigError("give exactly one of --above and --below", hint="e.g. --above 0.4")
     if not 0 < min_coverage <= 1:
         raise ConfigError(f"must be in (0, 1], got {min_coverage}", key="--min-coverage")
-    if not (folder / "sweep.csv").is_file():
-        raise ConfigError("not a sweep folder (no sweep.csv)", file=folder, hint="give a folder written by `sweep`")
-    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    parameters = list(meta["parameters"])
-    available = [
-        c.removesuffix("_p50") for c in pd.read_csv(folder / "sweep.csv", nrows=0).columns if c.endswith("_p50")
-    ]
-    name = outcome_name(outcome, available)
-    x, values = cases(folder, name, cases_from, parameters)
+    meta, table, _, _ = read_sweep(folder)  # checked: one line naming a damaged file, before any work
+    name = outcome_name(outcome, list(meta["outcomes"]))
+    x, values = cases(folder, meta, table, name, cases_from)
     threshold = float(above if above is not None else below)
-    y = (values > threshold if above is not None else values < threshold).astype(int)
-    side = "above" if above is not None else "below"
-    if y.sum() == 0 or y.sum() == len(y):
-        extreme = f"{values.max():.3g}" if above is not None else f"{values.min():.3g}"
-        which = "none" if y.sum() == 0 else "all"
-        raise ConfigError(
-            f"{which} of the {len(y)} cases have {name} {side} {threshold:g}: nothing to tell apart",
-            key=f"--{side}",
-            hint=f"the {'highest' if above is not None else 'lowest'} value is {extreme}; choose a threshold inside the"
-            " range",
-        )
+    y = _of_interest(values, name, threshold, above is not None)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="ema_workbench")  # its pandas deprecations are not ours to show
         box = _prim()(x.astype(float), y, peel_alpha=peel_alpha, mass_min=mass_min).find_box()
@@ -235,6 +215,21 @@ def discover(
         qp=list(box.p_values),
         chosen=chosen,
         sweep=str(meta.get("sweep", folder.name)),
+    )
+
+
+def _of_interest(values: np.ndarray, name: str, threshold: float, above: bool) -> np.ndarray:
+    """1 for the cases above (or below) the threshold, 0 for the others; an error unless both kinds occur."""
+    y = (values > threshold if above else values < threshold).astype(int)
+    if 0 < y.sum() < len(y):
+        return y
+    side = "above" if above else "below"
+    raise ConfigError(
+        f"{'none' if y.sum() == 0 else 'all'} of the {len(y)} cases have {name} {side} {threshold:g}: nothing to"
+        " tell apart",
+        key=f"--{side}",
+        hint=f"the {'highest' if above else 'lowest'} value is {values.max() if above else values.min():.3g}; choose"
+        " a threshold inside the range",
     )
 
 

@@ -11,6 +11,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.path import Path as MplPath
 
 from sim.figures.style import NODE, TRUST_CMAP
+from sim.scenario.dyads import dyads
 
 
 def layout(actors: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -72,10 +73,8 @@ def draw_network(ax: Any, trust: Mapping[tuple[str, str], float], actors: Sequen
     """The actors as a directed trust network on `ax`: arrow A -> B coloured, sized and labelled by A's trust in B."""
     pos = layout(actors)
     xs, ys = zip(*pos.values(), strict=True)
-    for obs in actors:
-        for tgt in actors:
-            if obs != tgt:
-                _trust_arrow(ax, pos[obs], pos[tgt], NODE + 0.035, float(trust[(obs, tgt)]))
+    for obs, tgt in dyads(actors):
+        _trust_arrow(ax, pos[obs], pos[tgt], NODE + 0.035, float(trust[(obs, tgt)]))
     for a in actors:
         ax.add_patch(Circle(pos[a], NODE, fc="white", ec="#333333", lw=1.2, zorder=3))
         ax.text(*pos[a], a, ha="center", va="center", weight="bold", fontsize=10, zorder=4)

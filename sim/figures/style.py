@@ -225,8 +225,10 @@ def save(fig: Figure, path: Path) -> Path:
         else:
             fig.savefig(tmp, format=path.suffix[1:], facecolor="white")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):  # a failed write names the figure
+            exc.filename = str(path)
         raise
     return path
 

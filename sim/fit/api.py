@@ -95,6 +95,39 @@ def score_run(
     """
     split = train_end() if split is None else split
     folder, series_file = _file(folder, "folder"), _file(series_file, "series")
+    spec = _dated_run(folder)
+    observed, unverified = scored(select_series(load_series(series_file), series, series_file))
+    if observed.empty:
+        raise ConfigError("has no verified row to score", file=series_file, hint="rows marked verified = no are kept")
+    check_actors(observed, spec.actors, series_file, spec.name)
+    simulated = _simulated(folder, spec, observed, series_file)
+    kept = simulated.kept
+    bands = {"run": simulated.band}
+    if reference:
+        ref = no_moves(spec).model_copy(update={"seed": simulated.seed})
+        drawn = posterior_draws(simulated.fit, simulated.seed, simulated.replications)
+        trust = simulate_sets(ref, simulated.replications, drawn).trust
+        bands["no_moves"] = score.band(score.draws(trust, kept), kept["value"])
+    bands |= score.baselines(kept, split)
+    points = score.points_table(kept, bands, split)
+    metrics = score.metrics_table(points)
+    count = len(simulated.replications)
+    return Score(
+        spec,
+        count,
+        simulated.seed,
+        split,
+        simulated.fit,
+        points,
+        metrics,
+        simulated.outside,
+        unverified,
+        simulated.exact,
+    )
+
+
+def _dated_run(folder: Path) -> Scenario:
+    """The scenario of a run folder (not a comparison's), which must have a calendar to be matched to surveys."""
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by `diplosim run`")
     if (folder / "comparison.csv").is_file():
@@ -111,12 +144,25 @@ def score_run(
             key="start",
             hint='run a scenario with start = "YYYY-MM"',
         )
-    observed, unverified = scored(select_series(load_series(series_file), series, series_file))
-    if observed.empty:
-        raise ConfigError("has no verified row to score", file=series_file, hint="rows marked verified = no are kept")
-    check_actors(observed, spec.actors, series_file, spec.name)
+    return spec
+
+
+@dataclass(frozen=True)
+class _Simulated:
+    """A run folder's simulated values at the observations it covers (exact from trajectories, or from the summary's
+    quantiles), the observations outside its months, and the replications, seed and fit to rerun it with."""
+
+    band: pd.DataFrame
+    kept: pd.DataFrame
+    outside: pd.DataFrame
+    replications: np.ndarray
+    seed: int
+    fit: str | None
+    exact: bool
+
+
+def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file: str | Path) -> _Simulated:
     trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
-    bands: dict[str, pd.DataFrame] = {}
     fit = _fit_of(folder)
     if trajectories.is_file():
         from sim.runs.results import Results
@@ -124,28 +170,15 @@ def score_run(
         results = Results.load(trajectories)
         trust = _dated(results.trust, spec)
         kept, outside = _split_covered(observed, score.step_dates(trust), spec, series_file)
-        bands["run"] = score.band(score.draws(trust, kept), kept["value"])
-        replications: Any = trust["replication"].values
-        seed, exact = results.seed, True
+        band = score.band(score.draws(trust, kept), kept["value"])
         fit = results.dataset.attrs.get("fit", fit)
-    elif summary.is_file():
-        table = pd.read_csv(summary)
+        return _Simulated(band, kept, outside, trust["replication"].values, results.seed, fit, True)
+    if summary.is_file():
         dates = score.calendar(spec)
         kept, outside = _split_covered(observed, dates, spec, series_file)
-        bands["run"] = score.band_from_summary(table, dates, kept)
-        replications, seed, exact = np.arange(spec.replications), spec.seed, False
-    else:
-        raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
-    if reference:
-        ref = no_moves(spec).model_copy(update={"seed": seed})
-        drawn = posterior_draws(fit, seed, replications)
-        trust = simulate_sets(ref, replications, drawn).trust
-        bands["no_moves"] = score.band(score.draws(trust, kept), kept["value"])
-    bands |= score.baselines(kept, split)
-    points = score.points_table(kept, bands, split)
-    return Score(
-        spec, len(replications), seed, split, fit, points, score.metrics_table(points), outside, unverified, exact
-    )
+        band = score.band_from_summary(pd.read_csv(summary), dates, kept)
+        return _Simulated(band, kept, outside, np.arange(spec.replications), spec.seed, fit, False)
+    raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
 
 
 def _fit_of(folder: Path) -> str | None:

@@ -19,7 +19,8 @@ Formulas (the codebook's comments give each class's reference and its reason):
 Dates: `YYYY-MM` (one month), `YYYY` (a flow class's period: calendar year, or US fiscal year October-September)
 or `YYYY-MM/YYYY-MM` (a flow over the months from the first to the second, both included).
 
-Pure: the standard library only. Every bad input is one ConfigError naming the file, the line and the column.
+Pure: the standard library only (and sim.util's calendar and TOML reader). Every bad input is one ConfigError
+naming the file, the line and the column.
 """
 
 from __future__ import annotations
@@ -27,19 +28,19 @@ from __future__ import annotations
 import csv
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from sim.util.calendar import month_index, month_label
 from sim.util.errors import ConfigError
+from sim.util.tomlfile import read_toml
 
 COLUMNS = ("date", "actor", "target", "event_class", "magnitude", "source", "note")
 ACTORS = ("PAK", "USA", "CHN", "IND")
 KINDS = ("flow", "incident", "world_event")
 PERIODS = {"calendar_year": 1, "us_fiscal_year": 10}  # the month a period named by its year starts in
 INTENSITY_MAX = 10.0  # the schema's bound on a policy's intensity
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _SPAN = re.compile(r"^(\d{4}-\d{2})/(\d{4}-\d{2})$")
 _NAME = re.compile(r"[^A-Za-z0-9]+")
@@ -80,16 +81,12 @@ class Row:
     file: str
 
 
-def month_index(text: str) -> int:
-    """ "2001-09" -> 2001 * 12 + 8; ValueError on anything that is not a month."""
-    match = _MONTH.match(text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(text)
-    return int(match[1]) * 12 + int(match[2]) - 1
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+def _month(text: str) -> int | None:
+    """A "YYYY-MM" month as its index (sim.util.calendar), or None if it is not one."""
+    try:
+        return month_index(text)
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -99,12 +96,7 @@ def month_label(index: int) -> str:
 def load_codebook(path: str | Path, moves: list[str] | None = None, events: list[str] | None = None) -> dict:
     """Read and check a codebook; `moves`/`events` (the world's names), when given, must contain every target."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("no such codebook", file=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"is not valid TOML: {exc}", file=path) from None
+    raw = read_toml(path)
     classes = raw.get("classes")
     if not isinstance(classes, dict) or not classes:
         raise ConfigError("has no [classes.NAME] tables", file=path, key="classes")
@@ -132,77 +124,90 @@ _CLASS_KEYS = {
 }
 
 
-def _event_class(name: str, spec: Any, path: Path, moves: list[str] | None, events: list[str] | None) -> EventClass:
-    def fail(key: str, message: str, hint: str | None = None) -> None:
-        raise ConfigError(message, file=path, key=f"classes.{name}.{key}", hint=hint)
+@dataclass(frozen=True)
+class _ClassTable:
+    """One `[classes.NAME]` table being checked: its values, and errors naming its keys."""
 
-    if not isinstance(spec, dict):
-        raise ConfigError("must be a table", file=path, key=f"classes.{name}")
-    for key in spec:
-        if key not in _CLASS_KEYS:
-            fail(key, "unknown key", "keys: " + ", ".join(sorted(_CLASS_KEYS)))
-    kind = spec.get("kind")
-    if kind not in KINDS:
-        fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    name: str
+    spec: dict[str, Any]
+    path: Path
 
-    def number(key: str, default: float | None) -> float | None:
-        value = spec.get(key, default)
+    def fail(self, key: str, message: str, hint: str | None = None) -> NoReturn:
+        raise ConfigError(message, file=self.path, key=f"classes.{self.name}.{key}", hint=hint)
+
+    def number(self, key: str, default: float | None) -> float | None:
+        """A positive number (or the default when the key is absent)."""
+        value = self.spec.get(key, default)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-            fail(key, f"must be a positive number, got {value!r}")
+            self.fail(key, f"must be a positive number, got {value!r}")
         return float(value)
 
-    cap = number("cap", INTENSITY_MAX)
+
+def _event_class(name: str, spec: Any, path: Path, moves: list[str] | None, events: list[str] | None) -> EventClass:
+    if not isinstance(spec, dict):
+        raise ConfigError("must be a table", file=path, key=f"classes.{name}")
+    table = _ClassTable(name, spec, path)
+    for key in spec:
+        if key not in _CLASS_KEYS:
+            table.fail(key, "unknown key", "keys: " + ", ".join(sorted(_CLASS_KEYS)))
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        table.fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    cap = table.number("cap", INTENSITY_MAX)
     assert cap is not None
     if cap > INTENSITY_MAX:
-        fail("cap", f"must be at most {INTENSITY_MAX} (the largest intensity a policy can have)")
-    move = spec.get("move")
-    event = spec.get("event")
-    if kind == "world_event":
-        if not isinstance(event, str) or move is not None:
-            fail("event", "a world_event class names the world's event (event = ...) and no move")
-        if events is not None and event not in events:
-            fail("event", f"'{event}' is not an event of the world", "events: " + ", ".join(events))
-    else:
-        if not isinstance(move, str) or event is not None:
-            fail("move", f"a {kind} class names one move of the world's catalogue (move = ...) and no event")
-        if moves is not None and move not in moves:
-            fail("move", f"'{move}' is not a move of the world", "moves: " + ", ".join(moves))
-    period = spec.get("period")
-    reference = number("reference", None)
+        table.fail("cap", f"must be at most {INTENSITY_MAX} (the largest intensity a policy can have)")
+    _check_target(table, kind, moves, events)
+    reference = table.number("reference", None)
     if kind == "flow":
-        if period not in PERIODS:
-            fail("period", f"a flow needs period = one of {', '.join(PERIODS)}, got {period!r}")
+        if spec.get("period") not in PERIODS:
+            table.fail("period", f"a flow needs period = one of {', '.join(PERIODS)}, got {spec.get('period')!r}")
         if reference is None:
-            fail("reference", "a flow needs a reference: the magnitude per month that is intensity 1")
+            table.fail("reference", "a flow needs a reference: the magnitude per month that is intensity 1")
     scale = spec.get("scale", "none")
     if scale not in ("none", "log10"):
-        fail("scale", f"must be 'none' or 'log10', got {scale!r}")
+        table.fail("scale", f"must be 'none' or 'log10', got {scale!r}")
     replaces = spec.get("replaces_random", False)
     if not isinstance(replaces, bool):
-        fail("replaces_random", "must be true or false")
+        table.fail("replaces_random", "must be true or false")
     return EventClass(
         name=name,
         kind=kind,
-        move=move,
-        event=event,
+        move=spec.get("move"),
+        event=spec.get("event"),
         unit=str(spec.get("unit", "")),
-        period=period,
+        period=spec.get("period"),
         reference=reference,
-        base=number("base", 1.0) or 1.0,
+        base=table.number("base", 1.0) or 1.0,
         scale=scale,
-        size=number("size", 1.0) or 1.0,
+        size=table.number("size", 1.0) or 1.0,
         cap=cap,
         replaces_random=replaces,
     )
+
+
+def _check_target(table: _ClassTable, kind: str, moves: list[str] | None, events: list[str] | None) -> None:
+    """A world_event class names one of the world's events and no move; the others one move and no event."""
+    move, event = table.spec.get("move"), table.spec.get("event")
+    if kind == "world_event":
+        if not isinstance(event, str) or move is not None:
+            table.fail("event", "a world_event class names the world's event (event = ...) and no move")
+        if events is not None and event not in events:
+            table.fail("event", f"'{event}' is not an event of the world", "events: " + ", ".join(events))
+    else:
+        if not isinstance(move, str) or event is not None:
+            table.fail("move", f"a {kind} class names one move of the world's catalogue (move = ...) and no event")
+        if moves is not None and move not in moves:
+            table.fail("move", f"'{move}' is not a move of the world", "moves: " + ", ".join(moves))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Event tables
 
 
-def read_table(path: str | Path, codebook: dict, actors: tuple[str, ...] | list[str] = ACTORS) -> list[Row]:
+def read_events(path: str | Path, codebook: dict, actors: tuple[str, ...] | list[str] = ACTORS) -> list[Row]:
     """Read and check an event table: one Row per non-blank line, in file order."""
     path = Path(path)
     try:
@@ -276,8 +281,8 @@ def _row(cells: dict[str, str], path: Path, line: int, codebook: dict, actors: A
 def _months(text: str, cls: EventClass, fail: Any) -> tuple[int, int]:
     """The first and last month a date covers, checked against what the class allows."""
     hint = 'write "YYYY-MM", or for a flow "YYYY" (its period) or "YYYY-MM/YYYY-MM"'
-    if _MONTH.match(text) and 1 <= int(text[5:]) <= 12:
-        index = month_index(text)
+    index = _month(text)
+    if index is not None:
         return index, index
     year, span = _YEAR.match(text), _SPAN.match(text)
     if (year or span) and cls.kind != "flow":
@@ -289,8 +294,8 @@ def _months(text: str, cls: EventClass, fail: Any) -> tuple[int, int]:
         if cls.period == "us_fiscal_year":  # FY2010 runs from October 2009 to September 2010
             start -= 12
         return start, start + 11
-    if span and all(_MONTH.match(m) and 1 <= int(m[5:]) <= 12 for m in (span[1], span[2])):
-        first, last = month_index(span[1]), month_index(span[2])
+    first, last = (_month(span[1]), _month(span[2])) if span else (None, None)
+    if first is not None and last is not None:
         if last < first:
             fail("date", f"'{text}' ends before it starts")
         return first, last
@@ -392,5 +397,5 @@ def convert(
     """Codebook + event table(s) -> {"policies": [...], "events": {...}}, ready to put in a scenario."""
     book = codebook if isinstance(codebook, dict) else load_codebook(codebook)
     paths = [tables] if isinstance(tables, str | Path) else list(tables)
-    rows = [row for path in paths for row in read_table(path, book, actors)]
+    rows = [row for path in paths for row in read_events(path, book, actors)]
     return {"policies": to_policies(book, rows, start, end), "events": to_events(book, rows, start, end)}

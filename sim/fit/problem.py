@@ -284,39 +284,33 @@ def simulate_block(
 ) -> list[Any]:
     """Trust of `replications` runs (indices 0..K-1, the same for every candidate) of `scenario` at each parameter
     vector of `xs` [M, D], over its first `steps` months (default: all): one DataArray [replication, step,
-    observer, target] per candidate. A run stopped early is the same numbers as the first months of a whole one.
+    observer, target] per candidate. The whole block is one batched engine (candidate k's parameters on its K
+    replications, sim.core.model), and a candidate's replication r is the same numbers as run alone; a run stopped
+    early is the same numbers as the first months of a whole one.
 
-    The one place a calibration runs the engine: a batched engine runs the block as one model.
+    The one place a calibration runs the engine.
     """
     from sim.core.engine import Engine
     from sim.core.model import calibrated
-    from sim.core.recording import Recording
     from sim.runs.results import Results
 
-    reps = np.arange(replications)
-    out = []
-    for x in xs:
-        spec = with_parameters(scenario, {n: float(v) for n, v in zip(names, x, strict=True)})
-        world, anchors = calibrated(spec)
-        length = spec.steps if steps is None else steps
-        recording = Recording.allocate(world, replications, length)
-        engine = Engine(spec, reps, seed=spec.seed, anchors=anchors, steps=length, record=recording, world=world)
-        engine.run()
-        vars(engine).clear()  # release the working arrays now (the model sits in reference cycles)
-        results = Results.from_arrays(
-            trust=recording.trust,
-            moves=recording.moves,
-            events=recording.events,
-            replications=reps,
-            actors=world.actors,
-            move_names=world.moves,
-            event_names=[e.name for e in world.events],
-            scenario=spec,
-            seed=spec.seed,
-            copy=False,
-        )
-        out.append(results.trust)
-    return out
+    specs = [with_parameters(scenario, {n: float(v) for n, v in zip(names, x, strict=True)}) for x in xs]
+    sets = [spec.parameters for spec in specs]
+    world, anchors = calibrated(specs[0], sets)
+    reps = np.tile(np.arange(replications), len(specs))
+    engine = Engine(
+        specs[0],
+        reps,
+        seed=scenario.seed,
+        anchors=anchors,
+        steps=scenario.steps if steps is None else steps,
+        world=world,
+        parameters=sets,
+        rows=np.repeat(np.arange(len(specs)), replications),
+    )
+    engine.run()
+    trust = Results.from_model(engine).trust.assign_coords(replication=np.arange(len(reps)))
+    return [trust.isel(replication=slice(k * replications, (k + 1) * replications)) for k in range(len(specs))]
 
 
 def last_step(scenario: Scenario, observed: pd.DataFrame) -> int:

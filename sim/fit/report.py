@@ -10,6 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.fit import score
+from sim.runs import stats
 
 RUN_LABELS = {
     "run": "run",
@@ -17,7 +18,6 @@ RUN_LABELS = {
     "train_mean": "train mean",
     "persistence": "persistence",
 }
-BAND_COLUMNS = ["mean", "p05", "p25", "p50", "p75", "p95"]
 JSON_METRICS = ("rmse", "crps", "coverage90")
 
 
@@ -91,14 +91,13 @@ def _plain(value: Any) -> float | None:
 
 
 def bands_table(runs: Mapping[str, xr.DataArray], dyads: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """Per run, dyad and month: mean and 5/25/50/75/95% quantiles of trust over replications."""
+    """Per run, dyad and month: mean and quantiles (sim.runs.stats.BANDS) of trust over replications."""
     parts = []
     for name, trust in runs.items():
         dates = score.step_dates(trust)
         for obs, tgt in dyads:
             t = trust.sel(observer=obs, target=tgt).transpose("replication", "step").values
-            q = np.quantile(t, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-            frame = {"mean": t.mean(axis=0), **{c: q[i] for i, c in enumerate(BAND_COLUMNS[1:])}}
+            frame = stats.describe(t, axis=0, bands=stats.BANDS)
             parts.append(
                 pd.DataFrame(
                     {

@@ -37,13 +37,14 @@ import pandas as pd
 import xarray as xr
 from scipy import stats
 
+from sim.runs.stats import FINAL_BANDS, describe
 from sim.scenario.schema import Scenario
 from sim.util.errors import ConfigError
 
 DEFAULT_SPLIT = 2013  # the frozen split of the bundled histories (scenarios/fits/split.toml)
 TOLERANCE = 0.01
 WINDOWS = ("train", "test")
-BAND = ("p05", "p50", "p95")
+BAND = FINAL_BANDS  # median and 90% band
 KEYS = ["series", "observer", "target", "year", "month"]
 BASELINES = ("train_mean", "persistence")
 REFERENCES = ("no_moves", *BASELINES)  # what every run is scored beside
@@ -163,10 +164,10 @@ def draws(trust: xr.DataArray, observed: pd.DataFrame) -> np.ndarray:
 
 
 def band(values: np.ndarray, observed: Sequence[float] | None = None) -> pd.DataFrame:
-    """Mean and 5/50/95% quantiles over replications of per-observation draws [point, replication], and with the
-    `observed` values each point's CRPS."""
-    q = np.quantile(values, [0.05, 0.5, 0.95], axis=1)
-    out = pd.DataFrame({"simulated": values.mean(axis=1), "p05": q[0], "p50": q[1], "p95": q[2]})
+    """Mean, median and 90% band (BAND) over replications of per-observation draws [point, replication], and with
+    the `observed` values each point's CRPS."""
+    described = describe(values, axis=1, bands=BAND)
+    out = pd.DataFrame({"simulated": described.pop("mean"), **described})
     out["crps"] = crps(observed, values) if observed is not None else np.nan
     return out
 

@@ -10,6 +10,7 @@ start (sim.util.parallel.Helpers), which import matplotlib while the caller comp
 
 from __future__ import annotations
 
+import csv
 import os
 import secrets
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.outputs.manifest import MANIFEST, manifest, write_manifest
+from sim.outputs.resumable import store_dir
 from sim.util.errors import ConfigError
 from sim.util.interrupts import check_stop
 from sim.util.parallel import Helpers
@@ -34,22 +36,29 @@ def timestamp(now: datetime | None = None) -> str:
 
 
 def default_dir(root: str | Path, name: str) -> Path:
-    """`root/<name>/<timestamp>`, with a -2, -3 ... suffix if a run in the same second took that name."""
-    base = Path(root) / name / timestamp()
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
+    """`root/<name>/<timestamp>-<6 random hex digits>`: commands started in the same second (even in other
+    processes) get different folders, and so different stores of unfinished work; a name already taken by a
+    folder or a store is never chosen."""
+    folder = Path(root) / name
+    while True:
+        candidate = folder / f"{timestamp()}-{secrets.token_hex(3)}"
+        if not candidate.exists() and not store_dir(candidate).exists():
+            return candidate
 
 
 def check_target(final_dir: str | Path, force: bool = False) -> Path:
     """Refuse a target that exists (unless `force`) or that `force` must not delete; return it as a Path.
 
     With `force`, only an empty folder or an earlier result (one holding a manifest.json) may be replaced, so a
-    mistyped `--out ~ --force` cannot delete anything else.
+    mistyped `--out ~ --force` cannot delete anything else. A symbolic link (even a dangling one) is refused.
     """
     final = Path(final_dir)
+    if final.is_symlink():  # replacing it would replace the link, not the folder it names: say so before any work
+        raise ConfigError(
+            f"is a symbolic link (to {os.readlink(final)}), not a folder",
+            file=final,
+            hint="give the folder it points to, or another --out",
+        )
     if len(final.name.encode()) > NAME_MAX:
         raise ConfigError(
             f"the folder name is {len(final.name.encode())} bytes long; at most {NAME_MAX}",
@@ -146,7 +155,8 @@ def result_folder(
     started: datetime | None = None,
 ) -> Iterator[Writing]:
     """Write a result folder: yields a `Writing` to fill; on leaving, runs its jobs and the figures, writes the
-    manifest (command, times, versions, `fields`, and every file), and renames the folder into place.
+    manifest (command, times, versions, `fields`, every file, and each table's row count), and renames the folder
+    into place.
 
     `figures(folder, fields)` lists the figure jobs; it is called in helper processes forked now, once the
     caller's tables are written, so it sees the fields given here (not ones added later). `started` (default:
@@ -166,7 +176,16 @@ def result_folder(
             announce("writing")
             writing.files += helpers.run(writing.jobs)
         names = sorted(str(f.relative_to(tmp)) for f in writing.files)
-        write_manifest(tmp, manifest(command, started=started, **writing.fields, files=[*names, MANIFEST]))
+        rows = {name: count_rows(tmp / name) for name in names if name.endswith(".csv")}
+        fields = {**writing.fields, "files": [*names, MANIFEST], "rows": rows}
+        write_manifest(tmp, manifest(command, started=started, **fields))
+
+
+def count_rows(path: Path) -> int:
+    """The data rows of a CSV table (quoted line breaks inside a cell do not count), recorded in the manifest so
+    that a reader can tell a table cut short at a line break from a whole one."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
 
 def announce(state: str) -> None:

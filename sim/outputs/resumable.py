@@ -8,12 +8,17 @@ command stops early it raises `Interrupted`, naming the store; a finished comman
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from sim.util.errors import ConfigError
 from sim.util.memory import folder_size, size_text
+
+OWNER = "owner.json"
 
 
 def store_dir(final: Path) -> Path:
@@ -52,7 +57,8 @@ class Resumable:
 
     @classmethod
     def open(cls, root: Path, fingerprint: str) -> Self:
-        """The store of the same work in `root`; a ConfigError if there is none or it holds other work."""
+        """The store of the same work in `root`; a ConfigError if there is none, it holds other work, or another
+        command is working on it."""
         found = cls.fingerprint_of(Path(root))
         if found is None:
             raise ConfigError(
@@ -60,34 +66,56 @@ class Resumable:
                 file=root,
                 hint=f"run without --resume to start the {cls.KIND}",
             )
+        cls._check_not_in_use(Path(root))
         if found != fingerprint:
             raise ConfigError(
                 f"the unfinished {cls.KIND} stored here was started {cls.DIFFERENT}",
                 file=root,
-                hint="resume with the same command, or start over with --force",
+                hint="resume with the same command, or start over with --force (which deletes what is stored)",
             )
-        return cls.load(Path(root))
+        store = cls.load(Path(root))
+        store._own()
+        return store
 
     @classmethod
     def start(cls, final: Path, fingerprint: str, info: dict[str, Any], *, resume: bool, force: bool) -> Self:
         """The store for output folder `final`: the one there (`resume`), or a new one (replacing an old one only
-        with `force`)."""
+        with `force`, and never one another running command works on)."""
         root = store_dir(final)
         if resume:
             return cls.open(root, fingerprint)
         if root.exists():
+            cls._check_not_in_use(root)
             if not force:
                 raise ConfigError(
                     f"an unfinished {cls.KIND} is stored here",
                     file=root,
-                    hint="add --resume to continue it, or --force to start over",
+                    hint="add --resume to continue it, or --force to delete it and start over",
                 )
             shutil.rmtree(root)
         try:
-            return cls.create(root, fingerprint, info)
+            store = cls.create(root, fingerprint, info)
+            store._own()
         except BaseException:  # no store without its fingerprint: it could be neither resumed nor replaced
             shutil.rmtree(root, ignore_errors=True)
             raise
+        return store
+
+    def _own(self) -> None:
+        """Name this process as the one working on the store."""
+        owner = {"pid": os.getpid(), "host": socket.gethostname()}
+        (self.root / OWNER).write_text(json.dumps(owner) + "\n", encoding="utf-8")
+
+    @classmethod
+    def _check_not_in_use(cls, root: Path) -> None:
+        """Refuse a store another command on this machine is still working on."""
+        pid = working(root)
+        if pid is not None:
+            raise ConfigError(
+                f"another command (process {pid}) is still working on the unfinished {cls.KIND} stored here",
+                file=root,
+                hint="wait for it to finish, or choose another --out",
+            )
 
     @classmethod
     def find_unfinished(cls, folder: Path, fingerprint: str) -> Path | None:
@@ -99,6 +127,31 @@ class Resumable:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def working(root: Path) -> int | None:
+    """The process, other than this one, that works on the store at `root` and still runs on this machine; None
+    if there is none (the store was left by a command that stopped, or its owner is unknown)."""
+    try:
+        owner = json.loads((Path(root) / OWNER).read_text(encoding="utf-8"))
+        pid, host = int(owner["pid"]), str(owner["host"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if pid == os.getpid() or host != socket.gethostname() or pid <= 0:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # it runs, as another user
+        return pid
+    return pid
+
+
+def disown(root: Path) -> None:
+    """The work on the store at `root` stopped: it no longer names this process (so another may resume it)."""
+    if working(root) is None:  # it names this process (or no live one)
+        (Path(root) / OWNER).unlink(missing_ok=True)
 
 
 class Interrupted(Exception):
@@ -117,6 +170,7 @@ class Interrupted(Exception):
         cause: OSError | None = None,
     ) -> None:
         self.store, self.done, self.total, self.terminated, self.cause = store, done, total, terminated, cause
+        disown(store)  # the work stopped here: --resume may continue it from any process
         if cause is not None:
             where = f"{cause.filename}: " if cause.filename else ""
             what = f"could not write ({where}{cause.strerror or cause})"

@@ -9,6 +9,7 @@ anywhere, so the file opens offline and can be mailed as it is.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import os
@@ -20,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.outputs.read import read_manifest
+from sim.outputs.read import folder_kind, read_comparison, read_final, read_manifest, read_trajectories, window_of
 from sim.outputs.write import TRAJECTORIES
-from sim.runs import printout, stats
+from sim.runs import printout
 from sim.scenario.essay import SENTENCES
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
@@ -74,17 +75,14 @@ def _e(text: Any) -> str:
 
 
 def _kind(folder: Path) -> str:
-    if (folder / "sweep.csv").is_file():
-        return "sweep"
-    if (folder / "comparison.csv").is_file():
-        return "comparison"
-    if (folder / "summary.csv").is_file():
-        return "run"
-    raise ConfigError(
-        "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
-        file=folder,
-        hint="give a folder written by run, compare or sweep",
-    )
+    kind = folder_kind(folder)
+    if kind is None:
+        raise ConfigError(
+            "not a result folder (no summary.csv, comparison.csv or sweep.csv)",
+            file=folder,
+            hint="give a folder written by run, compare or sweep",
+        )
+    return kind
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -136,13 +134,11 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _final_run(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame:
-    """final.csv, or computed from the trajectories when an older folder lacks it."""
+    """final.csv, or computed from the trajectories when an older folder lacks it (both checked as read)."""
     if (folder / "final.csv").is_file():
-        return pd.read_csv(folder / "final.csv")
+        return read_final(folder, meta)
     if (folder / TRAJECTORIES).is_file():
-        from sim.runs.results import Results
-
-        return Results.load(folder / TRAJECTORIES).final_table()
+        return read_trajectories(folder / TRAJECTORIES, dict(meta)).final_table()
     raise ConfigError(
         "no final.csv (and no trajectories.nc to compute it from)",
         file=folder,
@@ -154,7 +150,7 @@ def _run_table(final: pd.DataFrame) -> str:
     frame = pd.DataFrame(
         {
             "observer → target": [f"{r.observer} → {r.target}" for r in final.itertuples()],
-            "median [90% band]": [printout.band(r.p50, r.p05, r.p95) for r in final.itertuples()],
+            "median [90% band]": [printout.band_text(r.p50, r.p05, r.p95) for r in final.itertuples()],
             "mean": [f"{r.mean:.3f}" for r in final.itertuples()],
         }
     )
@@ -167,13 +163,13 @@ def _comparison_table(final: pd.DataFrame) -> str:
     for r in final.itertuples():
         diff = spread = ""
         if r.scenario != ref:
-            diff = printout.band(r.diff, r.diff_low, r.diff_high, signed=True)
+            diff = printout.band_text(r.diff, r.diff_low, r.diff_high, signed=True)
             spread = f"[{r.diff_p05:+.3f}, {r.diff_p95:+.3f}]"
         rows.append(
             {
                 "observer → target": f"{r.observer} → {r.target}",
                 "scenario": r.scenario,
-                "median [90% band]": printout.band(r.p50, r.p05, r.p95),
+                "median [90% band]": printout.band_text(r.p50, r.p05, r.p95),
                 f"difference from {ref} [95% CI]": diff,
                 "90% of replications' differences": spread,
             }
@@ -228,10 +224,10 @@ def render(folder: str | Path) -> str:
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
-    meta = read_manifest(folder)
     kind = _kind(folder)
+    meta = read_manifest(folder, kind)
     steps = int(meta["steps"])
-    window = stats.final_window(steps, int(meta.get("last", stats.FINAL_WINDOW)))
+    window = window_of(meta)
     when = printout.window_text(window, int(meta["replications"]))
     if kind == "run":
         spec = load_scenario(folder / SCENARIO_FILE)
@@ -248,7 +244,7 @@ def render(folder: str | Path) -> str:
             f"<p>Final trust: {_e(when)}; median and 90% band over replications. Differences are taken per"
             " replication (common random numbers): the mean difference with its 95% confidence interval, and the"
             " range of 90% of the per-replication differences.</p>"
-            + _comparison_table(pd.read_csv(folder / "comparison.csv"))
+            + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
         )
     else:
         from sim.sweep.result import read
@@ -282,12 +278,18 @@ def write(folder: str | Path, out: str | Path | None = None, force: bool = False
     if path.exists() and not force:
         raise ConfigError("already exists", file=path, hint="use --force to replace it, or choose another --out")
     page = render(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        for parent in created:  # folders made for it, innermost first
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):  # a failed write names the report
+            exc.filename = str(path)
         raise
     return path

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.engine import Engine
-from sim.core.model import calibrated, replication_indices
+from sim.core.model import ParameterSets, calibrated, replication_indices
 from sim.core.recording import Recording
 from sim.runs.checks import check_comparable, check_run_memory
 from sim.runs.comparison import Comparison
@@ -22,7 +22,7 @@ from sim.runs.posterior import load_posterior
 from sim.runs.results import Results
 from sim.scenario.load import load_scenario, scenario_path
 from sim.scenario.schema import Scenario
-from sim.scenario.settings import apply_settings, run_settings, with_parameters
+from sim.scenario.settings import apply_settings, run_settings
 from sim.util.errors import ConfigError
 
 CHUNK = 4096  # replications per batched model: amortises per-step overhead, keeps each step's arrays in cache
@@ -42,16 +42,17 @@ def run(
 
     `replications` is a count or the replication indices to run (replication r of seed s is the same numbers
     whichever batch it is in); defaults come from the scenario file. Keyword parameters (alpha, mu, ...)
-    override the scenario's model parameters. With `fit` (a folder written by `diplosim calibrate`, or the name
-    of a bundled fit such as "default") every replication draws its parameters from the fit's posterior sample
-    (sim.runs.posterior), so the spread over replications holds parameter uncertainty. Arguments are checked
-    like the command line's options: a ConfigError with the same message otherwise.
+    override the scenario's model parameters: a number, or an array with one value per replication (replication
+    r then runs with its own value, and gives exactly the numbers of a run with that value alone). With `fit` (a
+    folder written by `diplosim calibrate`, or the name of a bundled fit such as "default") every replication
+    draws its parameters from the fit's posterior sample (sim.runs.posterior), so the spread over replications
+    holds parameter uncertainty. Arguments are checked like the command line's options: a ConfigError with the
+    same message otherwise.
     """
-    spec = settled(scenario, steps=steps, seed=seed, replications=replications)
-    reps = replication_indices(spec.replications if replications is None else replications)
+    spec, reps = settled(scenario, steps=steps, seed=seed, replications=replications)
     check_run_memory(spec, len(reps))
     drawn = posterior_draws(fit, spec.seed, reps, parameters)
-    return simulate_sets(with_parameters(spec, parameters), reps, drawn, progress=progress, fit=fit)
+    return simulate_sets(spec, reps, {**parameters, **drawn}, progress=progress, fit=fit)
 
 
 def posterior_draws(
@@ -75,63 +76,39 @@ def posterior_draws(
 def simulate_sets(
     spec: Scenario,
     replications: np.ndarray,
-    parameters: Mapping[str, np.ndarray],
+    parameters: Mapping[str, Any],
     *,
     progress: bool = False,
     fit: str | Path | None = None,
 ) -> Results:
-    """Run a checked scenario with each replication's own model parameters (`parameters`: name -> one value per
-    replication); with none, `simulate`.
-
-    Replication r with values v gives exactly the numbers of a run of the scenario with v (replications are
-    batch-independent): each distinct parameter set runs its replications and the runs are put together in order.
-    """
-    if not parameters:
-        results = simulate(spec, replications, progress=progress)
-    else:
-        names = list(parameters)
-        table = np.column_stack([np.asarray(parameters[n], dtype=np.float64) for n in names])
-        sets, which = np.unique(table, axis=0, return_inverse=True)
-        parts = []
-        for k, row in enumerate(sets):
-            rows = np.flatnonzero(which.reshape(-1) == k)
-            values = {n: float(v) for n, v in zip(names, row, strict=True)}
-            parts.append((rows, simulate(with_parameters(spec, values), replications[rows]).dataset))
-        arrays = {}
-        for name in ("trust", "moves", "events"):
-            first = parts[0][1][name]
-            arrays[name] = np.empty((len(replications), *first.shape[1:]), first.dtype)
-            for rows, dataset in parts:
-                arrays[name][rows] = dataset[name].values
-        ds = parts[0][1]
-        results = Results.from_arrays(
-            **arrays,
-            replications=replications,
-            actors=list(ds["observer"].values),
-            move_names=list(ds["move"].values),
-            event_names=list(ds["event"].values),
-            scenario=spec,
-            seed=spec.seed,
-            copy=False,
-        )
+    """Run a checked scenario with model parameters that are numbers or arrays of one value per replication
+    (`sim.core.model.ParameterSets`), marking the results with the fit the arrays were drawn from, if any."""
+    batch = ParameterSets.of(spec, parameters, len(replications))
+    results = simulate(batch.config, replications, progress=progress, parameters=batch)
     if fit is not None:
         results.dataset.attrs["fit"] = str(load_posterior(fit).folder)
     return results
 
 
-def simulate(spec: Scenario, replications: np.ndarray, *, progress: bool = False) -> Results:
-    """Run a checked scenario (parameters applied) over checked replication indices.
+def simulate(
+    spec: Scenario, replications: np.ndarray, *, progress: bool = False, parameters: ParameterSets | None = None
+) -> Results:
+    """Run a checked scenario (parameters applied) over checked replication indices, with each replication's
+    parameters from `parameters` if given (default: the scenario's).
 
     One preallocated recording; engines of at most CHUNK replications fill consecutive slices of it. The numbers
-    are the same in any batch (replications are batch-independent), and the cost per replication-step stays flat
-    instead of growing once arrays outgrow the cache.
+    are the same in any batch (replications are batch-independent), and an engine's working arrays stay bounded.
     """
-    world, anchors = calibrated(spec)
+    sets = parameters or ParameterSets(spec, [spec.parameters], np.zeros(len(replications), np.int64))
+    world, anchors = calibrated(spec, sets.sets)
     recording = Recording.allocate(world, len(replications), spec.steps)
     for start in range(0, len(replications), CHUNK):
         block = replications[start : start + CHUNK]
         part = recording.part(start, start + len(block))
-        model = Engine(spec, block, seed=spec.seed, anchors=anchors, record=part, world=world)
+        rows = sets.rows[start : start + len(block)]
+        model = Engine(
+            spec, block, seed=spec.seed, anchors=anchors, record=part, world=world, parameters=sets.sets, rows=rows
+        )
         model.run(progress=progress)
         # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
         # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is
@@ -172,8 +149,7 @@ def compare(
         raise ConfigError("give a list of scenarios, e.g. sim.compare(['baseline', 'dialogue'])", key="scenarios")
     specs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     check_comparable(specs, [None if isinstance(s, Scenario) else scenario_path(s) for s in scenarios])
-    first = settled(specs[0], steps=steps, seed=seed, replications=replications)
-    reps = replication_indices(first.replications if replications is None else replications)
+    first, reps = settled(specs[0], steps=steps, seed=seed, replications=replications)
     settings = {"steps": first.steps, "seed": first.seed, "replications": len(reps)}
     resolved = [first, *(apply_settings(s, settings, f"the run settings of {first.name}") for s in specs[1:])]
     check_run_memory(first, len(reps), len(resolved))
@@ -181,14 +157,19 @@ def compare(
     return Comparison({spec.name: simulate_sets(spec, reps, drawn, progress=progress, fit=fit) for spec in resolved})
 
 
-def settled(scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any) -> Scenario:
-    """The scenario with the run settings given (checked like command-line options) applied and re-validated."""
+def settled(
+    scenario: str | Path | Scenario, *, steps: Any, seed: Any, replications: Any
+) -> tuple[Scenario, np.ndarray]:
+    """The scenario with the run settings given (checked like command-line options) applied and re-validated, and
+    the replication indices: 0..R-1 for a count (the scenario's, or the one given), or the indices given."""
     given = run_settings(steps=steps, seed=seed)
-    if not isinstance(replications, Sequence | np.ndarray) or isinstance(replications, str):
+    indices = isinstance(replications, Sequence | np.ndarray) and not isinstance(replications, str)
+    if not indices:
         given |= run_settings(replications=replications)
     if isinstance(scenario, Scenario):
         spec, file = scenario, None
     else:
         spec, file = load_scenario(scenario), scenario_path(scenario)
     source = ", ".join(f"{k}={v}" for k, v in given.items())
-    return apply_settings(spec, given, source, file=file)
+    spec = apply_settings(spec, given, source, file=file)
+    return spec, replication_indices(replications) if indices else np.arange(spec.replications, dtype=np.int64)

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.core import dynamics
 from sim.runs import stats
-from sim.scenario.dyads import ALIGNMENT_ACTORS, dyads, has_alignment, pairs
+from sim.scenario.dyads import ALIGNMENT_ACTORS, dyads, has_alignment, mutual_name, pairs, trust_name
 
 DEFAULT = ("trust", "alignment", "polarization")
 STATS = ("mean", *stats.FINAL_BANDS)
@@ -18,8 +18,8 @@ STATS = ("mean", *stats.FINAL_BANDS)
 
 def catalogue(actors: Sequence[str]) -> dict[str, list[str]]:
     """Every outcome name and group a sweep may ask for, with the names each stands for."""
-    directed = [f"trust_{o}_{t}" for o, t in dyads(actors)]
-    mutual = [f"mutual_{a}_{b}" for a, b in pairs(actors)]
+    directed = [trust_name(o, t) for o, t in dyads(actors)]
+    mutual = [mutual_name(a, b) for a, b in pairs(actors)]
     out = {"trust": directed, "mutual": mutual, **{n: [n] for n in directed + mutual}, "polarization": ["polarization"]}
     if has_alignment(actors):
         out["alignment"] = ["alignment"]
@@ -32,17 +32,17 @@ def evaluate(
     """Outcomes [replication, outcome] from the trust states `window` [step, replication, observer, target] of the
     months `steps` (at least the final window of `last` months)."""
     index = {a: i for i, a in enumerate(actors)}
-    dyads = {
-        f"{kind}_{a}_{b}": (kind, i, j)
-        for kind in ("trust", "mutual")
-        for a, i in index.items()
-        for b, j in index.items()
-    }
+    cells = {(a, b): (i, j) for a, i in index.items() for b, j in index.items()}
+    directed = {trust_name(a, b): ij for (a, b), ij in cells.items()}
+    mutual = {mutual_name(a, b): ij for (a, b), ij in cells.items()}
     columns = []
     for name in names:
-        if name in dyads:
-            kind, i, j = dyads[name]
-            series = window[:, :, i, j] if kind == "trust" else (window[:, :, i, j] + window[:, :, j, i]) / 2
+        if name in directed:
+            i, j = directed[name]
+            series = window[:, :, i, j]
+        elif name in mutual:
+            i, j = mutual[name]
+            series = (window[:, :, i, j] + window[:, :, j, i]) / 2
         elif name == "alignment":
             series = dynamics.alignment(window, *(index[code] for code in ALIGNMENT_ACTORS))
         else:

@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 DYAD_WIDTH = 20
 
 
-def band(median: float, low: float, high: float, signed: bool = False) -> str:
+def band_text(median: float, low: float, high: float, signed: bool = False) -> str:
     """'0.328 [0.150, 0.600]' (with signs for differences)."""
     f = "{:+.3f}" if signed else "{:.3f}"
     return f"{f.format(median)} [{f.format(low)}, {f.format(high)}]"
 
 
-def columns(frame: pd.DataFrame, gap: int = 2) -> str:
+def text_columns(frame: pd.DataFrame, gap: int = 2) -> str:
     """A table as left-aligned text columns (header first)."""
     cells = [list(map(str, frame.columns)), *([str(v) for v in row] for row in frame.itertuples(index=False))]
     widths = [max(len(row[j]) for row in cells) + gap for j in range(len(frame.columns))]
@@ -41,7 +41,7 @@ def final_text(final: pd.DataFrame, *, scenario: str, window: tuple[int, int], r
         f"{'observer -> target':<{DYAD_WIDTH}}median [90% band]",
     ]
     for row in final.itertuples():
-        lines.append(f"{row.observer + ' -> ' + row.target:<{DYAD_WIDTH}}{band(row.p50, row.p05, row.p95)}")
+        lines.append(f"{row.observer + ' -> ' + row.target:<{DYAD_WIDTH}}{band_text(row.p50, row.p05, row.p95)}")
     return "\n".join(lines)
 
 
@@ -71,10 +71,10 @@ def comparison_text(final: pd.DataFrame, *, window: tuple[int, int], replication
     for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
         for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
             dyad = f"{obs} -> {tgt}" if i == 0 else ""
-            trust = band(row.p50, row.p05, row.p95)
+            trust = band_text(row.p50, row.p05, row.p95)
             diff = spread = chance = ""
             if i > 0:
-                diff = band(row.diff, row.diff_low, row.diff_high, signed=True)
+                diff = band_text(row.diff, row.diff_low, row.diff_high, signed=True)
                 spread = f"[{row.diff_p05:+.3f}, {row.diff_p95:+.3f}]"
                 chance = f"{row.p_above:.2f}" if fit else ""
             line = f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread:<{cell}}{chance}"
@@ -95,7 +95,7 @@ def sweep_text(
     for Sobol or Morris, the three most influential parameters of each outcome (ST or mu*)."""
     lines = [
         f"Final values: {window_text(window, replications)}; median [90% band] over replications, per point.",
-        columns(summary) if not summary.empty else "(no point finished)",
+        text_columns(summary) if not summary.empty else "(no point finished)",
     ]
     if sensitivity is not None:
         key, conf = ("ST", "ST_conf") if design == "sobol" else ("mu_star", "mu_star_conf")

@@ -19,9 +19,10 @@ import xarray as xr
 from sim.core import dynamics
 from sim.core.recording import TRUST_DTYPE
 from sim.runs import stats, tables, views
+from sim.runs.integrity import HINT, check_dataset
 from sim.scenario.dyads import pairs
 from sim.scenario.schema import Scenario
-from sim.util.crash import describe
+from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 
@@ -62,19 +63,7 @@ class Results:
         steps = np.arange(trust.shape[1])
         rep = np.asarray(replications, dtype=np.int64)
         ds = xr.Dataset(
-            {
-                "trust": (
-                    ("replication", "step", "observer", "target"),
-                    trust,
-                    {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
-                ),
-                "moves": (
-                    ("replication", "step", "actor", "move"),
-                    moves,
-                    {"long_name": "moves made", "units": "count"},
-                ),
-                "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
-            },
+            _variables(trust, moves, events),
             coords={
                 "replication": rep,
                 "step": steps,
@@ -249,22 +238,30 @@ class Results:
     @classmethod
     def load(cls, path: str | Path) -> Results:
         """Read a file written by `save`. A missing file is FileNotFoundError; a damaged or foreign one is a
-        ConfigError naming the file and what is wrong with it."""
+        ConfigError naming the file and what is wrong with it (sim.runs.integrity: arrays, shapes, the scenario
+        and seed recorded, actors, months in order, trust in [0, 1])."""
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
-        hint = "it is damaged or not written by diplosim; rerun the run that made it"
         try:
             with xr.open_dataset(path, engine="h5netcdf") as ds:
                 data = ds.load()
         except PermissionError:
             raise
         except Exception as exc:  # h5py, h5netcdf and xarray each fail differently on a damaged file
-            raise ConfigError(f"cannot be read as netCDF-4 ({describe(exc)})", file=path, hint=hint) from None
-        missing = [v for v in ("trust", "moves", "events") if v not in data]
-        missing += [a for a in ("config", "seed") if a not in data.attrs]
-        if missing:
-            raise ConfigError(f"is not diplosim trajectories (no {', '.join(missing)})", file=path, hint=hint)
-        if data["trust"].dims != ("replication", "step", "observer", "target"):
-            raise ConfigError(f"trust has dimensions {data['trust'].dims}", file=path, hint=hint)
+            raise ConfigError(f"cannot be read as netCDF-4 ({exception_line(exc)})", file=path, hint=HINT) from None
+        check_dataset(data, path, FORMAT_VERSION)
         return cls(data)
+
+
+def _variables(trust: np.ndarray, moves: np.ndarray, events: np.ndarray) -> dict[str, Any]:
+    """A run's arrays as the labelled variables of its Dataset, with their units."""
+    return {
+        "trust": (
+            ("replication", "step", "observer", "target"),
+            trust,
+            {"long_name": "trust", "units": "probability", "description": "observer's trust in target"},
+        ),
+        "moves": (("replication", "step", "actor", "move"), moves, {"long_name": "moves made", "units": "count"}),
+        "events": (("replication", "step", "event"), events, {"long_name": "events", "units": "count"}),
+    }

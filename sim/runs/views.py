@@ -100,7 +100,7 @@ def headline(ds: xr.Dataset) -> str:
 
 
 def _cell(row: Any) -> str:
-    return printout.band(row.p50, row.p05, row.p95)
+    return printout.band_text(row.p50, row.p05, row.p95)
 
 
 def results_html(ds: xr.Dataset) -> str:
@@ -126,7 +126,7 @@ def comparison_html(final: pd.DataFrame, *, title: str, window: tuple[int, int],
         cells = rows.setdefault(f"{row.observer} → {row.target}", {})
         cells[str(row.scenario)] = _cell(row)
         if row.scenario != ref:
-            cells[f"{row.scenario} − {ref} [95% CI]"] = printout.band(row.diff, row.diff_low, row.diff_high, True)
+            cells[f"{row.scenario} − {ref} [95% CI]"] = printout.band_text(row.diff, row.diff_low, row.diff_high, True)
     frame = pd.DataFrame.from_dict(rows, orient="index")
     caption = (
         f"Final trust ({printout.window_text(window, replications)}): median [90% band];"

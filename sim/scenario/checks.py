@@ -3,131 +3,199 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from sim.scenario.messages import dotted
 from sim.scenario.schema import Scenario
+from sim.util import calendar
 from sim.util.errors import ConfigError, did_you_mean
 from sim.util.names import check_name
 
+Loc = tuple[Any, ...]
+
+
+class _References:
+    """The checks of one scenario, each a named step; `fail` raises the ConfigError naming the file and key."""
+
+    def __init__(self, scenario: Scenario, origin: Any) -> None:
+        self.scenario, self.world, self.origin = scenario, scenario.world, origin
+        self.actors, self.moves = list(self.world.actors), list(self.world.moves)
+
+    def fail(self, loc: Loc, message: str, hint: str | None = None) -> NoReturn:
+        raise ConfigError(message, file=self.origin(loc), key=dotted(loc), hint=hint)
+
+    def actor(self, loc: Loc, code: str | None) -> None:
+        if code is not None and code not in self.actors:
+            self.fail(loc, f"unknown actor '{code}'", did_you_mean(code, self.actors) or "add it under [actors]")
+
+    def move(self, loc: Loc, name: str | None, bundles: bool = True) -> None:
+        valid = self.moves + list(self.world.bundles) if bundles else self.moves
+        if name is not None and name not in valid:
+            self.fail(loc, f"unknown move '{name}'", did_you_mean(name, valid) or "add it under [moves]")
+
+    def at(self, step: int) -> str:
+        """'14', or '14 (2002-02)' when the scenario has a calendar."""
+        start = self.scenario.start
+        return f"{step}" + (f" ({calendar.date_of(step, start)})" if start else "")
+
+    def last(self) -> str:
+        """'(12)', or '(12: 2001-12)' when the scenario has a calendar."""
+        start, steps = self.scenario.start, self.scenario.steps
+        return f"({steps}" + (f": {calendar.date_of(steps, start)})" if start else ")")
+
+    def bundles(self) -> None:
+        for name, members in self.world.bundles.items():
+            if name in self.moves:
+                self.fail(("world", "bundles", name), "a bundle cannot have the name of a move", "rename the bundle")
+            if not members:
+                self.fail(("world", "bundles", name), "a bundle needs at least one move")
+            for i, member in enumerate(members):
+                self.move(("world", "bundles", name, i), member, bundles=False)
+
+    def trust(self) -> None:
+        world = self.world
+        for obs in self.actors:
+            for tgt in self.actors:
+                if obs != tgt and tgt not in world.trust.get(obs, {}):
+                    self.fail(
+                        ("world", "trust", obs, tgt),
+                        f"no trust given for {obs} -> {tgt}",
+                        f"add [trust.{obs}.{tgt}] with initial, low, high and evidence or inferred",
+                    )
+        for obs, row in world.trust.items():
+            self.actor(("world", "trust", obs), obs)
+            for tgt in row:
+                self.actor(("world", "trust", obs, tgt), tgt)
+                if tgt == obs:
+                    self.fail(("world", "trust", obs, tgt), "an actor has no trust in itself", "remove this table")
+
+    def background(self) -> None:
+        for a, row in self.world.background.items():
+            self.actor(("world", "background", a), a)
+            for t, probs in row.items():
+                self.actor(("world", "background", a, t), t)
+                if t == a:
+                    self.fail(("world", "background", a, t), "an actor makes no moves toward itself")
+                for m in probs:
+                    self.move(("world", "background", a, t, m), m, bundles=False)
+
+    def reciprocity(self) -> None:
+        table = self.world.reciprocity
+        for a in table.actors:
+            self.actor(("world", "reciprocity", "actors", a), a)
+        for received, reply in table.answers.items():
+            loc = ("world", "reciprocity", "answers", received)
+            self.move(loc, received, bundles=False)
+            self.move(loc, reply, bundles=False)
+            if (self.world.moves[received].goldstein > 0) != (self.world.moves[reply].goldstein > 0):
+                self.fail(
+                    loc,
+                    f"'{reply}' does not answer '{received}' in the same spirit"
+                    " (one is cooperative, the other hostile)",
+                    "answer cooperation with cooperation and hostility with hostility",
+                )
+
+    def rules(self) -> None:
+        for prefix, rules in ((("world", "rules"), self.world.rules), (("rules",), self.scenario.rules)):
+            for i, rule in enumerate(rules):
+                loc = (*prefix, i)
+                self.actor((*loc, "actor"), rule.actor)
+                self.actor((*loc, "sender"), rule.sender)
+                self.actor((*loc, "about"), rule.about)
+                self.move((*loc, "move"), rule.move)
+                for j, resp in enumerate(rule.respond):
+                    self.actor((*loc, "respond", j, "target"), resp.target)
+                    self.move((*loc, "respond", j, "move"), resp.move)
+                    if resp.target == rule.actor:
+                        self.fail((*loc, "respond", j, "target"), "an actor cannot respond toward itself")
+
+    def events(self) -> None:
+        last = self.scenario.steps
+        for prefix, events in ((("world", "events"), self.world.events), (("events",), self.scenario.events)):
+            for name, event in events.items():
+                loc = (*prefix, name)
+                for i, shock in enumerate(event.shocks):
+                    self.actor((*loc, "shocks", i, "observer"), shock.observer)
+                    self.actor((*loc, "shocks", i, "target"), shock.target)
+                    if shock.observer == shock.target:
+                        self.fail((*loc, "shocks", i), "a shock needs two different actors")
+                for i, trig in enumerate(event.triggers):
+                    self.actor((*loc, "triggers", i, "actor"), trig.actor)
+                    self.actor((*loc, "triggers", i, "target"), trig.target)
+                    self.move((*loc, "triggers", i, "move"), trig.move)
+                    if trig.actor == trig.target:
+                        self.fail((*loc, "triggers", i), "an actor makes no moves toward itself")
+                for i, step in enumerate(event.at):
+                    if step > last:
+                        self.fail(
+                            (*loc, "at", i),
+                            f"step {self.at(step)} is after the last step {self.last()}",
+                            "raise steps or move the event earlier",
+                        )
+
+    def policies(self) -> None:
+        last = self.scenario.steps
+        for i, pol in enumerate(self.scenario.policies):
+            loc = ("policies", i)
+            self.actor((*loc, "actor"), pol.actor)
+            self.actor((*loc, "target"), pol.target)
+            self.move((*loc, "move"), pol.move)
+            if pol.start > last:
+                self.fail(
+                    (*loc, "start"),
+                    f"start {self.at(pol.start)} is after the last step {self.last()}",
+                    "the policy would never act; lower start or raise steps",
+                )
+            for j, point in enumerate(pol.profile):
+                if point.at > last:
+                    self.fail(
+                        (*loc, "profile", j, "at"),
+                        f"the profile point at step {self.at(point.at)} is after the last step {self.last()}",
+                        "it would never apply; move it earlier or raise steps",
+                    )
+        names = [p.name for p in self.scenario.policies if p.name]
+        for name in names:
+            if names.count(name) > 1:
+                self.fail(("policies",), f"two policies are named '{name}'", "policy names must be unique")
+
+    def initial_state(self) -> None:
+        for obs, row in self.scenario.initial_state.items():
+            self.actor(("initial_state", obs), obs)
+            for tgt in row:
+                self.actor(("initial_state", obs, tgt), tgt)
+                if tgt == obs:
+                    self.fail(("initial_state", obs, tgt), "an actor has no trust in itself", "remove this entry")
+
+    def disable(self) -> None:
+        for kind in ("background", "reciprocity"):
+            for i, selector in enumerate(getattr(self.scenario.disable, kind)):
+                codes = selector.split("->")
+                for code in codes:
+                    self.actor(("disable", kind, i), code)
+                if len(codes) == 2 and codes[0] == codes[1]:
+                    self.fail(
+                        ("disable", kind, i),
+                        f"'{selector}' pairs an actor with itself, which has no {kind} to switch off",
+                        f'give two different actors ("USA->PAK") or one alone ("{codes[0]}")',
+                    )
+
 
 def check_references(scenario: Scenario, origin: Any) -> None:
-    """Every actor, move, bundle and dyad named anywhere must exist; every schedule must be able to act."""
-    world = scenario.world
-    actors = list(world.actors)
-    moves = list(world.moves)
-    movelike = moves + list(world.bundles)
-
-    def fail(loc: tuple[Any, ...], message: str, hint: str | None = None) -> None:
-        raise ConfigError(message, file=origin(loc), key=dotted(loc), hint=hint)
-
-    def actor(loc: tuple[Any, ...], code: str | None) -> None:
-        if code is not None and code not in actors:
-            fail(loc, f"unknown actor '{code}'", did_you_mean(code, actors) or "add it under [actors]")
-
-    def move(loc: tuple[Any, ...], name: str | None, bundles: bool = True) -> None:
-        valid = movelike if bundles else moves
-        if name is not None and name not in valid:
-            fail(loc, f"unknown move '{name}'", did_you_mean(name, valid) or "add it under [moves]")
-
-    for name, members in world.bundles.items():
-        if name in moves:
-            fail(("world", "bundles", name), "a bundle cannot have the name of a move", "rename the bundle")
-        if not members:
-            fail(("world", "bundles", name), "a bundle needs at least one move")
-        for i, member in enumerate(members):
-            move(("world", "bundles", name, i), member, bundles=False)
-    for obs in actors:
-        for tgt in actors:
-            if obs != tgt and tgt not in world.trust.get(obs, {}):
-                fail(
-                    ("world", "trust", obs, tgt),
-                    f"no trust given for {obs} -> {tgt}",
-                    f"add [trust.{obs}.{tgt}] with initial, low, high and evidence or inferred",
-                )
-    for obs, row in world.trust.items():
-        actor(("world", "trust", obs), obs)
-        for tgt in row:
-            actor(("world", "trust", obs, tgt), tgt)
-            if tgt == obs:
-                fail(("world", "trust", obs, tgt), "an actor has no trust in itself", "remove this table")
-    for a, row in world.background.items():
-        actor(("world", "background", a), a)
-        for t, probs in row.items():
-            actor(("world", "background", a, t), t)
-            if t == a:
-                fail(("world", "background", a, t), "an actor makes no moves toward itself")
-            for m in probs:
-                move(("world", "background", a, t, m), m, bundles=False)
-    for a in world.reciprocity.actors:
-        actor(("world", "reciprocity", "actors", a), a)
-    for received, reply in world.reciprocity.answers.items():
-        move(("world", "reciprocity", "answers", received), received, bundles=False)
-        move(("world", "reciprocity", "answers", received), reply, bundles=False)
-        if (world.moves[received].goldstein > 0) != (world.moves[reply].goldstein > 0):
-            fail(
-                ("world", "reciprocity", "answers", received),
-                f"'{reply}' does not answer '{received}' in the same spirit (one is cooperative, the other hostile)",
-                "answer cooperation with cooperation and hostility with hostility",
-            )
-    for prefix, rules in ((("world", "rules"), world.rules), (("rules",), scenario.rules)):
-        for i, rule in enumerate(rules):
-            loc = (*prefix, i)
-            actor((*loc, "actor"), rule.actor)
-            actor((*loc, "sender"), rule.sender)
-            actor((*loc, "about"), rule.about)
-            move((*loc, "move"), rule.move)
-            for j, resp in enumerate(rule.respond):
-                actor((*loc, "respond", j, "target"), resp.target)
-                move((*loc, "respond", j, "move"), resp.move)
-                if resp.target == rule.actor:
-                    fail((*loc, "respond", j, "target"), "an actor cannot respond toward itself")
-    for prefix, events in ((("world", "events"), world.events), (("events",), scenario.events)):
-        for name, event in events.items():
-            loc = (*prefix, name)
-            for i, shock in enumerate(event.shocks):
-                actor((*loc, "shocks", i, "observer"), shock.observer)
-                actor((*loc, "shocks", i, "target"), shock.target)
-                if shock.observer == shock.target:
-                    fail((*loc, "shocks", i), "a shock needs two different actors")
-            for i, trig in enumerate(event.triggers):
-                actor((*loc, "triggers", i, "actor"), trig.actor)
-                actor((*loc, "triggers", i, "target"), trig.target)
-                move((*loc, "triggers", i, "move"), trig.move)
-                if trig.actor == trig.target:
-                    fail((*loc, "triggers", i), "an actor makes no moves toward itself")
-            for i, step in enumerate(event.at):
-                if step > scenario.steps:
-                    fail(
-                        (*loc, "at", i),
-                        f"step {step} is after the last step ({scenario.steps})",
-                        "raise steps or move the event earlier",
-                    )
-    for i, pol in enumerate(scenario.policies):
-        loc = ("policies", i)
-        actor((*loc, "actor"), pol.actor)
-        actor((*loc, "target"), pol.target)
-        move((*loc, "move"), pol.move)
-        if pol.start > scenario.steps:
-            fail(
-                (*loc, "start"),
-                f"start {pol.start} is after the last step ({scenario.steps})",
-                "the policy would never act; lower start or raise steps",
-            )
-    for obs, row in scenario.initial_state.items():
-        actor(("initial_state", obs), obs)
-        for tgt in row:
-            actor(("initial_state", obs, tgt), tgt)
-            if tgt == obs:
-                fail(("initial_state", obs, tgt), "an actor has no trust in itself", "remove this entry")
-    for kind in ("background", "reciprocity"):
-        for i, selector in enumerate(getattr(scenario.disable, kind)):
-            for code in selector.split("->"):
-                actor(("disable", kind, i), code)
-    names = [p.name for p in scenario.policies if p.name]
-    for name in names:
-        if names.count(name) > 1:
-            fail(("policies",), f"two policies are named '{name}'", "policy names must be unique")
+    """Every actor, move, bundle and dyad named anywhere must exist; every schedule must be able to act within
+    the run; a pair names two different actors."""
+    checks = _References(scenario, origin)
+    for step in (
+        checks.bundles,
+        checks.trust,
+        checks.background,
+        checks.reciprocity,
+        checks.rules,
+        checks.events,
+        checks.policies,
+        checks.initial_state,
+        checks.disable,
+    ):
+        step()
     check_name(scenario.name, file=origin(("name",)))
 
 

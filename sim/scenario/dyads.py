@@ -35,19 +35,36 @@ def label(observer: str, target: str, arrow: str = "->") -> str:
     return f"{observer}{arrow}{target}"
 
 
-def parse(text: str, actors: Sequence[str], *, key: str | None = None) -> tuple[str, str]:
-    """'PAK->USA' or 'PAK → USA' as (observer, target), checked against `actors`; a ConfigError otherwise."""
+def split(text: str) -> tuple[str, str] | None:
+    """'PAK->USA' or 'PAK → USA' as ('PAK', 'USA'), unchecked; None without an arrow."""
     for arrow in ARROWS:
         if arrow in text:
             observer, _, target = (part.strip() for part in text.partition(arrow))
-            break
-    else:
+            return observer, target
+    return None
+
+
+def parse(text: str, actors: Sequence[str], *, key: str | None = None) -> tuple[str, str]:
+    """'PAK->USA' or 'PAK → USA' as (observer, target), checked against `actors`; a ConfigError otherwise."""
+    pair = split(text)
+    if pair is None:
         raise ConfigError(f"'{text}' is not a dyad", key=key, hint='write observer->target, e.g. "PAK->USA"')
+    observer, target = pair
     unknown = [code for code in (observer, target) if code not in actors]
     if unknown or observer == target:
         what = f"unknown actor {', '.join(unknown)}" if unknown else "an actor has no trust in itself"
         raise ConfigError(f"no dyad {observer}->{target}: {what}", key=key, hint=f"actors are {', '.join(actors)}")
     return observer, target
+
+
+def trust_name(observer: str, target: str) -> str:
+    """'trust_PAK_USA': a dyad's trust as an outcome of sweeps and a reporter of the Mesa model."""
+    return f"trust_{observer}_{target}"
+
+
+def mutual_name(a: str, b: str) -> str:
+    """'mutual_PAK_USA': the mean of a pair's trust both ways, as an outcome."""
+    return f"mutual_{a}_{b}"
 
 
 def has_alignment(actors: Sequence[str]) -> bool:

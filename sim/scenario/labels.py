@@ -122,6 +122,11 @@ def parameter(path: str) -> Label:
     return Label(short, description, UNITS.get(name, ""))
 
 
+def short(path: str) -> str:
+    """The short label of a sweep path: 'alpha', 'initial trust PAK→USA', 'usa_pressure intensity'."""
+    return parameter(path).short
+
+
 OUTCOMES = {
     "alignment": Label("alignment", "Pakistan between the US (0) and China (1)", "0–1"),
     "polarization": Label("polarization", "share of balanced triads", "share, 0–1"),

@@ -10,6 +10,7 @@ anchors are calibrated on it and the changes act on its status quo (unless the s
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,23 @@ from sim.scenario.kinds import is_sweep, is_world
 from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
 from sim.util.errors import ConfigError, did_you_mean
-from sim.util.tomlfile import check_not_empty, read_toml
+from sim.util.tomlfile import check_not_empty, parse_toml, read_toml
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SCENARIO_DIRS = (PACKAGE / "scenarios", PACKAGE.parent / "scenarios")  # installed copy, then the source tree
+BUNDLED_WORLD = "world.toml"
+
+
+def is_path(name_or_path: str | Path) -> bool:
+    """Whether a scenario reference is a file's path rather than a bundled scenario's name."""
+    path = Path(name_or_path)
+    return path.suffix == ".toml" or path.parent != Path(".")
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
     """Resolve a scenario name (a file in scenarios/) or a path; a clear error with a suggestion otherwise."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
+    if is_path(path):
         if not path.is_file():
             raise ConfigError("no such file", file=path, hint="check the path, or give a scenario name")
         return path
@@ -66,10 +74,51 @@ def list_scenarios(problems: list[ConfigError] | None = None) -> dict[str, str]:
     return out
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference."""
+def load_scenario(name_or_path: str | Path, *, within: Sequence[Path] | None = None) -> Scenario:
+    """Read a scenario by name or path, merge it onto its world, validate, and check every cross-reference.
+
+    With `within`, the scenario file and the world file it names must lie inside one of these folders (after
+    following links): what a server reads on a client's behalf."""
+    if within is not None and is_path(name_or_path):  # before looking: nothing is learnt of other folders
+        check_within(Path(name_or_path), within)
     path = scenario_path(name_or_path)
+    if within is not None:
+        check_within(path, within)
     raw = read_toml(path)
+    return _scenario(raw, path, path.parent, within)
+
+
+def scenario_from_bytes(data: bytes, name: str) -> Scenario:
+    """A scenario from a file's bytes (an upload), read in memory as `load_scenario` reads a file; its errors name
+    `name`. It may use the bundled world (no `world`, or world = "world.toml") or give its own as a table, but
+    name no other file."""
+    path = Path(Path(name).name or "uploaded.toml")
+    raw = parse_toml(data, path)
+    world = raw.get("world")
+    if isinstance(world, str) and world != BUNDLED_WORLD:
+        raise ConfigError(
+            f"an uploaded scenario cannot name the file '{world}'",
+            file=path,
+            key="world",
+            hint=f'leave world out (or world = "{BUNDLED_WORLD}") for the essay\'s world, or give it as a table',
+        )
+    return _scenario(raw, path, scenario_dir(), [scenario_dir()])
+
+
+def check_within(path: Path, folders: Sequence[Path]) -> None:
+    """Refuse a file outside `folders` (links followed), naming the folders it may be in."""
+    real = Path(path).resolve()
+    if not any(real.is_relative_to(Path(folder).resolve()) for folder in folders):
+        shown = ", ".join(str(f) for f in folders)
+        raise ConfigError(
+            f"is outside the folders scenarios are read from here ({shown})",
+            file=path,
+            hint="copy it into one of them, or upload it",
+        )
+
+
+def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path] | None) -> Scenario:
+    """A scenario file's contents (read from `path`) merged onto its world (named relative to `base`), checked."""
     check_not_empty(raw, path)
     if is_sweep(raw):
         raise ConfigError("is a sweep file, not a scenario", file=path, hint=f"run it with `diplosim sweep {path}`")
@@ -81,7 +130,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if isinstance(world_ref, dict):
         world_raw, world_file = world_ref, path
     elif world_ref is None or isinstance(world_ref, str):  # default: the bundled essay world
-        world_file = (path.parent / world_ref).resolve() if world_ref else scenario_dir() / "world.toml"
+        world_file = (base / world_ref).resolve() if world_ref else scenario_dir() / BUNDLED_WORLD
+        if within is not None and world_ref:
+            check_within(world_file, within)
         world_raw = _read_world(world_file, world_ref, path)
     else:
         raise ConfigError("must be a file name or a table", file=path, key="world", hint='world = "world.toml"')
@@ -96,6 +147,18 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     raw["world"] = merged
     if merged != world_raw and raw.get("calibrate", "world") == "world" and "status_quo" not in raw:
         raw["status_quo"] = world_raw
+    origin = _origin(path, world_file, world_raw, overrides)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise error_from_pydantic(exc, origin) from None
+    check_references(scenario, origin)
+    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
+    return scenario
+
+
+def _origin(path: Path, world_file: Path, world_raw: dict[str, Any], overrides: dict[str, Any]) -> Any:
+    """The file a key came from: the scenario, or the world it is merged onto."""
     added = _keys(overrides.get("actors")) - _keys(world_raw.get("actors"))
 
     def origin(loc: tuple[Any, ...]) -> Path:
@@ -106,13 +169,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             return path  # missing for an actor the scenario adds (say, its dyads): the scenario's to give
         return world_file
 
-    try:
-        scenario = Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise error_from_pydantic(exc, origin) from None
-    check_references(scenario, origin)
-    check_schedules(scenario, raw_events if isinstance(raw_events, dict) else {}, origin)
-    return scenario
+    return origin
 
 
 def _read_world(world_file: Path, world_ref: str | None, path: Path) -> dict[str, Any]:

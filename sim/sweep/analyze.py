@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sim.outputs.read import read_chunks, read_manifest
 from sim.runs import outcomes
 from sim.sweep import design
 from sim.sweep.spec import Sweep
 from sim.sweep.store import Store
 from sim.sweep.tasks import Chunk
+from sim.util.errors import ConfigError
 
 
 def columns(names: Sequence[str]) -> list[str]:
@@ -32,7 +34,7 @@ def tables(sweep: Sweep, store: Store, chunks: Sequence[Chunk]) -> tuple[pd.Data
     """The per-point summary table and the failed points (point, parameters, error, detail)."""
     rows, failures = [], []
     for points, group in itertools.groupby(chunks, key=lambda c: c.points):
-        parts = [store.read(c.index) for c in sorted(group, key=lambda c: c.start)]
+        parts = [store.read(c, sweep.outcomes, len(sweep.points)) for c in sorted(group, key=lambda c: c.start)]
         values = np.concatenate([v for v, _ in parts], axis=1)
         errors = {p: e for _, errs in parts for p, e in errs.items()}
         summary = outcomes.summarise(values)
@@ -52,19 +54,15 @@ def tables(sweep: Sweep, store: Store, chunks: Sequence[Chunk]) -> tuple[pd.Data
 
 
 def replications(folder: str | Path) -> xr.DataArray:
-    """Every replication's outcomes [point, replication, outcome] from a sweep's output folder (its chunks/),
-    for analyses beyond mean and band (say, the share of replications in which trust collapses)."""
-    blocks: dict[tuple[int, int], np.ndarray] = {}
-    names: list[str] = []
-    for path in sorted(Path(folder, "chunks").glob("chunk-*.npz")):
-        with np.load(path) as data:
-            start, names = int(data["start"]), [str(n) for n in data["outcomes"]]
-            for point, values in zip(data["points"].tolist(), data["values"], strict=True):
-                blocks[point, start] = values
-    points = sorted({p for p, _ in blocks})
-    rows = [np.concatenate([blocks[k] for k in sorted(k for k in blocks if k[0] == p)]) for p in points]
-    values = np.stack(rows)
-    coords = {"point": points, "replication": np.arange(values.shape[1]), "outcome": names}
+    """Every replication's outcomes [point, replication, outcome] from a sweep's output folder (its chunks/,
+    checked against its manifest as they are read), for analyses beyond mean and band (say, the share of
+    replications in which trust collapses). A failed point's values are NaN."""
+    folder = Path(folder)
+    meta = read_manifest(folder, "sweep")
+    if not (folder / "chunks").is_dir():
+        raise ConfigError("has no chunks/ (every replication's outcomes)", file=folder, hint="rerun the sweep")
+    values, names = read_chunks(folder, meta)
+    coords = {"point": np.arange(values.shape[0]), "replication": np.arange(values.shape[1]), "outcome": names}
     return xr.DataArray(values, dims=("point", "replication", "outcome"), coords=coords, name="outcome")
 
 

@@ -26,7 +26,7 @@ from sim.sweep.execute import Executor, open_executor
 from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
 from sim.sweep.store import Store
-from sim.sweep.tasks import Chunk, Plan, default_chunk_runs, layout
+from sim.sweep.tasks import Chunk, Plan, chunk_layout, default_chunk_runs
 from sim.util.files import write_atomic
 from sim.util.interrupts import Terminated
 
@@ -40,7 +40,7 @@ def plan(sweep: Sweep) -> Plan:
 def chunks(sweep: Sweep) -> list[Chunk]:
     """The sweep's chunks (a function of the sweep file only, so a resumed run finds the same ones)."""
     runs = sweep.config.chunk or default_chunk_runs(len(sweep.points), sweep.replications)
-    return layout(sweep.points, sweep.replications, runs)
+    return chunk_layout(sweep.points, sweep.replications, runs)
 
 
 def find_unfinished(root: Path, sweep: Sweep) -> Path | None:
@@ -74,30 +74,52 @@ def run(
     clock = time.perf_counter()
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     if out is None:
-        with tempfile.TemporaryDirectory(prefix="diplosim-sweep-") as tmp:
-            result = run(
-                sweep,
-                out=Path(tmp) / sweep.name,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                figures=False,
-            )
-            result.out = None
-            return result
-    final = check_target(out, force)
+        return _without_folder(sweep, workers=workers, scheduler=scheduler, progress=progress)
+    final = check_target(out, force)  # before any work: a folder that is there, a link, a name too long
+    store, todo, executor = _run_chunks(sweep, final, workers, scheduler, resume=resume, force=force, progress=progress)
+    table, failed = analyze.tables(sweep, store, todo)
+    sens = analyze.sensitivity(sweep, table)
+    fields = _fields(sweep, len(todo), executor, failed)
+    try:
+        with result_folder(final, force=force, command=command, fields=fields, started=started) as writing:
+            writing.files += _write(writing.path, sweep, table, sens, failed, store, figures)
+    except KeyboardInterrupt as exc:  # every chunk is stored: --resume writes the output
+        raise Interrupted(store.root, len(todo), len(todo), terminated=isinstance(exc, Terminated)) from None
+    except OSError as exc:  # ... once there is room again
+        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
+    store.remove()
+    return SweepResult(sweep, table, sens, failed, final, executor, time.perf_counter() - clock)
+
+
+def _without_folder(sweep: Sweep, *, workers: int | None, scheduler: str | None, progress: bool) -> SweepResult:
+    """A sweep run into a temporary folder that is removed afterwards: its tables only."""
+    with tempfile.TemporaryDirectory(prefix="diplosim-sweep-") as tmp:
+        out = Path(tmp) / sweep.name
+        result = run(sweep, out=out, workers=workers, scheduler=scheduler, progress=progress, figures=False)
+        result.out = None
+        return result
+
+
+def _run_chunks(
+    sweep: Sweep, final: Path, workers: int | None, scheduler: str | None, *, resume: bool, force: bool, progress: bool
+) -> tuple[Store, list[Chunk], str]:
+    """Run the chunks the store lacks (all, unless resuming) on the executor; the store, every chunk of the
+    sweep, and the executor's description."""
     executor = open_executor(workers, scheduler)
     try:
         info = {"sweep": sweep.name, "file": str(sweep.file) if sweep.file else None, "pid": os.getpid()}
         store = Store.start(final, sweep.fingerprint(), info, resume=resume, force=force)
         todo = chunks(sweep)
-        done = store.finished()
+        done = store.finished(todo, sweep.outcomes, len(sweep.points))
         _execute(sweep, store, executor, [c for c in todo if c.index not in done], len(todo), progress)
     finally:
         executor.close()
-    table, failed = analyze.tables(sweep, store, todo)
-    sens = analyze.sensitivity(sweep, table)
-    fields = {
+    return store, todo, executor.description
+
+
+def _fields(sweep: Sweep, chunk_count: int, executor: str, failed: pd.DataFrame) -> dict[str, Any]:
+    """What the sweep's manifest records (the readers check the folder against it)."""
+    return {
         "sweep": sweep.name,
         "file": str(sweep.file) if sweep.file else None,
         "scenario": sweep.scenario.name,
@@ -109,20 +131,11 @@ def run(
         "steps": sweep.scenario.steps,
         "last": sweep.config.last,
         "outcomes": sweep.outcomes,
-        "chunks": len(todo),
-        "executor": executor.description,
+        "chunks": chunk_count,
+        "executor": executor,
         "failed_points": [int(p) for p in failed["point"]],
         "fingerprint": sweep.fingerprint(),
     }
-    try:
-        with result_folder(final, force=force, command=command, fields=fields, started=started) as writing:
-            writing.files += _write(writing.path, sweep, table, sens, failed, store, figures)
-    except KeyboardInterrupt as exc:  # every chunk is stored: --resume writes the output
-        raise Interrupted(store.root, len(todo), len(todo), terminated=isinstance(exc, Terminated)) from None
-    except OSError as exc:  # ... once there is room again
-        raise Interrupted(store.root, len(todo), len(todo), cause=exc) from None
-    store.remove()
-    return SweepResult(sweep, table, sens, failed, final, executor.description, time.perf_counter() - clock)
 
 
 def resolved_toml(sweep: Sweep) -> str:

@@ -17,7 +17,6 @@ from typing import Literal
 import numpy as np
 
 Design = Literal["grid", "lhs", "mc", "sobol", "morris"]
-SAMPLED: tuple[Design, ...] = ("lhs", "mc", "sobol", "morris")
 
 
 @dataclass(frozen=True)

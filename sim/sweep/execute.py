@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.sweep.tasks import Chunk, ChunkResult, Plan, run_chunk
+from sim.util import threads
 from sim.util.errors import ConfigError
 from sim.util.processes import die_with
 
@@ -63,10 +64,12 @@ class Serial:
         pass
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, threads_each: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops the sweep cleanly, and end when it ends, even when
-    it is killed outright (`kill -9`), so no worker outlives the command."""
+    it is killed outright (`kill -9`), so no worker outlives the command. Each runs its models on its share of
+    the CPUs (sim.util.threads), so that workers x threads does not exceed them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[threads.ENV] = str(threads_each)
     die_with(parent)
 
 
@@ -81,8 +84,9 @@ class Pool:
         if method == "forkserver":
             context.set_forkserver_preload(["sim.sweep.tasks", "sim.core.model"])
         self.description = f"process pool ({workers} workers)"
+        each = max(1, threads.count() // workers)
         self._pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), each)
         )
 
     def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:

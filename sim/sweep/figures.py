@@ -1,4 +1,4 @@
-"""Sweep figures in the house style (sim.figures.plots): what each outcome does as the parameters vary, and which
+"""Sweep figures in the house style (sim.figures.style): what each outcome does as the parameters vary, and which
 parameters matter.
 
 - one number varied: each outcome's median with its 90% band and mean, against the number;
@@ -28,13 +28,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.figures.style import OKABE_ITO, STYLE, TRUST_CMAP, header, save
+from sim.outputs.read import read_sensitivity, read_sweep_table, window_of
 from sim.runs import stats
 from sim.scenario import labels
 from sim.sweep.spec import Sweep
 from sim.util.errors import ConfigError
 
 COLS = 4
-SWEEP_TABLE, SENSITIVITY_TABLE = "sweep.csv", "sensitivity.csv"
+SWEEP_TABLE = "sweep.csv"
 WIDE = 0.2  # a Sobol interval half-width above this makes the ranking uncertain: said in the caption
 MAX_ANNOTATED = 120  # heatmap cells labelled with their value up to this many
 
@@ -75,7 +76,7 @@ class SweepInfo:
             parameters=list(meta["parameters"]),
             outcomes=outcomes,
             replications=int(meta["replications"]),
-            window=stats.final_window(int(meta["steps"]), int(meta.get("last", stats.FINAL_WINDOW))),
+            window=window_of(meta),
             points=int(meta["points"]),
         )
 
@@ -262,34 +263,14 @@ def sensitivity_chart(sens: pd.DataFrame, info: SweepInfo) -> Figure:
     fig.set_layout_engine("constrained")
     axes = panels(fig, n, cols, sharex=True, sharey=True)
     lows, highs, flagged, wide = [0.0], [0.0], 0, 0
-    y = np.arange(len(params))
-    height = 0.38
     for ax, name in zip(axes, names, strict=True):
-        s = sens[sens["outcome"] == name].set_index("parameter").loc[params]
-        for b, (column, conf) in enumerate(bars):
-            est = s[column]
-            half = s[conf] if conf else None
-            weak = indistinct(est, half) if conf else pd.Series(False, index=est.index)
-            offset = (b - 0.5) * height
-            ax.barh(
-                y + offset,
-                est,
-                height=height * 0.92,
-                color=[_pale(OKABE_ITO[2 * b]) if w else OKABE_ITO[2 * b] for w in weak],
-                hatch=["////" if w else "" for w in weak],
-                edgecolor=OKABE_ITO[2 * b],
-                lw=0.6,
-            )
-            if half is not None:
-                ax.errorbar(est, y + offset, xerr=half, fmt="none", ecolor="#333333", elinewidth=0.9, capsize=2)
-                lows.append(float((est - half).min()))
-                highs.append(float((est + half).max()))
-                flagged += int(weak.sum())
-                wide += int((half > WIDE).sum()) if info.design == "sobol" else 0
-            else:
-                highs.append(float(est.max()))
+        drawn = _index_bars(ax, sens[sens["outcome"] == name].set_index("parameter").loc[params], bars, info.design)
+        lows += drawn.lows
+        highs += drawn.highs
+        flagged += drawn.flagged
+        wide += drawn.wide
         ax.axvline(0, color="#333333", lw=0.8)
-        ax.set_yticks(y, [labels.parameter(p).short for p in params])
+        ax.set_yticks(np.arange(len(params)), [labels.parameter(p).short for p in params])
         ax.grid(axis="y", visible=False)
         ax.set_title(labels.outcome(name).short)
     axes[0].invert_yaxis()
@@ -297,10 +278,61 @@ def sensitivity_chart(sens: pd.DataFrame, info: SweepInfo) -> Figure:
     axes[0].set_xlim(min(lows) - 0.02 * top, top * 1.04)
     _outer(axes, cols)
     fig.supxlabel(xlabel, fontsize=9)
-    handles: list[Any] = [Patch(color=OKABE_ITO[2 * b]) for b in range(len(bars))]
-    names_shown = ["ST (total)", "S1 (first order)"] if info.design == "sobol" else ["mu* (mean |effect|)", "sigma"]
+    header(fig, f"Sensitivity: {info.title}", _caption(fig, _notes(info, params, flagged, wide)), _legend(info.design))
+    return fig
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """What one panel of index bars spans, and how many of its indices the caption must warn about."""
+
+    lows: list[float]
+    highs: list[float]
+    flagged: int
+    wide: int
+
+
+def _index_bars(ax: Any, indices: pd.DataFrame, bars: Sequence[tuple[str, str | None]], design: str) -> _Drawn:
+    """One outcome's bars, one row per parameter and one bar per index (with its 95% interval where known);
+    indices not distinguishable from zero are pale and hatched."""
+    y = np.arange(len(indices))
+    height = 0.38
+    lows, highs, flagged, wide = [], [], 0, 0
+    for b, (column, conf) in enumerate(bars):
+        est = indices[column]
+        half = indices[conf] if conf else None
+        weak = indistinct(est, half) if conf else pd.Series(False, index=est.index)
+        offset = (b - 0.5) * height
+        ax.barh(
+            y + offset,
+            est,
+            height=height * 0.92,
+            color=[_pale(OKABE_ITO[2 * b]) if w else OKABE_ITO[2 * b] for w in weak],
+            hatch=["////" if w else "" for w in weak],
+            edgecolor=OKABE_ITO[2 * b],
+            lw=0.6,
+        )
+        if half is not None:
+            ax.errorbar(est, y + offset, xerr=half, fmt="none", ecolor="#333333", elinewidth=0.9, capsize=2)
+            lows.append(float((est - half).min()))
+            highs.append(float((est + half).max()))
+            flagged += int(weak.sum())
+            wide += int((half > WIDE).sum()) if design == "sobol" else 0
+        else:
+            highs.append(float(est.max()))
+    return _Drawn(lows, highs, flagged, wide)
+
+
+def _legend(design: str) -> tuple[list[Any], list[str]]:
+    """The two indices' colours, the hatching of indices not distinguishable from zero, the interval."""
+    handles: list[Any] = [Patch(color=OKABE_ITO[2 * b]) for b in range(2)]
+    names = ["ST (total)", "S1 (first order)"] if design == "sobol" else ["mu* (mean |effect|)", "sigma"]
     handles += [Patch(facecolor="white", edgecolor="#555555", hatch="////"), Line2D([], [], color="#333333", lw=0.9)]
-    names_shown += ["not distinguishable from 0", "95% interval"]
+    return handles, [*names, "not distinguishable from 0", "95% interval"]
+
+
+def _notes(info: SweepInfo, params: Sequence[str], flagged: int, wide: int) -> list[str]:
+    """The caption's sentences: what was swept, what to make of hatched bars and wide intervals, the parameters."""
     notes = [info.what]
     if flagged:
         notes.append(
@@ -314,8 +346,7 @@ def sensitivity_chart(sens: pd.DataFrame, info: SweepInfo) -> Figure:
     if info.design == "morris":
         notes.append("sigma well above mu*: the effect depends on the other parameters (interactions, non-linearity).")
     notes.append("; ".join(labels.parameter(p).long for p in params))
-    header(fig, f"Sensitivity: {info.title}", _caption(fig, notes), (handles, names_shown))
-    return fig
+    return notes
 
 
 def _pale(colour: str) -> tuple[float, ...]:
@@ -350,12 +381,12 @@ def draw(table: pd.DataFrame, sens: pd.DataFrame | None, info: SweepInfo, out: P
 
 
 def read_folder(folder: str | Path, meta: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame | None, SweepInfo]:
-    """A sweep folder's table, sensitivity indices (or None) and what its figures need."""
+    """A sweep folder's table, sensitivity indices (or None) and what its figures need, checked against its
+    manifest `meta` (as sim.outputs.read.read_manifest returns it)."""
     folder = Path(folder)
     if not (folder / SWEEP_TABLE).is_file():
         raise ConfigError(f"not a complete sweep folder (missing {SWEEP_TABLE})", file=folder)
-    table = pd.read_csv(folder / SWEEP_TABLE)
-    sens = pd.read_csv(folder / SENSITIVITY_TABLE) if (folder / SENSITIVITY_TABLE).is_file() else None
+    table, sens = read_sweep_table(folder, meta), read_sensitivity(folder, meta)
     return table, sens, SweepInfo.from_manifest(meta, table)
 
 
@@ -367,5 +398,5 @@ def plot_sweep(
     return draw(table, sens, info, Path(out) if out else Path(folder), fmt)
 
 
-def is_sweep(folder: str | Path) -> bool:
+def is_sweep_folder(folder: str | Path) -> bool:
     return (Path(folder) / SWEEP_TABLE).is_file()

@@ -8,13 +8,13 @@ lowest and highest median), not the whole per-point table.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sim.outputs.read import read_sweep
 from sim.runs import printout
 from sim.scenario import labels
 from sim.sweep.spec import Sweep, load_sweep
@@ -54,8 +54,8 @@ class SweepResult:
             row: dict[str, Any] = {"outcome": name}
             for end, idx in (("lowest", ok[f"{name}_p50"].idxmin()), ("highest", ok[f"{name}_p50"].idxmax())):
                 point = ok.loc[idx]
-                row[end] = printout.band(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
-                row[f"{end} at"] = ", ".join(f"{_short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
+                row[end] = printout.band_text(point[f"{name}_p50"], point[f"{name}_p05"], point[f"{name}_p95"])
+                row[f"{end} at"] = ", ".join(f"{labels.short(p)}={point[p]:.3g}" for p in self.sweep.parameters)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -64,7 +64,7 @@ class SweepResult:
         info = self._info()
         return printout.sweep_text(
             self.summary(),
-            labels={p: _short(p) for p in self.sweep.parameters},
+            labels={p: labels.short(p) for p in self.sweep.parameters},
             window=info.window,
             replications=self.sweep.replications,
             sensitivity=self.sensitivity,
@@ -84,7 +84,7 @@ class SweepResult:
         s = self.sweep
         failed = f", {len(self.failures)} failed" if not self.ok else ""
         return (
-            f"{s.name}: {s.config.design} over {', '.join(map(_short, s.parameters))}; {len(s.points)} points x"
+            f"{s.name}: {s.config.design} over {', '.join(map(labels.short, s.parameters))}; {len(s.points)} points x"
             f" {s.replications} replications{failed} (base scenario {s.scenario.name})"
         )
 
@@ -97,24 +97,30 @@ class SweepResult:
         return head + self.summary().to_html(index=False, border=0)
 
 
-def _short(path: str) -> str:
-    return labels.parameter(path).short
-
-
 def read(folder: str | Path) -> SweepResult:
-    """Load a sweep folder written by `diplosim sweep` or `sim.sweep.run(..., out=...)`."""
+    """Load a sweep folder written by `diplosim sweep` or `sim.sweep.run(..., out=...)`; its tables are checked
+    against its manifest (sim.outputs.read), and the manifest against its sweep.toml."""
     folder = Path(folder)
     if not (folder / "sweep.csv").is_file() or not (folder / "sweep.toml").is_file():
         raise ConfigError("not a sweep folder (no sweep.csv and sweep.toml)", file=folder)
-    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    sens = folder / "sensitivity.csv"
-    failures = folder / "failures.csv"
+    meta, table, sensitivity, failures = read_sweep(folder)
+    sweep = load_sweep(folder / "sweep.toml")
+    recorded = {"parameters": meta["parameters"], "outcomes": meta["outcomes"], "points": meta["points"]}
+    for key, value in recorded.items():
+        theirs = len(sweep.points) if key == "points" else list(getattr(sweep, key))
+        if value != theirs:
+            raise ConfigError(
+                f"does not match the folder's manifest.json ({key}: {theirs} here, {value} there)",
+                file=folder / "sweep.toml",
+                hint="the folder looks damaged; run the command in its manifest.json again",
+            )
+    elapsed = meta.get("elapsed_seconds", 0.0)
     return SweepResult(
-        sweep=load_sweep(folder / "sweep.toml"),
-        table=pd.read_csv(folder / "sweep.csv"),
-        sensitivity=pd.read_csv(sens) if sens.is_file() else None,
-        failures=pd.read_csv(failures) if failures.is_file() else pd.DataFrame(columns=["point", "error"]),
+        sweep=sweep,
+        table=table,
+        sensitivity=sensitivity,
+        failures=failures,
         out=folder,
         executor=str(meta.get("executor", "")),
-        seconds=float(meta.get("elapsed_seconds", 0.0)),
+        seconds=float(elapsed) if isinstance(elapsed, int | float) else 0.0,
     )

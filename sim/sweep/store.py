@@ -13,16 +13,20 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
 
+from sim.outputs.read import read_chunk
 from sim.outputs.resumable import Resumable
-from sim.sweep.tasks import ChunkResult
+from sim.sweep.tasks import Chunk, ChunkResult
+from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 
 INFO = "store.json"
+DAMAGED = "delete this file and resume: its chunk runs again"
 
 
 class Store(Resumable):
@@ -54,13 +58,13 @@ class Store(Resumable):
     def path(self, index: int) -> Path:
         return self.chunks / f"chunk-{index:06d}.npz"
 
-    def finished(self) -> set[int]:
-        """Chunks stored without failed points (chunks with failures run again on --resume)."""
+    def finished(self, planned: Sequence[Chunk], outcomes: Sequence[str], points: int) -> set[int]:
+        """Chunks stored without failed points (chunks with failures run again on --resume), each checked to be
+        the chunk of the plan it is named after."""
         done = set()
-        for path in self.chunks.glob("chunk-*.npz"):
-            with np.load(path) as data:
-                if not json.loads(str(data["errors"])):
-                    done.add(int(path.stem.split("-")[1]))
+        for chunk in planned:
+            if self.path(chunk.index).exists() and not self.read(chunk, outcomes, points)[1]:
+                done.add(chunk.index)
         return done
 
     def write(self, result: ChunkResult, points: tuple[int, ...], start: int, outcomes: tuple[str, ...]) -> None:
@@ -75,10 +79,17 @@ class Store(Resumable):
         )
         write_atomic(self.path(result.index), buffer.getvalue())
 
-    def read(self, index: int) -> tuple[np.ndarray, dict[int, dict[str, str]]]:
-        """A chunk's outcomes [point, replication, outcome] and its errors by point."""
-        with np.load(self.path(index)) as data:
-            return data["values"], {int(k): v for k, v in json.loads(str(data["errors"])).items()}
+    def read(self, chunk: Chunk, outcomes: Sequence[str], points: int) -> tuple[np.ndarray, dict[int, dict[str, str]]]:
+        """A chunk's outcomes [point, replication, outcome] and its errors by point, checked (sim.outputs.read)
+        to be what this chunk of the plan wrote: its points and replications."""
+        path = self.path(chunk.index)
+        stored = read_chunk(path, outcomes, points, hint=DAMAGED)
+        if stored.points != list(chunk.points) or (stored.start, stored.start + stored.values.shape[1]) != (
+            chunk.start,
+            chunk.stop,
+        ):
+            raise ConfigError("holds other points or replications than its chunk of the sweep", file=path, hint=DAMAGED)
+        return stored.values, stored.errors
 
     def link_into(self, folder: Path) -> list[Path]:
         """Hard-link (or copy) the chunk and trajectory files into `folder`, keeping the store intact; the files."""

@@ -1,8 +1,9 @@
 """Tasks: the sweep cut into chunks of points x replications, and the function a worker runs on one chunk.
 
-A chunk is a run of consecutive points over one block of replications; each of its points is one batched model
-run over that block. Replication r of seed s is the same numbers in any batch (sim.util.rng), so a point's outcomes do
-not depend on how the sweep was chunked or where a chunk ran. Points of a chunk share the engine's per-world
+A chunk is a run of consecutive points over one block of replications; its points that differ only in model
+parameters run as one batched engine over that block (sim.runs.points), the others one engine each. Replication r
+of seed s is the same numbers in any batch (sim.util.rng), so a point's outcomes do not depend on how the sweep
+was chunked or where a chunk ran. Points of a chunk share the engine's per-world
 calibration cache when their world is the same. A point that fails (its scenario does not validate, or the engine
 raises) is recorded with its error and does not stop the other points of its chunk.
 """
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.runs import outcomes, stats
+from sim.runs.points import Points, groups
 from sim.scenario.load import validate_raw
 from sim.scenario.schema import Scenario
 from sim.sweep.paths import Address, assign
@@ -68,7 +70,7 @@ def default_chunk_runs(points: int, replications: int) -> int:
     return min(2000, max(100, math.ceil(points * replications / 64)))
 
 
-def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
+def chunk_layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     """Cut the sweep into chunks of about `runs` runs: whole points when a point has at most MAX_BATCH
     replications (consecutive points together), otherwise one point per chunk over equal replication blocks."""
     n = len(points)
@@ -88,44 +90,72 @@ def layout(points: np.ndarray, replications: int, runs: int) -> list[Chunk]:
     return chunks
 
 
-def describe(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
+def point_text(addresses: tuple[Address, ...] | list[Address], values: np.ndarray) -> str:
     """'path=value, ...' for messages."""
     return ", ".join(f"{a.path}={v:.6g}" for a, v in zip(addresses, values, strict=True))
 
 
 def run_chunk(plan: Plan, chunk: Chunk) -> ChunkResult:
-    """Run every point of a chunk over its replication block; a failing point is recorded, not raised."""
+    """Run every point of a chunk over its replication block; a failing point is recorded, not raised.
+
+    Points that differ only in model parameters run as one batched model (sim.points), with the same numbers as
+    one by one; if such a batch fails, its points run one by one so that the error is the failing point's.
+    """
     reps = np.arange(chunk.start, chunk.stop)
     result = ChunkResult(chunk.index, np.full((len(chunk.points), len(reps), len(plan.outcomes)), np.nan))
+    valid: dict[int, Scenario] = {}
     for i, (point, values) in enumerate(zip(chunk.points, chunk.values, strict=True)):
-        label = f"<point {point}: {describe(plan.addresses, values)}>"
+        label = _label(plan, point, values)
         try:
-            scenario = validate_raw(assign(plan.base, plan.addresses, values), file=label)
-            result.values[i], trajectory = run_point(scenario, reps, plan)
+            valid[i] = validate_raw(assign(plan.base, plan.addresses, values), file=label)
         except ConfigError as exc:  # the point's scenario does not validate: no traceback needed
             result.errors[point] = {"error": str(exc) if exc.file == label else f"{label}: {exc}", "detail": ""}
-        except Exception as exc:
-            result.errors[point] = {"error": f"{label}: {type(exc).__name__}: {exc}", "detail": traceback.format_exc()}
-        else:
-            if trajectory is not None:
-                result.trajectories[point] = trajectory
+    order = list(valid)
+    for group in groups([valid[i] for i in order]):
+        members = [order[g] for g in group]
+        try:
+            _run_points(members, valid, chunk, plan, result)
+        except Exception:
+            for i in members:
+                try:
+                    _run_points([i], valid, chunk, plan, result)
+                except Exception as exc:
+                    label = _label(plan, chunk.points[i], chunk.values[i])
+                    error = f"{label}: {type(exc).__name__}: {exc}"
+                    result.errors[chunk.points[i]] = {"error": error, "detail": traceback.format_exc()}
     return result
 
 
-def run_point(scenario: Scenario, reps: np.ndarray, plan: Plan) -> tuple[np.ndarray, Any]:
-    """One batched engine run: outcomes [replication, outcome] and, if asked for, the Results."""
-    from sim.core.engine import Engine
-    from sim.core.model import calibrated
-    from sim.runs.results import Results
+def _label(plan: Plan, point: int, values: np.ndarray) -> str:
+    return f"<point {point}: {point_text(plan.addresses, values)}>"
 
-    world, anchors = calibrated(scenario)
-    model = Engine(scenario, reps, seed=plan.seed, anchors=anchors, world=world, record=plan.trajectories)
+
+def _run_points(members: list[int], valid: dict[int, Scenario], chunk: Chunk, plan: Plan, out: ChunkResult) -> None:
+    """The chunk's points `members` (positions in the chunk) as one batched run, into `out` (trajectories keyed
+    by sweep point)."""
+    values, trajectories = run_points([valid[i] for i in members], np.arange(chunk.start, chunk.stop), plan)
+    for k, i in enumerate(members):
+        out.values[i] = values[k]
+        if trajectories:
+            out.trajectories[chunk.points[i]] = trajectories[k]
+
+
+def run_points(scenarios: list[Scenario], reps: np.ndarray, plan: Plan) -> tuple[np.ndarray, list[Any]]:
+    """Scenarios that differ only in model parameters, as one batched model run over replications `reps`:
+    outcomes [point, replication, outcome] and, if asked for, each point's Results."""
+    batch = Points(scenarios, reps, plan.seed, record=plan.trajectories)
+    model = batch.model
     first, last = stats.final_window(model.n_steps, plan.last)  # the window of Results.final(), run and compare
+    model.run(until=first - 1)
     window = []
-    for step in range(1, model.n_steps + 1):
-        model.step()
-        if step >= first:
-            window.append(model.trust.copy())
-    steps = np.arange(first, last + 1)
-    values = outcomes.evaluate(np.stack(window), steps, plan.outcomes, scenario.actors, plan.last)
-    return values, (Results.from_model(model) if plan.trajectories else None)
+    for step in range(first, model.n_steps + 1):
+        model.run(until=step)
+        window.append(model.trust.copy())
+    trust, steps = np.stack(window), np.arange(first, last + 1)  # trust [step, replication, n, n]
+    values = np.stack(
+        [
+            outcomes.evaluate(trust[:, batch.part(k)], steps, plan.outcomes, s.actors, plan.last)
+            for k, s in enumerate(scenarios)
+        ]
+    )
+    return values, [batch.results(k) for k in range(len(scenarios))] if plan.trajectories else []

@@ -29,7 +29,7 @@ def crash_report(exc: BaseException, argv: Sequence[str]) -> Path | None:
     return path
 
 
-def describe(exc: BaseException) -> str:
+def exception_line(exc: BaseException) -> str:
     """A short description of an exception for one line: its type and first line of message."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

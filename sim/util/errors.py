@@ -25,6 +25,16 @@ class ConfigError(ValueError):
         return f"{text} (hint: {self.hint})" if self.hint else text
 
 
+def one_line(message: str) -> str:
+    """A message as exactly one line, white space folded (what `diplosim` prints on stderr)."""
+    return " ".join(message.split())
+
+
+def error_line(exc: ConfigError) -> str:
+    """The one line `diplosim` prints on stderr for bad input (the dashboard shows the same words)."""
+    return one_line(f"diplosim: error: {exc}")
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choices, or listing them when nothing is close."""
     choices = sorted(set(choices))

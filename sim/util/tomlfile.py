@@ -33,6 +33,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError("is a folder, not a file", file=path, hint="give a .toml file") from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    return parse_toml(data, path)
+
+
+def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    """A TOML file's bytes as a dict, checked as `read_toml` checks a file (errors name `path`)."""
     if len(data) > MAX_FILE_BYTES:
         raise ConfigError(f"is larger than {MAX_FILE_BYTES // 1_000_000} MB: not a config file", file=path)
     text = decode(data, path)
@@ -58,13 +63,13 @@ def decode(data: bytes, path: Path) -> str:
     if b"\x00" in data:
         line, column = _position(data, data.index(b"\x00"))
         raise ConfigError(f"is not a text file (a zero byte at line {line}, column {column})", file=path)
+    text = data.removeprefix(UTF8_BOM)  # positions are counted in the text, as an editor shows them
     try:
-        return data.removeprefix(UTF8_BOM).decode("utf-8")
+        return text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        offset = exc.start + (len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0)
-        line, column = _position(data, offset)
+        line, column = _position(text, exc.start)
         raise ConfigError(
-            f"is not UTF-8 text (byte 0x{data[offset]:02x} at line {line}, column {column}; Latin-1 or binary?)",
+            f"is not UTF-8 text (byte 0x{text[exc.start]:02x} at line {line}, column {column}; Latin-1 or binary?)",
             file=path,
             hint=SAVE_AS_UTF8,
         ) from None

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -38,57 +34,22 @@ if CHROMIUM is None:
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402  (after the skip)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_answering(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Poll the URL until the server answers 200 (or has died, or the deadline passes)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app exited with {server.returncode}: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # between attempts to connect, not in place of a state
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("app")
 
 
 @pytest.fixture(scope="module")
-def app_url(workdir: Path) -> Iterator[str]:
-    """The app serving the dialogue scenario on a free local port, started from a scratch folder; its output
-    goes to workdir/server.log."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with open(workdir / "server.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "sim", "app", "dialogue", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_answering(url, server, workdir / "server.log", START_TIMEOUT)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+def served(workdir: Path, serve_app) -> Iterator:
+    """The app serving the dialogue scenario on a free local port, started from a scratch folder (its output in
+    workdir/server.log), once it has printed that it listens."""
+    with serve_app(workdir, "dialogue", "--host", "127.0.0.1") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_url(served) -> str:
+    return served.url
 
 
 @pytest.fixture(scope="module")
@@ -173,12 +134,13 @@ def test_bad_file_errors_as_the_cli_and_export_writes_a_result_folder(
     expect(page.locator(".diplosim-load-error")).to_contain_text(line, timeout=UPDATE_TIMEOUT)
     expect(page.get_by_text("Scenario: dialogue")).to_be_visible()  # what is shown stays as it was
 
-    folder = workdir / "exported"
     expect(page.locator(".diplosim-network-chart img")).to_be_visible(timeout=UPDATE_TIMEOUT)  # exported too
-    page.get_by_label("Folder").fill(str(folder))
     page.get_by_role("button", name="Export result folder").click()
-    expect(page.locator(".diplosim-exported")).to_contain_text(f"Wrote {folder}/", timeout=UPDATE_TIMEOUT)
+    exported = page.locator(".diplosim-exported")
+    expect(exported).to_contain_text("Wrote ", timeout=UPDATE_TIMEOUT)
+    folder = Path(exported.inner_text().strip().removeprefix("Wrote ").rstrip("/"))
     page.close()
+    assert folder.parent == workdir.resolve() / "results" / "status_quo_vs_dialogue"  # the server names it
 
     meta = read_manifest(folder)
     assert meta["scenarios"] == ["status_quo", "dialogue"] and meta["replications"] == 200
@@ -208,10 +170,11 @@ def test_mesa_view_steps_and_resets(browser: Browser, app_url: str) -> None:
     page.close()
 
 
-def test_an_asset_missing_locally_is_refused_not_fetched(app_url: str, workdir: Path) -> None:
+def test_an_asset_missing_locally_is_refused_not_fetched(served) -> None:
     """Solara would fetch a front-end file it lacks from a CDN; the app answers 404 and logs it instead."""
     with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.urlopen(app_url + "_solara/cdn/not-bundled@1.0.0/index.js", timeout=60)
+        urllib.request.urlopen(served.url + "_solara/cdn/not-bundled@1.0.0/index.js", timeout=60)
     assert answer.value.code == 404
-    log = (workdir / "server.log").read_text()
-    assert "asset not in the local solara-assets copy, not fetched: https://cdn.jsdelivr.net/npm/not-bundled" in log
+    assert served.wait_for(
+        "asset not in the local solara-assets copy, not fetched: https://cdn.jsdelivr.net/npm/not-bundled"
+    )

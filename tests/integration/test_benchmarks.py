@@ -74,3 +74,24 @@ def test_performance_page_names_the_command() -> None:
     section = (ROOT / "docs" / "performance.md").read_text()
     assert "python -m benchmarks.run" in section and "--quick" in section
     assert (ROOT / "benchmarks" / "RESULTS.md").is_file()
+
+
+@pytest.mark.slow
+def test_side_by_side_benchmark_runs_both_engines(tmp_path: Path) -> None:
+    """`python -m benchmarks.engines --quick` unpacks the numpy engine of 51b1f8c and times it beside this one."""
+    known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", "51b1f8c^{commit}"], check=False)
+    if known.returncode != 0:
+        pytest.skip("this clone does not hold commit 51b1f8c (the numpy engine)")
+    out = tmp_path / "engines.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.engines", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    table = out.read_text()
+    assert "numpy engine µs" in table and "compiled, 1 thread µs" in table
+    assert len([line for line in table.splitlines() if line.startswith("|")]) == 2 + 2  # header, rule, 2 sizes

@@ -146,7 +146,7 @@ def test_scenario_toml_reproduces_the_run_exactly_in_a_default_folder(
     done = cli("run", folder / "scenario.toml", "--no-plots", "--quiet", cwd=work)  # to the default folder
     assert done.returncode == 0, done.stderr
     again_dir = work / done.stdout.strip()
-    assert re.fullmatch(r"results/baseline/\d{8}-\d{6}(-\d+)?", done.stdout.strip())
+    assert re.fullmatch(r"results/baseline/\d{8}-\d{6}-[0-9a-f]{6}", done.stdout.strip())
     assert (again_dir / "summary.csv").read_text() == (folder / "summary.csv").read_text()
     first, again = sim.Results.load(folder / "trajectories.nc"), sim.Results.load(again_dir / "trajectories.nc")
     assert first.trust.shape == (20, 25, 4, 4)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.util import calendar
 
 DATED = """
 name = "dated"
@@ -22,16 +21,6 @@ actor = "USA"
 move = "economic_aid"
 target = "PAK"
 """
-
-
-def test_months_map_to_steps_and_back():
-    assert calendar.step_of("2001-09", "2001-09") == 1
-    assert calendar.step_of("2002-01", "2001-09") == 5
-    assert calendar.date_of(0, "2001-09") == "2001-08"
-    assert calendar.date_of(5, "2001-09") == "2002-01"
-    assert calendar.months_between("2001-09", "2018-12") == 208
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        calendar.month_index("2001-13")
 
 
 def test_dates_resolve_to_steps(scenario_file):
@@ -65,18 +54,44 @@ def test_results_carry_dates(scenario_file):
 @pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
-        ('name = "x"\nworld = "world.toml"\n' + AID + 'from = "2002-01"\n', "policies[0].start", "no calendar"),
-        (DATED + AID + 'from = "2001-01"\n', "policies[0].start", "before the calendar starts"),
+        ('name = "x"\nworld = "world.toml"\n' + AID + 'from = "2002-01"\n', "policies[0].from", "no calendar"),
+        (DATED + AID + 'from = "2001-01"\n', "policies[0].from", "2001-01 is before the calendar starts (2001-09)"),
+        (DATED + AID + 'from = "2001-13"\n', "policies[0].from", "'2001-13' is not a month"),
         (DATED + AID + 'from = "2002-01"\nstart = 3\n', "policies[0].from", "not both"),
+        (DATED + AID + 'from = "2003-02"\n', "policies[0].from", "2003-02 is after the run's last month (2002-12)"),
+        (
+            DATED + AID + 'from = "2002-02"\nuntil = "2002-01"\n',
+            "policies[0].until",
+            "`until` 2002-01 is before `from`",
+        ),
+        (DATED + AID + 'start = 6\nuntil = "2002-01"\n', "policies[0].until", "before `start` step 6 (2002-02)"),
+        (
+            DATED + AID + 'profile = [{ at = "2002-03", value = 1.0 }, { at = "2002-02", value = 2.0 }]\n',
+            "policies[0].profile[1].at",
+            "profile point 2002-02 does not come after the one before it (2002-03)",
+        ),
+        (
+            DATED + AID + 'profile = [{ at = "2002-03", value = 1.0 }, { at = "2003-06", value = 2.0 }]\n',
+            "policies[0].profile[1].at",
+            "2003-06 is after the run's last month (2002-12)",
+        ),
+        (
+            DATED + AID + "profile = [{ at = 3, value = 1.0 }, { at = 17, value = 2.0 }]\n",
+            "policies[0].profile[1].at",
+            "the profile point at step 17 (2003-01) is after the last step (16: 2002-12)",
+        ),
         (DATED + "steps = 10\n", "steps", "disagrees"),
         (DATED.replace('"2001-09"', '"Sept 2001"'), "start", "YYYY-MM"),
         (DATED + '[events.terror_attack_india]\nat = ["2003-01"]\n', "events.terror_attack_india.at[0]", "after"),
+        (DATED + '[disable]\nbackground = ["USA->USA"]\n', "disable.background[0]", "pairs an actor with itself"),
+        (DATED + '[disable]\nreciprocity = ["PAK->PAK"]\n', "disable.reciprocity[0]", "pairs an actor with itself"),
     ],
 )
 def test_bad_dates_are_one_clear_error(scenario_file, text, key, fragment):
+    """Errors name the key the user wrote (`from`, `until`, a profile's `at`) and show months, not steps."""
     with pytest.raises(sim.ConfigError) as err:
         sim.load_scenario(scenario_file(text))
-    assert err.value.key == key and fragment in str(err.value)
+    assert err.value.key == key and fragment in str(err.value), str(err.value)
 
 
 def _policy_intensity(spec: sim.Scenario) -> list[float]:

@@ -76,6 +76,15 @@ def test_keyword_parameters_override_the_scenario():
         sim.DiplomacyModel("baseline", alfa=0.1)
 
 
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [({"rng": -1}, "key 'seed': must be between 0"), ({"steps": 0}, "key 'steps': must be at least 1, got 0")],
+)
+def test_a_models_seed_and_steps_are_checked_where_a_mesa_user_hands_them_in(given, words):
+    with pytest.raises(sim.ConfigError, match=words):
+        sim.DiplomacyModel("baseline", **given)
+
+
 PARAMS = st.fixed_dictionaries(
     {
         "alpha": st.floats(0, 5),

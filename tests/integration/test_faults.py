@@ -125,3 +125,18 @@ def test_a_sweep_on_a_full_disk_keeps_whole_chunks_and_resumes_once_there_is_roo
     assert (out / "sweep.csv").read_bytes() == reference.read_bytes()
     assert len(list((out / "trajectories").glob("*.nc"))) == 8
     assert not store_dir(out).exists()
+
+
+@pytest.mark.parametrize("command", ["plot", "report"])
+def test_plot_and_report_on_a_full_disk_name_the_file_and_leave_nothing(disk, tmp_path, command):
+    """Figures and the report are written atomically; on a full disk the line names the file written, and the
+    folders made for them are gone."""
+    ballast = fill(disk, room=40_000)  # less than one figure or the report (with its figures inside)
+    out = disk / "made" / ("figures" if command == "plot" else "report.html")
+    folder = Path(__file__).resolve().parents[2] / "results" / "examples" / "baseline"
+    done = run(command, folder, "--out", out, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    line = one_line(done.stderr)
+    assert "No space left on device" in line and str(out) in line and "free some space" in line, line
+    assert files(disk) == {"ballast"}
+    ballast.unlink()

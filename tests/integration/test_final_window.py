@@ -30,6 +30,6 @@ def test_results_output_and_sweeps_share_one_final_window(steps):
             "vary": [{"path": "parameters.alpha", "values": [0.6]}],
         }
     )
-    values, _ = tasks.run_point(sweep.scenario, np.arange(3, 9), api.plan(sweep))
+    values = tasks.run_points([sweep.scenario], np.arange(3, 9), api.plan(sweep))[0][0]
     # Results keep trust as float32 (sim.core.recording): agreement to its 7 digits
     np.testing.assert_allclose(values[:, 0], by_hand.sel(observer="PAK", target="USA").values, rtol=0, atol=1e-6)

@@ -1,19 +1,17 @@
-"""Structure: calibration beside the engine without an import cycle, named random streams with known answers,
-and Mesa's conventions for `rng=None`."""
+"""Structure: calibration beside the engine without an import cycle, no private name used across modules, and
+Mesa's conventions for `rng=None`."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import mesa
-import numpy as np
 import pytest
 
 import sim
-from sim.core.draws import StreamLayout
-from sim.core.world import compile_world
-from sim.util.rng import mix
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -27,42 +25,77 @@ def test_engine_and_calibration_do_not_import_the_model():
     assert not {"sim.core.model", "sim.core.calibration"} & _modules_after("import sim.core.engine")
 
 
-def test_splitmix64_known_answers():
-    """SplitMix64 from state 0 (Steele, Lea and Flood 2014): the reference generator's first outputs."""
-    gamma = 0x9E3779B97F4A7C15
-    states = np.array([gamma, (2 * gamma) % 2**64, (3 * gamma) % 2**64], dtype=np.uint64)
-    assert [hex(int(x)) for x in mix(states)] == ["0xe220a8397b1dcdaf", "0x6e789e6aa1b965f4", "0x6c45d188009454f"]
+PACKAGE = Path(sim.__file__).parent
+# Uses that wait for their owner: sim/core/events.py is being rewritten (the compiled step); its bound on a Poisson
+# count becomes public (MAX_COUNT) there.
+WAITING: set[str] = set()
 
 
-def test_stream_layout_names_every_decision_and_pins_its_draws():
-    world = compile_world(sim.load_scenario("baseline"))
-    layout = StreamLayout(world, seed=1, replications=np.arange(2))
-    assert layout.names["uniform"][0] == "background:USA:PAK:dialogue"
-    assert layout.names["normal"][-1] == "noise:IND:CHN"
-    assert [k for k, _ in layout.blocks.items()] == [
-        "background",
-        "reply",
-        "rule",
-        "policy",
-        "event",
-        "trigger",
-        "shock",
-        "noise",
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _private_uses(path: Path) -> list[str]:
+    """`from sim.x import _y`, `import sim._x`, and `x._y` / `x.z._y` where x is a name imported from another
+    module of sim: each as 'file: what'."""
+    here = _module_of(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the package, `level - 1` packages up
+                parents = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parents, *([node.module] if node.module else [])])
+            if base.split(".")[0] != "sim" or base == here:
+                continue
+            found += [f"from {base} import {a.name}" for a in node.names if _private(a.name)]
+            imported |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "sim":
+                    found += [f"import {a.name}"] if any(map(_private, a.name.split("."))) else []
+                    imported.add(a.asname or "sim")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            chain, value = [node.attr], node.value
+            while isinstance(value, ast.Attribute):
+                chain.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in imported:
+                found.append(".".join([value.id, *reversed(chain)]))
+    return [f"{path.relative_to(PACKAGE.parent)}: {what}" for what in found]
+
+
+def test_no_private_name_crosses_a_module_boundary():
+    """What several modules share is public where it belongs; a `_name` is its own module's business."""
+    found = [use for path in sorted(PACKAGE.rglob("*.py")) for use in _private_uses(path)]
+    assert sorted(set(found) - WAITING) == []
+    assert set(found) >= WAITING, "a use waiting for its owner is gone: take it off WAITING"
+
+
+def test_the_private_name_check_sees_imports_and_attributes(tmp_path, monkeypatch):
+    """The check itself on a module that breaks the rule in each way it looks for."""
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "sim")
+    module = tmp_path / "sim" / "a" / "b.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "from sim.c import _d, e\nfrom . import f\nimport sim.g as g\nfrom .h import _i\n"
+        "x = e._j + f._k + g.m._n + self._fine\n"
+    )
+    assert sorted(what.split(": ")[1] for what in _private_uses(module)) == [
+        "e._j",
+        "f._k",
+        "from sim.a.h import _i",
+        "from sim.c import _d",
+        "g.m._n",
     ]
-    draws = layout.draw(1)
-    assert draws["noise"].shape == (2, 12) and draws["policy"].shape == (2, 0)
-    np.testing.assert_allclose(draws["background"][0, :3], [0.38331658, 0.70342068, 0.57827038], atol=1e-8)
-    np.testing.assert_allclose(draws["reply"][0, :3], [0.89270526, 0.45277905, 0.05171228], atol=1e-8)
-    np.testing.assert_allclose(draws["noise"][0, :2], [1.97461872, -0.74121955], atol=1e-8)
-
-
-def test_a_named_stream_is_the_same_whatever_else_the_layout_holds():
-    plain = StreamLayout(compile_world(sim.load_scenario("baseline")), seed=4, replications=np.arange(3))
-    more = StreamLayout(compile_world(sim.load_scenario("dialogue")), seed=4, replications=np.arange(3))
-    name = "reply:USA:PAK:dialogue"
-    u_plain = plain.draw(7)["reply"][:, plain.names["uniform"].index(name) - plain.blocks["reply"][1].start]
-    u_more = more.draw(7)["reply"][:, more.names["uniform"].index(name) - more.blocks["reply"][1].start]
-    assert np.array_equal(u_plain, u_more)
 
 
 @pytest.mark.filterwarnings("ignore:The `iterations` keyword:DeprecationWarning")

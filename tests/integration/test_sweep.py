@@ -25,10 +25,8 @@ import sim.sweep
 import sim.sweep.api  # used directly below: do not rely on another test having imported it
 from sim.cli.main import main
 from sim.outputs.resumable import store_dir
-from sim.scenario.load import load_scenario, validate_raw
-from sim.sweep import api, paths, tasks
-from sim.sweep import design as designs
-from sim.util.errors import ConfigError
+from sim.scenario.load import load_scenario
+from sim.sweep import api, tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 DIPLOSIM = [sys.executable, "-c", "import sys; from sim.cli.main import main; sys.exit(main())"]
@@ -63,99 +61,7 @@ def small(**settings) -> dict:
     return base | settings
 
 
-# -- paths ------------------------------------------------------------------------------------------------------
-
-
-def test_paths_reach_parameters_policies_dyads_and_events():
-    raw = load_scenario("us_pressure").model_dump()
-    names = [
-        "parameters.alpha",
-        "policies.usa_pressure.probability",
-        "trust.PAK.USA.baseline",
-        "world.trust.PAK.USA.initial",
-        "events.terror_attack_india.rate",
-        "world.events.imf_review.rate",
-    ]
-    found = paths.resolve(raw, names, file="f", keys=names)
-    assert [a.loc for a in found] == [
-        ("parameters", "alpha"),
-        ("policies", 0, "probability"),
-        ("world", "trust", "PAK", "USA", "baseline"),
-        ("world", "trust", "PAK", "USA", "initial"),
-        ("events", "terror_attack_india", "rate"),
-        ("world", "events", "imf_review", "rate"),
-    ]
-
-
-def test_unset_optional_numbers_can_be_varied():
-    raw = load_scenario("us_pressure").model_dump()
-    found = paths.resolve(raw, ["trust.PAK.USA.baseline", "policies.usa_pressure.end"], file="f", keys=["a", "b"])
-    assert [a.integer for a in found] == [False, True]
-    spec = validate_raw(paths.assign(paths.prepare(raw, found), found, [0.4, 60.2]))
-    assert spec.world.trust["PAK"]["USA"].baseline == 0.4  # stated, so not calibrated
-    assert spec.policies[0].end == 60
-
-
-def test_event_path_changes_the_scenario_event_not_the_status_quo():
-    raw = load_scenario("baseline").model_dump()
-    address = paths.resolve(raw, ["events.terror_attack_india.rate"], file="f", keys=["k"])
-    prepared = paths.prepare(raw, address)
-    assert validate_raw(prepared).model_dump() != raw  # the event now also sits among the scenario's events ...
-    assert validate_raw(prepared).all_events() == validate_raw(raw).all_events()  # ... which changes nothing
-    spec = validate_raw(paths.assign(prepared, address, [0.5]))
-    assert spec.all_events()["terror_attack_india"].rate == 0.5
-    assert spec.world.events["terror_attack_india"].rate == 0.02  # the calibrated status quo is untouched
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("parameters.alfa", "did you mean 'parameters.alpha'"),
-        ("policies.usa_presure.intensity", "did you mean 'policies.usa_pressure.intensity'"),
-        ("trust.PAK.USA.intial", "did you mean 'trust.PAK.USA.initial'"),
-        ("seed", "set by the sweep"),
-        ("policies.usa_pressure.description", "is a str, not a number"),
-    ],
-)
-def test_wrong_path_names_the_valid_ones_near_it(path, expected):
-    raw = load_scenario("us_pressure").model_dump()
-    with pytest.raises(ConfigError, match=expected) as info:
-        paths.resolve(raw, [path], file="sweep.toml", keys=["vary[0].path"])
-    assert info.value.file == "sweep.toml" and info.value.key == "vary[0].path"
-
-
-# -- designs and sweep files ------------------------------------------------------------------------------------
-
-
-def test_designs_have_the_expected_points():
-    grid = sim.sweep.load(
-        small(
-            vary=[
-                {"path": "parameters.beta", "low": 0.0, "high": 0.2, "step": 0.1},
-                {"path": "parameters.mu", "values": [0.1, 0.3]},
-            ]
-        )
-    )
-    assert grid.points.tolist() == [[0.0, 0.1], [0.0, 0.3], [0.1, 0.1], [0.1, 0.3], [0.2, 0.1], [0.2, 0.3]]
-    vary = [
-        {"path": "parameters.alpha", "low": 0.2, "high": 0.8},
-        {"path": "parameters.half_life", "distribution": "loguniform", "low": 6.0, "high": 48.0},
-    ]
-    for design, samples, n in (("lhs", 10, 10), ("mc", 7, 7), ("sobol", 8, 32), ("morris", 4, 12)):
-        s = sim.sweep.load(small(design=design, samples=samples, vary=vary))
-        assert s.points.shape == (n, 2)
-        assert (s.points[:, 0] >= 0.2).all() and (s.points[:, 0] <= 0.8).all()
-        assert (s.points[:, 1] >= 6.0).all() and (s.points[:, 1] <= 48.0).all()
-        assert np.array_equal(s.points, sim.sweep.load(small(design=design, samples=samples, vary=vary)).points)
-
-
-def test_sampled_values_stay_within_their_bounds():
-    # 0.15 + 1.0 * (0.45 - 0.15) is 0.45000000000000007 in floating point: past a dyad's `high`, so invalid
-    for kind in ("uniform", "loguniform", "triangular", "normal"):
-        m = designs.Marginal(kind, 0.15, 0.45, mean=0.3, sd=0.1, mode=0.3)
-        ends = m.ppf(np.array([0.0, 1.0]))
-        assert 0.15 <= ends[0] <= ends[1] <= 0.45 and ends == pytest.approx([0.15, 0.45], abs=1e-12)
-    assert designs.axis(0.15, 0.45, step=0.1)[-1] == 0.45
+# -- sweep files -------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -200,7 +106,7 @@ def test_bad_sweep_file_gets_one_clear_message_and_writes_nothing(tmp_path, caps
 def test_outcomes_are_results_final_alignment_and_polarization():
     plan = api.plan(sim.sweep.load(small(outcomes=["trust", "alignment", "polarization"])))
     spec = load_scenario("us_pressure").model_copy(update={"steps": 24})
-    values, _ = tasks.run_point(spec, np.arange(5, 12), plan)
+    values = tasks.run_points([spec], np.arange(5, 12), plan)[0][0]
     res = sim.run(spec, replications=range(5, 12), seed=3)
     last = res.trust.isel(step=slice(-12, None))
     expected = [res.final().sel(observer=o, target=t).values for o in res.actors for t in res.actors if o != t]

@@ -11,7 +11,7 @@ import pytest
 import tomli_w
 
 import sim
-from sim.fit.codebook import convert, intensity, load_codebook, read_table
+from sim.fit.codebook import convert, intensity, load_codebook, read_events
 from sim.util.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ def test_every_history_loads_as_a_scenario(tmp_path: Path, history: str) -> None
     moves, events = world_names()
     book = load_codebook(HISTORY / "codebook.toml", moves=moves, events=events)
     table = HISTORY / "events" / f"{history}.csv"
-    rows = read_table(table, book)
+    rows = read_events(table, book)
     assert rows, "an empty history"
     out = convert(book, table, start=start, end=end)
     assert out["policies"]
@@ -214,6 +214,6 @@ def test_every_history_loads_as_a_scenario(tmp_path: Path, history: str) -> None
 def test_event_tables_cite_a_source_for_every_row(history: str) -> None:
     moves, events = world_names()
     book = load_codebook(HISTORY / "codebook.toml", moves=moves, events=events)
-    for row in read_table(HISTORY / "events" / f"{history}.csv", book):
+    for row in read_events(HISTORY / "events" / f"{history}.csv", book):
         read = "https://" in row.source or "http://" in row.source
         assert read or row.note.startswith("record"), f"line {row.line}: no address read and not marked record"

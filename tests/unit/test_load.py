@@ -1,4 +1,5 @@
-"""Bad scenario files get one clear ConfigError naming the file and key, with a hint; good ones load."""
+"""sim.scenario.load: a bad scenario file is one clear ConfigError naming the file and key, with a hint; good ones
+load."""
 
 from __future__ import annotations
 
