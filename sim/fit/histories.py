@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
-from sim.fit.codebook import convert, read_table
+from sim.fit.codebook import convert, read_events
 from sim.fit.codebook import load_codebook as read_codebook
 from sim.fit.series import load_series, scored
 from sim.fit.split import load_split
@@ -76,7 +76,7 @@ def build(name: str, observed: pd.DataFrame | None = None, train_end: int | None
     folder = history_dir()
     table = folder / "events" / f"{name}.csv"
     book = read_codebook(folder / "codebook.toml")
-    rows = read_table(table, book)
+    rows = read_events(table, book)
     actors = sorted({r.actor for r in rows} | {r.target for r in rows})
     last = max(r.last for r in rows)
     end = f"{last // 12}-12"
