@@ -16,14 +16,14 @@ that makes it, and the script rewrites both the marker and what lies between:
 Every block is found by its name, wherever it is; a block name the script does not make, or a block it makes
 that no page holds, is an error. The script uses the public API (`sim.run`, `sim.load_scenario`), the command
 line (`diplosim run`, `compare`, `score`) and the files it writes; its one internal import (the calibrated
-baselines) is in `_calibrated_baselines`.
+baselines) is in `_calibrated_baselines`. The groups about the fit to history (fit, lodo, posterior-effects) are
+in `benchmarks.evidence`.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import math
 import re
 import subprocess
@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import evidence
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("README.md", "docs/*.md")
-REPLAY = "scenarios/history/us_pakistan_2001_2018.toml"
-OBSERVED = "scenarios/history/observed_opinion.csv"
-FIT_FOLDER = "results/examples/history_fit"
+OBSERVED = "scenarios/history/observed.csv"
 MARKER = re.compile(
     r"^<!-- generated: (?P<block>[\w-]+) \(python -m benchmarks\.docs (?P<group>[\w-]+)\) -->\n"
     r"(?P<body>.*?)"
@@ -200,52 +200,9 @@ def calibration() -> dict[str, str]:
     return {"calibration": _table(headers, rows) + "\n\n" + _made_by("calibration", source)}
 
 
-def fit() -> dict[str, str]:
-    """The calibration of the replay, read from its committed result folder."""
-    import pandas as pd
-
-    folder = ROOT / FIT_FOLDER
-    manifest = json.loads((folder / "manifest.json").read_text())
-    points = pd.read_csv(folder / "points.csv")
-    years = {w: f"{g['year'].min()}–{g['year'].max()}" for w, g in points.groupby("window")}
-
-    def values(key: str, digits: str) -> str:
-        return ", ".join(
-            f"{p['path'].split('.')[-1].replace('_', ' ')} {p[key]:{digits}}" for p in manifest["parameters"]
-        )
-
-    labels = {
-        "fitted": f"fitted: {values('fitted', '.3g')}",
-        "initial": f"the scenario as given: {values('initial', 'g')}",
-        "no_moves": "no moves",
-    }
-    rows = [
-        [label, f"{manifest['train_mean_rmse'][run]:.3f}", f"{manifest['test_mean_rmse'][run]:.3f}"]
-        for run, label in labels.items()
-    ]
-    settings = (
-        f"{manifest['replications']} replications, seed {manifest['seed']}, {manifest['evaluations']} evaluations"
-    )
-    table = _table(["run", f"train ({years.get('train', '')})", f"test ({years.get('test', '')})"], rows)
-
-    def against_no_moves(run: str) -> str:
-        sides = [
-            f"{'lower' if manifest[f'{w}_mean_rmse'][run] < manifest[f'{w}_mean_rmse']['no_moves'] else 'not lower'}"
-            f" on {w}"
-            for w in ("train", "test")
-        ]
-        return " and ".join(sides)
-
-    verdict = (
-        f"Against the no-moves run, the fitted run's mean RMSE is {against_no_moves('fitted')}; the scenario as "
-        f"given's is {against_no_moves('initial')}."
-    )
-    made = _made_by("fit", f"`{FIT_FOLDER}/manifest.json` ({settings})")
-    return {"fit": f"{table}\n\n{_prose(verdict)}\n\n{made}"}
-
-
 def polls() -> dict[str, str]:
-    """The observed series the replay is scored against: years, rows and how many were verified."""
+    """The observed series the histories are scored against: years, rows and how many were verified (the others
+    are kept but never scored)."""
     import pandas as pd
 
     table = pd.read_csv(ROOT / OBSERVED)
@@ -261,7 +218,10 @@ def polls() -> dict[str, str]:
     ]
     verified = int((table["verified"] == "yes").sum())
     text = _table(["series", "observer → target", "years", "rows", "verified"], rows)
-    text += f"\n\n{verified} of {len(table)} rows are verified.\n\n" + _made_by("polls", f"`{OBSERVED}`")
+    text += (
+        f"\n\n{verified} of {len(table)} rows are verified and scored; the others are kept, with what was searched, "
+        "but never scored or fitted.\n\n" + _made_by("polls", f"`{OBSERVED}`")
+    )
     return {"polls": text}
 
 
@@ -380,72 +340,6 @@ def effects() -> dict[str, str]:
     return {"effects": f"{table}\n\n{_prose(summary)}\n\n{made}"}
 
 
-HISTORY = {"replications": "300", "seed": "5", "series": ("pew_pak_usa", "gallup_usa_pak", "pew_pak_chn")}
-
-
-def history() -> dict[str, str]:
-    """The replay against the polls beside its no-moves run, as `diplosim score` reports it."""
-    import pandas as pd
-
-    with tempfile.TemporaryDirectory() as tmp:
-        run = Path(tmp) / "replay"
-        settings = ("-r", HISTORY["replications"], "-s", HISTORY["seed"])
-        _diplosim("run", REPLAY, *settings, "--no-plots", "-q", "-o", str(run))
-        picked = [arg for name in HISTORY["series"] for arg in ("--series", name)]
-        _diplosim("score", str(run), OBSERVED, *picked, "-o", str(Path(tmp) / "score.csv"))
-        metrics = pd.read_csv(Path(tmp) / "score.csv")
-        summary = pd.read_csv(run / "summary.csv")
-    replay_name = next(r for r in metrics["run"].unique() if r != "no_moves")
-    rows, verdicts = [], []
-    for name in HISTORY["series"]:
-        own = metrics[metrics["series"] == name]
-        observer, target = own.iloc[0][["observer", "target"]]
-        better = []
-        for window, label in (("train", "train (to 2010)"), ("test", "test (2011 on)")):
-            replay = own[(own["run"] == replay_name) & (own["window"] == window)].iloc[0]
-            none = own[(own["run"] == "no_moves") & (own["window"] == window)].iloc[0]
-            rows.append(
-                [
-                    f"{name} ({_dyad(observer, target).replace(' ', '')})",
-                    label,
-                    str(int(replay["n"])),
-                    f"{replay['rmse']:.3f}",
-                    f"{none['rmse']:.3f}",
-                    "–" if pd.isna(replay["spearman"]) else f"{replay['spearman']:.2f}",
-                    f"{replay['direction']:.2f}",
-                    f"{none['direction']:.2f}",
-                ]
-            )
-            better.append(f"{'lower' if replay['rmse'] < none['rmse'] else 'not lower'} on {window}")
-        verdicts.append(f"{_dyad(observer, target)} {' and '.join(better)}")
-    headers = [
-        "series",
-        "window",
-        "n",
-        "RMSE replay",
-        "RMSE no moves",
-        "Spearman replay",
-        "direction agreement replay",
-        "direction agreement no moves",
-    ]
-    yearly = _yearly_means(summary, "PAK", "USA")
-    replay_line = (
-        f"The replay's RMSE against the no-moves run's: {'; '.join(verdicts)}. "
-        f"Its yearly mean of PAK → USA goes from {yearly.loc[2005:2007].mean():.2f} (2005–07) to "
-        f"{yearly.loc[2011:2013].mean():.2f} (2011–13); the highest yearly mean of PAK → USA or USA → PAK is "
-        f"{max(yearly.max(), _yearly_means(summary, 'USA', 'PAK').max()):.2f}."
-    )
-    settings = f"{HISTORY['replications']} replications, seed {HISTORY['seed']}"
-    made = _made_by("history", f"`diplosim run` of the replay ({settings}) and `diplosim score`")
-    return {"history": f"{_table(headers, rows)}\n\n{_prose(replay_line)}\n\n{made}"}
-
-
-def _yearly_means(summary: Any, observer: str, target: str) -> Any:
-    """Yearly mean over replications of trust, from a run folder's summary.csv (month 0 left out)."""
-    rows = summary[(summary["observer"] == observer) & (summary["target"] == target) & (summary["step"] > 0)]
-    return rows.groupby(rows["date"].str[:4].astype(int))["mean"].mean()
-
-
 COMPARISON = ("baseline", "dialogue", "us_pressure")
 SHOWN = ("PAK -> USA", "USA -> PAK")
 
@@ -513,11 +407,17 @@ GROUPS: dict[str, Group] = {
     "parameters": Group(parameters, ("parameters",), True, "reads the schema"),
     "moves": Group(moves, ("moves",), True, "reads scenarios/world.toml"),
     "calibration": Group(calibration, ("calibration",), True, "calibrates the status quo once (about 1 s; cached)"),
-    "fit": Group(fit, ("fit",), True, f"reads {FIT_FOLDER}"),
+    "fit": Group(evidence.fit, ("fit-parameters", "fit-scores"), True, "reads scenarios/fits/default"),
+    "lodo": Group(evidence.lodo, ("lodo",), True, "reads scenarios/fits/lodo/scores.csv"),
     "polls": Group(polls, ("polls",), True, f"reads {OBSERVED}"),
     "examples": Group(examples, ("pressure-sweep", "sobol-sweep", "discovery"), True, f"reads {SWEEPS}"),
     "effects": Group(effects, ("effects",), False, "11 runs of 300 x 120 (about 10 s)"),
-    "history": Group(history, ("history",), False, "the replay and its no-moves run, 300 x 208, scored (about 15 s)"),
+    "posterior-effects": Group(
+        evidence.posterior_effects,
+        ("posterior-effects",),
+        False,
+        "11 runs of 300 x 120, each replication on a posterior draw (minutes until the engine batches parameters)",
+    ),
     "printouts": Group(
         printouts,
         ("run-printout", "compare-printout", "compare-reading"),

@@ -33,6 +33,11 @@ class Example:
     name: str
     command: tuple[str, ...]
     compared: tuple[str, ...]  # files whose bytes must match (chunks/*.npz are compared as arrays)
+    target: Path | None = None  # where it is committed, when not results/examples/<name>
+
+    @property
+    def folder(self) -> Path:
+        return self.target or EXAMPLES / self.name
 
 
 EXAMPLE_LIST = (
@@ -51,15 +56,16 @@ EXAMPLE_LIST = (
         ("box.csv", "boxes.csv"),
     ),
     Example(
-        "history_fit",
+        "default_fit",
         (
             "calibrate",
-            "scenarios/history/us_pakistan_2001_2018.toml",
-            "scenarios/history/observed_opinion.csv",
+            *(f"scenarios/history/{name}.toml" for name in ("india_pakistan", "us_china", "us_india", "us_pakistan")),
+            "scenarios/history/observed.csv",
             "--fit",
-            "scenarios/history/fit.toml",
+            "scenarios/fits/default.toml",
         ),
-        ("fitted.toml", "metrics.csv", "points.csv"),
+        ("posterior.csv", "populations.csv", "parameters.csv", "metrics.csv", "points.csv"),
+        target=ROOT / "scenarios" / "fits" / "default",
     ),
 )
 BY_NAME = {e.name: e for e in EXAMPLE_LIST}
@@ -102,9 +108,9 @@ def check(names: Sequence[str]) -> list[str]:
             example = BY_NAME[name]
             out = copy / name.replace("/", "-")  # discovery reads the committed sweep, not a copy
             make(example, out)
-            changed = differences(example, out, EXAMPLES / name)
+            changed = differences(example, out, example.folder)
             if changed:
-                problems.append(f"{name}: {', '.join(changed)} differ from results/examples/{name}")
+                problems.append(f"{name}: {', '.join(changed)} differ from {example.folder.relative_to(ROOT)}")
     return problems
 
 
@@ -122,7 +128,7 @@ def main_cli(argv: Sequence[str] | None = None) -> int:
         print("\n".join(problems) or f"{len(names)} examples reproduced")
         return 1 if problems else 0
     for name in names:
-        target = EXAMPLES / name
+        target = BY_NAME[name].folder
         make(BY_NAME[name], target)
         print(f"wrote {target.relative_to(ROOT)}")
     return 0

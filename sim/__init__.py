@@ -20,6 +20,8 @@ _EXPORTS = {
     "Results": "sim.runs.results",
     "Comparison": "sim.runs.comparison",
     "discover": "sim.discovery.prim",
+    "score": "sim.fit.api:score_api",
+    "calibrate": "sim.fit.api:calibrate_api",
     "DiplomacyModel": "sim.core.model",
     "Country": "sim.core.agents",
 }
@@ -32,17 +34,21 @@ __all__ = [
     "Results",
     "Scenario",
     "__version__",
+    "calibrate",
     "compare",
     "discover",
     "list_scenarios",
     "load_scenario",
     "run",
+    "score",
 ]
 
 if TYPE_CHECKING:
     from sim.core.agents import Country
     from sim.core.model import DiplomacyModel
     from sim.discovery.prim import discover
+    from sim.fit.api import calibrate_api as calibrate
+    from sim.fit.api import score_api as score
     from sim.runs.api import compare, run
     from sim.runs.comparison import Comparison
     from sim.runs.results import Results
@@ -53,7 +59,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
+        module, _, attribute = _EXPORTS[name].partition(":")
+        return getattr(import_module(module), attribute or name)
     if name == "sweep":  # the subpackage, on first use: `import sim; sim.sweep.run(...)`
         return import_module("sim.sweep")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -34,11 +34,13 @@ def add_parsers(sub: Any) -> None:
               diplosim run dialogue --replications 1000 --seed 7
               diplosim run my_scenarios/talks.toml --steps 60 --out results/talks
               diplosim run results/talks/scenario.toml --out results/talks-again   # reproduce a run
+              diplosim run dialogue --fit default    # parameters drawn from the bundled fit's posterior
         """),
     )
     p.add_argument("scenario", nargs="?", default="baseline", help="name (see `diplosim list`) or path to a .toml")
     add_run_options(p)
     add_outcome_option(p)
+    _add_fit_option(p)
     p.set_defaults(handler=_run)
 
     p = sub.add_parser(
@@ -64,6 +66,7 @@ def add_parsers(sub: Any) -> None:
             examples:
               diplosim compare baseline dialogue
               diplosim compare baseline dialogue us_pressure --replications 1000 --out results/policies
+              diplosim compare baseline dialogue --fit default   # effects with parameter uncertainty, P(above)
         """),
     )
     p.add_argument(
@@ -71,6 +74,7 @@ def add_parsers(sub: Any) -> None:
     )
     add_run_options(p, several=True)
     add_outcome_option(p)
+    _add_fit_option(p)
     p.set_defaults(handler=_compare)
 
 
@@ -84,6 +88,15 @@ def add_outcome_option(p: argparse.ArgumentParser) -> None:
         metavar="EXPR",
         help='also report this outcome, e.g. "P(PAK->USA < 0.2 by 2030-12)", "first(PAK->USA < 0.2)", '
         '"PAK->USA at 2028-06"; repeatable (written to outcomes.csv)',
+    )
+
+
+def _add_fit_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fit",
+        metavar="FIT_DIR",
+        help="draw each replication's parameters from a fit's posterior: a folder written by `diplosim calibrate`, "
+        "or the name of a bundled fit (default)",
     )
 
 
@@ -108,20 +121,24 @@ def _run(args: argparse.Namespace) -> int:
     from sim.outputs.folder import default_dir, result_folder
     from sim.outputs.manifest import run_fields
     from sim.runs.checks import check_run_memory
+    from sim.runs.posterior import load_posterior
 
     spec = scenario_with_settings(args.scenario, args.steps, args.replications, args.seed)
     check_outcomes(args.outcome, spec)
     check_run_memory(spec, spec.replications)
+    fit = str(load_posterior(args.fit).folder) if args.fit is not None else None
     out = args.out or default_dir(RESULTS_ROOT, spec.name)
-    fields = {"scenario": spec.name, **run_fields(spec)}
+    fields = {"scenario": spec.name, **run_fields(spec), **({"fit": fit} if fit else {})}
     figures = None if args.no_plots else _run_figures
     with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
         import numpy as np
 
         from sim.outputs.write import write_run
-        from sim.runs.api import simulate
+        from sim.runs.api import posterior_draws, simulate_sets
 
-        results = simulate(spec, np.arange(spec.replications), progress=watching(args))
+        reps = np.arange(spec.replications)
+        drawn = posterior_draws(fit, spec.seed, reps)
+        results = simulate_sets(spec, reps, drawn, progress=watching(args), fit=fit)
         files, jobs = write_run(writing.path, results, spec)
         asked = results.outcomes_table(args.outcome) if args.outcome else None
         writing.files += files + _outcomes_file(writing.path, asked)
@@ -143,6 +160,7 @@ def _run(args: argparse.Namespace) -> int:
             print(
                 "\n" + printout.outcomes_text(asked, start=spec.start, steps=spec.steps, replications=spec.replications)
             )
+        _print_anchors([spec])
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -152,6 +170,7 @@ def _compare(args: argparse.Namespace) -> int:
     from sim.outputs.manifest import run_fields
     from sim.runs.align import align
     from sim.runs.checks import check_comparable, check_run_memory, comparison_name
+    from sim.runs.posterior import load_posterior
     from sim.scenario.load import load_scenario, scenario_path
 
     files = [scenario_path(ref) for ref in args.scenarios]
@@ -161,20 +180,24 @@ def _compare(args: argparse.Namespace) -> int:
     resolved, first = aligned.specs, aligned.specs[0]
     check_outcomes(args.outcome, first)
     check_run_memory(first, first.replications, len(resolved))
+    fit = str(load_posterior(args.fit).folder) if args.fit is not None else None
     specs = {spec.name: spec for spec in resolved}
     out = args.out or default_dir(RESULTS_ROOT, comparison_name(list(specs)))
-    fields = {"scenarios": list(specs), **run_fields(first)} | ({"aligned": aligned.note} if aligned.note else {})
+    fields = {"scenarios": list(specs), **run_fields(first), **({"fit": fit} if fit else {})}
+    fields |= {"aligned": aligned.note} if aligned.note else {}
     figures = None if args.no_plots else _comparison_figures
     with result_folder(out, force=args.force, command=args.command_line, fields=fields, figures=figures) as writing:
         import numpy as np
 
         from sim.outputs.write import write_comparison
-        from sim.runs.api import simulate
+        from sim.runs.api import posterior_draws, simulate_sets
         from sim.runs.comparison import Comparison
 
         reps = np.arange(first.replications)
+        drawn = posterior_draws(fit, first.seed, reps)
         runs = Comparison(
-            {name: simulate(spec, reps, progress=watching(args)) for name, spec in specs.items()}, note=aligned.note
+            {name: simulate_sets(spec, reps, drawn, progress=watching(args), fit=fit) for name, spec in specs.items()},
+            note=aligned.note,
         )
         files, jobs = write_comparison(writing.path, runs, specs)
         asked = runs.outcomes(args.outcome) if args.outcome else None
@@ -183,6 +206,7 @@ def _compare(args: argparse.Namespace) -> int:
         writing.jobs += jobs
     if not args.quiet:
         print(runs.text(asked))
+        _print_anchors(resolved)
     print(out if args.quiet else f"\nWrote {out}/")
     return 0
 
@@ -192,6 +216,13 @@ def _outcomes_file(folder: Path, table: Any) -> list[Path]:
     from sim.runs import stats
 
     return [] if table is None else [stats.write_csv(table, folder / "outcomes.csv")]
+
+
+def _print_anchors(specs: list[Scenario]) -> None:
+    """Say where the anchors came from for every scenario that changes its world (the others keep its own)."""
+    for spec in specs:
+        if spec.status_quo is not None or spec.calibrate == "scenario":
+            print(f"Anchors of {spec.name}: {spec.anchors_from}.")
 
 
 def _run_figures(folder: Path, fields: dict[str, Any]) -> list[Any]:

@@ -76,27 +76,53 @@ def anchors_for(scenario: Scenario, world: World | None = None) -> Anchors:
     """Baseline L0 [N, N] and status-quo expectations for a scenario's parameters and world.
 
     `world` is the scenario's compiled world when the caller already has it (its trust arrays are the same
-    with or without interventions); otherwise it is compiled here.
+    with or without interventions); otherwise it is compiled here. When the scenario keeps the world it changed as
+    its `status_quo`, the anchors of every dyad among that world's actors come from it: the scenario's changes
+    (background rates, moves, reciprocity, trust levels) then act on the calibrated status quo instead of being
+    calibrated away. Dyads of an actor the scenario adds have no such anchors and are calibrated on the scenario's
+    world. Baselines the scenario states (`baseline = ...`) are kept either way.
     """
     return anchors_for_each(scenario, [scenario.parameters], world)[0]
 
 
 def anchors_for_each(scenario: Scenario, parameters: Sequence[Parameters], world: World | None = None) -> list[Anchors]:
-    """The anchors of the scenario's world under each parameter set: one probe per distinct setting of the four
-    parameters the status quo's flows depend on (cached), then the closed form per set."""
+    """The anchors of the scenario under each parameter set: one probe per world and distinct setting of the four
+    parameters the status quo's flows depend on (cached), then the closed form per set (see `anchors_for`)."""
     if world is None:
         world = compile_world(scenario, interventions=False)
-    key = status_quo_key(scenario.world)
+    base = scenario.status_quo
+    if base is None:
+        return [_calibrated(scenario.world, p, world) for p in parameters]
+    status_quo = Scenario(name=f"{scenario.name}-status-quo", world=base, parameters=scenario.parameters)
+    base_world = compile_world(status_quo, interventions=False)
+    index = [world.actors.index(code) for code in base.actors]
     out = []
     for p in parameters:
-        first, second, *expected = status_quo_moments(key, p.reply_floor, p.habituation, p.negativity, p.saturation)
-        lam = float(kernel.decay_rate(p.half_life))
-        c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
-        l0 = kernel.calibrated_baseline(
-            world.l_init, first, second, net.sigma_of(world, p), c, lam, p.beta, world.baseline_fixed, world.l_fixed
-        )
-        out.append(Anchors(baseline=l0, expected=np.array(expected)))
+        kept = _calibrated(base, p, base_world)
+        if index == list(range(world.n)):
+            baseline, expected = kept.baseline, kept.expected
+        else:  # an added actor: its dyads from the scenario's own world, the others kept
+            own = _calibrated(scenario.world, p, world)
+            baseline, expected = own.baseline.copy(), own.expected.copy()
+            baseline[np.ix_(index, index)] = kept.baseline
+            expected[np.ix_(range(len(FLOWS)), index, index)] = kept.expected
+        baseline = np.where(world.baseline_fixed, world.l_fixed, baseline)
+        np.fill_diagonal(baseline, 0.0)
+        out.append(Anchors(baseline=baseline, expected=expected))
     return out
+
+
+def _calibrated(spec: WorldSpec, p: Parameters, world: World) -> Anchors:
+    """The anchors that hold the status quo of world `spec` (compiled: `world`) at its trust levels."""
+    first, second, *expected = status_quo_moments(
+        status_quo_key(spec), p.reply_floor, p.habituation, p.negativity, p.saturation
+    )
+    lam = float(kernel.decay_rate(p.half_life))
+    c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
+    l0 = kernel.calibrated_baseline(
+        world.l_init, first, second, net.sigma_of(world, p), c, lam, p.beta, world.baseline_fixed, world.l_fixed
+    )
+    return Anchors(baseline=l0, expected=np.array(expected))
 
 
 def status_quo_key(world: WorldSpec) -> str:

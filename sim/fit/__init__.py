@@ -1,10 +1,13 @@
-"""Fitting the model to history: observed series, scores against them, and calibration of named parameters.
+"""Fitting the model to history: observed series, histories built by rule, scores, and a posterior of parameters.
 
 - `series`: observed series CSV files (one directed dyad per series, a value from 0 to 1 per survey).
-- `score`: the simulated value at each observation and the metrics (RMSE, rank correlation, direction agreement,
-  coverage of the 90% band), per series and window (train up to the split year, test after it).
+- `codebook` and `histories`: event tables turned into history scenarios by one codebook and one rule.
+- `split`: the frozen split between training and held-out years (scenarios/fits/split.toml).
+- `score`: the simulated value at each observation, the baselines (no moves, training mean, persistence) and the
+  metrics (RMSE, CRPS, coverage of the 90% band, direction, the polls' sampling error), per series and window.
+- `abc`: ABC-SMC, a posterior sample for a simulator without a likelihood, a block of candidates at a time.
+- `problem`: the histories, rows and prior ranges of a calibration, and the block evaluator.
 - `journal`: the append-only record of a calibration's evaluations, which makes it resumable.
-- `optimise`: the ranges to fit and the seeded differential-evolution search on the train window.
-- `report` and `figures`: the result folder of a calibration, and its figure.
-- `command`: the `diplosim calibrate` and `diplosim score` subcommands.
+- `report` and `figures`: what a score or a calibration prints and writes, and its figure.
+- `api`: `score_run`, `run_calibration` and the checked Python API (`sim.score`, `sim.calibrate`).
 """

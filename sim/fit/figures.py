@@ -35,14 +35,13 @@ def fit_chart(
     bands: pd.DataFrame,
     *,
     split: int,
-    scenario: str,
-    replications: int,
+    label: str,
     names: Mapping[str, str],
-    run: str = "fitted",
+    run: str = "run",
     reference: str = "no_moves",
 ) -> Figure:
-    """Per series: the run's median trust with 50% and 90% bands by month, the reference run's median, the
-    observed values (filled: train window, open: test window) and the split between the windows."""
+    """Per series: the posterior runs' median trust with 50% and 90% bands by month, the no-moves runs' median,
+    the observed values (filled: train window, open: held out) and the split between the windows."""
     series = list(pd.unique(points["series"]))
     cols = 1 if len(series) == 1 else 2
     rows = math.ceil(len(series) / cols)
@@ -57,6 +56,8 @@ def fit_chart(
         observed = points[(points["series"] == series[k]) & (points["run"] == run)]
         obs, tgt = observed["observer"].iloc[0], observed["target"].iloc[0]
         mine = bands[(bands["observer"] == obs) & (bands["target"] == tgt)]
+        if "history" in observed:  # a dyad may be scored in several histories: this series' own
+            mine = mine[mine["history"] == observed["history"].iloc[0]]
         _series_panel(ax, observed, mine[mine["run"] == run], mine[mine["run"] == reference], cut)
         ax.set_title(f"{series[k]}: {names.get(obs, obs)} → {names.get(tgt, tgt)}", pad=3)
     if len(series) % cols:  # the panel above the empty slot is the last of its column: give it the date labels
@@ -64,9 +65,9 @@ def fit_chart(
     fig.supylabel("Trust (simulated) / share (observed), 0–1", fontsize=9)
     header(
         fig,
-        f"Calibration of {scenario} against observed series",
-        f"Each panel: the observer's trust in the target by month over {replications} replications, fitted on\n"
-        f"the years up to {split} (filled points); observations after {split} (open points) were held out.",
+        "Histories against the polls, with the fit's posterior",
+        f"Each panel: the observer's trust in the target by month ({label}, one parameter draw per run), fitted\n"
+        f"on the years up to {split} (filled points); observations after {split} (open points) were held out.",
         _legend(),
     )
     return fig
@@ -104,7 +105,8 @@ def _legend() -> tuple[list[Any], list[str]]:
         Line2D([], [], color=REFERENCE, lw=1.3, ls="--"),
         Line2D([], [], marker="o", color=OBSERVED, lw=0, markersize=5),
     ]
-    return handles, ["fitted: median", "middle 50%", "middle 90%", "no-moves run: median", "observed (open: held out)"]
+    labels = ["posterior: median", "middle 50%", "middle 90%", "no-moves run: median", "observed (open: held out)"]
+    return handles, labels
 
 
 def draw_fit(folder: Path, points: pd.DataFrame, bands: pd.DataFrame, **fields: object) -> Path:

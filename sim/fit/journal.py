@@ -1,13 +1,16 @@
 """The journal of a calibration: every evaluated parameter vector and its scores, one JSON line each, kept in
 the calibration's resumable store (sim.outputs.resumable).
 
-The first line identifies the calibration (a fingerprint of the scenario, the series, the ranges and the
+The first line identifies the calibration (a fingerprint of the histories, the training rows, the ranges and the
 settings), so `--resume` only continues the same calibration. Each later line is one evaluation, keyed by the
-exact parameter vector (JSON writes floats so that they read back bit for bit). A line is written with a single
-`write` on a file opened for appending and synced, so an interruption leaves whole lines and at most a torn
-last line, which opening the journal drops. Because the objective is deterministic (common random numbers),
-replaying the seeded optimiser with the journal answering the points it already knows continues an interrupted
-calibration to exactly the result an uninterrupted one gives.
+exact parameter vector (JSON writes floats so that they read back bit for bit), with its `distance`. A journal
+that cannot be read (not UTF-8, a first line that is not a JSON object with a fingerprint, an entry without its
+fields, an empty file) is one ConfigError saying so, never a wrong message or a traceback.
+
+A line is written with a single `write` on a file opened for appending and synced, so an interruption leaves
+whole lines and at most a torn last line, which opening the journal drops. Because the distance is deterministic
+(common random numbers), replaying the seeded ABC-SMC with the journal answering the points it already knows
+continues an interrupted calibration to exactly the result an uninterrupted one gives.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from sim.outputs.resumable import Resumable
+from sim.outputs.resumable import Resumable, output_of
 from sim.util.errors import ConfigError
 
 NAME = "journal.jsonl"
+DAMAGED = "start over with --force (the journal only saves time: a fresh start computes the same result)"
 
 Key = tuple[float, ...]
 
@@ -44,12 +48,35 @@ class Journal(Resumable):
 
     @classmethod
     def fingerprint_of(cls, root: Path) -> str | None:
+        """The fingerprint in the journal's first line; None if there is no journal; ConfigError if it is damaged."""
+        path = Path(root) / NAME
         try:
-            with open(Path(root) / NAME, "rb") as fh:
-                header = json.loads(fh.readline())
-        except (OSError, ValueError):
+            with open(path, "rb") as fh:
+                line = fh.readline()
+        except FileNotFoundError:
             return None
-        return header.get("fingerprint") if isinstance(header, dict) else None
+        except OSError as exc:
+            raise ConfigError(f"cannot read the journal: {exc.strerror or exc}", file=path) from None
+        try:
+            header = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            header = None
+        fingerprint = header.get("fingerprint") if isinstance(header, dict) else None
+        if not isinstance(fingerprint, str):
+            what = "is empty" if not line else "has no header (a JSON object with the calibration's fingerprint)"
+            raise ConfigError(f"the journal {what}", file=path, hint=DAMAGED)
+        return fingerprint
+
+    @classmethod
+    def find_unfinished(cls, folder: Path, fingerprint: str) -> Path | None:
+        """As for any store, skipping journals that cannot be read (they are someone else's to repair)."""
+        for root in sorted(folder.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
+            try:
+                if cls.fingerprint_of(root) == fingerprint:
+                    return output_of(root)
+            except ConfigError:
+                continue
+        return None
 
     @classmethod
     def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Self:
@@ -68,14 +95,18 @@ class Journal(Resumable):
         path = Path(root) / NAME
         text = path.read_bytes()
         whole = text[: text.rfind(b"\n") + 1]
+        if not whole:  # the header itself is cut short: there is nothing to append to
+            raise ConfigError("the journal's header line is cut short", file=path, hint=DAMAGED)
         if len(whole) < len(text):  # a line cut short by an interruption: drop it before appending
             with open(path, "r+b") as fh:
                 fh.truncate(len(whole))
-        try:
-            records = [json.loads(line) for line in whole.decode("utf-8").splitlines()[1:]]
-        except ValueError:
-            raise ConfigError("the journal is damaged", file=path, hint="start over with --force") from None
-        return cls(root, {key(r["x"]): r for r in records})
+        entries = {}
+        for number, line in enumerate(whole.split(b"\n")[1:-1], start=2):
+            record = _record(line)
+            if record is None:
+                raise ConfigError(f"the journal is damaged at line {number}", file=path, hint=DAMAGED)
+            entries[key(record["x"])] = record
+        return cls(root, entries)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -95,3 +126,18 @@ class Journal(Resumable):
             os.close(fd)
         self.entries[key(x)] = entry
         return entry
+
+
+def _record(line: bytes) -> dict[str, Any] | None:
+    """One evaluation read back, or None if the line is not a JSON object with a vector `x` and a `distance`."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    x, distance = record.get("x"), record.get("distance")
+    numbers = isinstance(x, list) and x and all(isinstance(v, int | float) and not isinstance(v, bool) for v in x)
+    if not numbers or not isinstance(distance, int | float) or isinstance(distance, bool):
+        return None
+    return record

@@ -1,4 +1,4 @@
-"""What a score or a calibration reports: the metrics as text, the fitted values as TOML, the bands over time."""
+"""What a score or a calibration reports: the metrics as text or JSON, the posterior, the bands over time."""
 
 from __future__ import annotations
 
@@ -7,72 +7,87 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import tomli_w
 import xarray as xr
 
 from sim.fit import score
 from sim.runs import stats
 
-RUN_LABELS = {"no_moves": "no moves", "initial": "as given"}
+RUN_LABELS = {
+    "run": "run",
+    "no_moves": "no moves",
+    "train_mean": "train mean",
+    "persistence": "persistence",
+}
+JSON_METRICS = ("rmse", "crps", "coverage90")
 
 
 def metrics_text(metrics: pd.DataFrame) -> str:
-    """The metrics table for a terminal: per series and window, one line per run."""
+    """The metrics table for a terminal: per series and window, one line per run, the poll's sampling error on
+    the first."""
     width = max(8, *(len(s) for s in metrics["series"])) + 2
     lines = [
-        f"{'series':<{width}}{'dyad':<13}{'window':<8}{'run':<10}{'n':>4}{'RMSE':>8}{'Spearman':>10}"
-        f"{'direction':>16}{'in 90% band':>13}"
+        f"{'series':<{width}}{'dyad':<13}{'window':<8}{'poll SE':>8}  {'run':<12}{'n':>4}{'RMSE':>8}{'CRPS':>8}"
+        f"{'in 90% band':>13}{'direction':>16}"
     ]
-    previous: tuple[str, str] | None = None
+    previous: tuple[Any, ...] | None = None
     for row in metrics.itertuples():
-        first = (row.series, row.window) != previous
-        previous = (row.series, row.window)
+        group = (getattr(row, "history", ""), row.series, row.window)
+        first = group != previous
+        previous = group
         series = row.series if first else ""
         dyad = f"{row.observer} -> {row.target}" if first else ""
         window = row.window if first else ""
+        se = _num(row.poll_se, ".3f") if first else ""
         agree = (
             "-" if np.isnan(row.direction) else f"{row.direction:.2f} ({round(row.direction * row.pairs)}/{row.pairs})"
         )
         lines.append(
-            f"{series:<{width}}{dyad:<13}{window:<8}{RUN_LABELS.get(row.run, row.run):<10}{row.n:>4}"
-            f"{_num(row.rmse, '.3f'):>8}{_num(row.spearman, '+.2f'):>10}{agree:>16}{_num(row.coverage, '.2f'):>13}"
+            f"{series:<{width}}{dyad:<13}{window:<8}{se:>8}  {RUN_LABELS.get(row.run, row.run):<12}{row.n:>4}"
+            f"{_num(row.rmse, '.3f'):>8}{_num(row.crps, '.3f'):>8}{_num(row.coverage90, '.2f'):>13}{agree:>16}"
         )
     return "\n".join(lines)
 
 
-def rmse_headline(metrics: pd.DataFrame) -> str:
-    """Each run's mean RMSE over series, train and test: the one line to read first."""
+def headline(metrics: pd.DataFrame) -> str:
+    """Each run's mean CRPS over series, train and test: the line to read before the verdict."""
     parts = []
     for run in pd.unique(metrics["run"]):
-        train, test = (score.mean_rmse(metrics, run, w) for w in score.WINDOWS)
+        train, test = (_mean(metrics, run, w, "crps") for w in score.WINDOWS)
         parts.append(f"{RUN_LABELS.get(run, run)} {_num(train, '.3f')} / {_num(test, '.3f')}")
-    return "Mean RMSE over series, train / test: " + ", ".join(parts)
+    return "Mean CRPS over series, train / test: " + ", ".join(parts)
+
+
+def _mean(metrics: pd.DataFrame, run: str, window: str, column: str) -> float:
+    values = metrics[(metrics["run"] == run) & (metrics["window"] == window)][column]
+    return float(values.mean()) if len(values) else float("nan")
 
 
 def _num(value: float, fmt: str) -> str:
     return "-" if value is None or np.isnan(value) else format(value, fmt)
 
 
-def fitted_values(paths: Sequence[str], x: Sequence[float], integer: Sequence[bool]) -> dict[str, float | int]:
-    """The fitted numbers by dotted path, as they are set in the scenario (whole numbers rounded)."""
-    return {p: round(float(v)) if i else float(v) for p, v, i in zip(paths, x, integer, strict=True)}
+def metrics_json(metrics: pd.DataFrame, **info: Any) -> dict[str, Any]:
+    """The metrics as `--format json` prints them: per series and window, the run and each reference with rmse,
+    crps and coverage90 (null where undefined), beside n and the poll's sampling error; then the verdict."""
+    series = []
+    keys = ["history", "series"] if "history" in metrics else ["series"]
+    for _, rows in metrics.groupby(keys, sort=False):
+        first = rows.iloc[0]
+        windows = {}
+        for window, part in rows.groupby("window", sort=False):
+            entry: dict[str, Any] = {"n": int(part["n"].iloc[0]), "poll_se": _plain(part["poll_se"].iloc[0])}
+            for r in part.itertuples():
+                entry[r.run] = {m: _plain(getattr(r, m)) for m in JSON_METRICS}
+            windows[window] = entry
+        item = {"series": first["series"], "observer": first["observer"], "target": first["target"]}
+        if "history" in metrics:
+            item = {"history": first["history"], **item}
+        series.append(item | {"windows": windows})
+    return {**info, "series": series, "verdict": score.verdict(metrics)}
 
 
-def fitted_toml(values: Mapping[str, float | int], header: Sequence[str]) -> str:
-    """A TOML snippet: `[parameters]` for parameters.* paths; the other paths as comments (dotted path = value).
-
-    Values keep full precision, so including the snippet reproduces the fitted run exactly.
-    """
-    params = {p.removeprefix("parameters."): v for p, v in values.items() if p.startswith("parameters.")}
-    others = {p: v for p, v in values.items() if not p.startswith("parameters.")}
-    out = [f"# {line}" for line in header]
-    if params:
-        out += ["# Include the [parameters] table in a scenario (or merge its keys into the scenario's own).", ""]
-        out.append(tomli_w.dumps({"parameters": params}).rstrip())
-    if others:
-        out += ["", "# Other fitted numbers, by dotted path (set them where the scenario or world file defines them):"]
-        out += [f"# {p} = {v!r}" for p, v in others.items()]
-    return "\n".join(out) + "\n"
+def _plain(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def bands_table(runs: Mapping[str, xr.DataArray], dyads: Sequence[tuple[str, str]]) -> pd.DataFrame:
@@ -98,10 +113,11 @@ def bands_table(runs: Mapping[str, xr.DataArray], dyads: Sequence[tuple[str, str
     return pd.concat(parts, ignore_index=True)
 
 
-def values_text(paths: Sequence[str], fitted: Sequence[float], initial: Sequence[float], bounds: Any) -> str:
-    """The fitted numbers beside their ranges and the scenario's own values."""
-    width = max(len(p) for p in paths) + 2
-    lines = [f"{'fitted':<{width}}{'value':>12}   {'range':<20}as given"]
-    for p, v, v0, (lo, hi) in zip(paths, fitted, initial, bounds, strict=True):
-        lines.append(f"{p:<{width}}{v:>12.4g}   {f'[{lo:g}, {hi:g}]':<20}{v0:g}")
+def parameters_text(table: pd.DataFrame) -> str:
+    """The posterior of each fitted parameter beside its prior range (parameters.csv)."""
+    width = max(len(p) for p in table["parameter"]) + 2
+    lines = [f"{'parameter':<{width}}{'prior':<18}{'posterior mean':>15}{'sd':>9}{'90% interval':>22}"]
+    for r in table.itertuples():
+        prior = f"[{r.prior_low:g}, {r.prior_high:g}]"
+        lines.append(f"{r.parameter:<{width}}{prior:<18}{r.mean:>15.4g}{r.sd:>9.3g}{f'[{r.p05:.4g}, {r.p95:.4g}]':>22}")
     return "\n".join(lines)

@@ -1,25 +1,36 @@
-"""Simulated trust against observed series: the simulated value at each observation, and the metrics.
+"""Simulated trust against observed series: the simulated value at each observation, the baselines, the metrics.
 
-The simulated value of an observation is the mean over replications of trust in its dyad at its survey month
-(the state at the end of that month), or, for a yearly value (no month), of the mean over the year's months that
-the run covers. The 90% band is the 5-95% quantiles over replications of the same per-replication value.
+The simulated value of an observation is, per replication, trust in its dyad at its survey month (the state at
+the end of that month), or, for a yearly value (no month), the mean over the year's months that the run covers.
+Over replications it has a mean (the point forecast) and a 90% band (5-95% quantiles): with a fit's posterior
+(`--fit`), each replication runs on its own parameter draw, so the band holds parameter uncertainty too.
 
-Metrics, per series and window (train: years up to the split year, test: after it):
+Every run is scored beside three baselines of the same series: the no-moves run (the scenario without its
+policies, rules and events, on the same random numbers and parameter draws), the mean of the series' training
+values (`train_mean`) and its last training value (`persistence`). The two last are point forecasts from the
+training window only, so they are defined for a series with at least one training row.
 
-- `rmse`: root mean squared difference between simulated and observed values.
+Metrics, per run, series and window (train: years up to the split year, test: after it):
+
+- `rmse`: root mean squared difference between the mean simulated value and the observed one.
+- `crps`: the mean continuous ranked probability score of the replications' values as an ensemble forecast
+  (scoringrules.crps_ensemble); for a point forecast it is the absolute error. Lower is better; unlike RMSE it
+  rewards a band that is as narrow as the truth allows and no narrower.
+- `coverage90`: the share of observed values inside the 90% band (none for point forecasts).
 - `spearman`: rank correlation of simulated and observed values (NaN with fewer than 3 points or a constant
-  side: the rank order is then undefined). On short, nearly flat series it says little; read it with `rmse`.
+  side). On short, nearly flat series it says little; read it with `rmse`.
 - `direction`: the share of consecutive observed pairs (in time order, within the window) whose change the
   simulation matches in sign. A change smaller than `tolerance` (default 0.01: one point, the resolution of
-  published polls) counts as no change, on both sides: a pair agrees when both rise, both fall, or both move
-  less than the tolerance. So a flat simulation agrees only where the polls were flat too.
-- `coverage`: the share of observed values inside the simulated 90% band.
+  published polls) counts as no change, on both sides.
+- `poll_se`: the mean sampling standard error of the observed shares, sqrt(p (1 - p) / n) with the poll's
+  `sample_size` (1,000 interviews where the file gives none): the error a perfect model would still show.
 - `n` observations and `pairs` consecutive pairs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,12 +41,15 @@ from sim.runs.stats import FINAL_BANDS, describe
 from sim.scenario.schema import Scenario
 from sim.util.errors import ConfigError
 
-DEFAULT_SPLIT = 2010
+DEFAULT_SPLIT = 2013  # the frozen split of the bundled histories (scenarios/fits/split.toml)
 TOLERANCE = 0.01
 WINDOWS = ("train", "test")
 BAND = FINAL_BANDS  # median and 90% band
 KEYS = ["series", "observer", "target", "year", "month"]
-METRIC_COLUMNS = ["n", "rmse", "spearman", "direction", "pairs", "coverage"]
+BASELINES = ("train_mean", "persistence")
+REFERENCES = ("no_moves", *BASELINES)  # what every run is scored beside
+DEFAULT_SAMPLE = 1000  # interviews assumed for a poll whose sample size the file does not give
+METRIC_COLUMNS = ["n", "rmse", "crps", "coverage90", "spearman", "direction", "pairs", "poll_se"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -69,6 +83,23 @@ def coverage(observed: Sequence[float], low: Sequence[float], high: Sequence[flo
     o, lo, hi = (np.asarray(a, float) for a in (observed, low, high))
     has = ~(np.isnan(lo) | np.isnan(hi))
     return float(np.mean((o[has] >= lo[has]) & (o[has] <= hi[has]))) if has.any() else float("nan")
+
+
+def crps(observed: Sequence[float], draws: np.ndarray) -> np.ndarray:
+    """Per observation, the CRPS of the ensemble `draws` [observation, member] (one member: the absolute error)."""
+    import scoringrules
+
+    o, d = np.asarray(observed, float), np.asarray(draws, float)
+    if d.shape[1] == 1:
+        return np.abs(d[:, 0] - o)
+    return np.asarray(scoringrules.crps_ensemble(o, d, m_axis=-1), dtype=float)
+
+
+def poll_se(value: Sequence[float], sample_size: Sequence[Any]) -> np.ndarray:
+    """Sampling standard error of each observed share: sqrt(p (1 - p) / n), n = DEFAULT_SAMPLE where not given."""
+    p = np.asarray(value, float)
+    n = np.array([DEFAULT_SAMPLE if pd.isna(x) else float(x) for x in sample_size], dtype=float)
+    return np.sqrt(p * (1 - p) / n)
 
 
 def _sign(change: np.ndarray, tolerance: float) -> np.ndarray:
@@ -132,10 +163,28 @@ def draws(trust: xr.DataArray, observed: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def band(values: np.ndarray) -> pd.DataFrame:
-    """Mean, median and 90% band (BAND) over replications of per-observation draws [point, replication]."""
+def band(values: np.ndarray, observed: Sequence[float] | None = None) -> pd.DataFrame:
+    """Mean, median and 90% band (BAND) over replications of per-observation draws [point, replication], and with
+    the `observed` values each point's CRPS."""
     described = describe(values, axis=1, bands=BAND)
-    return pd.DataFrame({"simulated": described.pop("mean"), **described})
+    out = pd.DataFrame({"simulated": described.pop("mean"), **described})
+    out["crps"] = crps(observed, values) if observed is not None else np.nan
+    return out
+
+
+def baselines(observed: pd.DataFrame, split: int) -> dict[str, pd.DataFrame]:
+    """The point forecasts of every observation from its series' training rows: `train_mean` (their mean) and
+    `persistence` (the last of them); NaN for a series with no training row. Bands are NaN (no ensemble)."""
+    train = observed[observed["year"] <= split].assign(_month=observed["month"].fillna(7))
+    last = train.sort_values(["year", "_month"], kind="stable").groupby("series")["value"].last()
+    values = {"train_mean": train.groupby("series")["value"].mean(), "persistence": last}
+    out = {}
+    for name, per_series in values.items():
+        forecast = observed["series"].map(per_series).to_numpy(dtype=float)
+        frame = pd.DataFrame({"simulated": forecast, **{b: np.nan for b in BAND}})
+        frame["crps"] = np.abs(forecast - observed["value"].to_numpy(dtype=float))
+        out[name] = frame
+    return out
 
 
 def band_from_summary(summary: pd.DataFrame, dates: pd.DatetimeIndex, observed: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +206,7 @@ def band_from_summary(summary: pd.DataFrame, dates: pd.DatetimeIndex, observed: 
                 **{name: float(picked[name].iloc[0]) if single else float("nan") for name in BAND},
             }
         )
-    return pd.DataFrame(rows, columns=["simulated", *BAND])
+    return pd.DataFrame(rows, columns=["simulated", *BAND]).assign(crps=np.nan)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -165,15 +214,20 @@ def band_from_summary(summary: pd.DataFrame, dates: pd.DatetimeIndex, observed: 
 
 
 def points_table(observed: pd.DataFrame, runs: Mapping[str, pd.DataFrame], split: int = DEFAULT_SPLIT) -> pd.DataFrame:
-    """Every observation with each run's simulated value and band: one row per run and observation.
+    """Every observation with each run's simulated value, band and CRPS: one row per run and observation.
 
-    `runs` maps a run's name to `band(...)` of its draws (rows in the order of `observed`). Rows are ordered by
-    run, series (first appearance) and time.
+    `runs` maps a run's name to `band(...)` of its draws (rows in the order of `observed`), baselines included
+    (`baselines(...)`). Rows are ordered by run, series (first appearance) and time.
     """
+    sizes = observed["sample_size"] if "sample_size" in observed else pd.Series([pd.NA] * len(observed))
     base = (
         observed[KEYS]
         .reset_index(drop=True)
-        .assign(window=windows(observed["year"], split), value=observed["value"].to_numpy())
+        .assign(
+            window=windows(observed["year"], split),
+            value=observed["value"].to_numpy(),
+            poll_se=poll_se(observed["value"], sizes),
+        )
     )
     order = {name: i for i, name in enumerate(pd.unique(base["series"]))}
     parts = []
@@ -182,11 +236,11 @@ def points_table(observed: pd.DataFrame, runs: Mapping[str, pd.DataFrame], split
         part["_order"] = part["series"].map(order)
         parts.append(part.sort_values(["_order", "year", "month"], na_position="first", kind="stable"))
     out = pd.concat(parts, ignore_index=True).drop(columns="_order")
-    return out[["run", *KEYS, "window", "value", "simulated", *BAND]]
+    return out[["run", *KEYS, "window", "value", "poll_se", "simulated", *BAND, "crps"]]
 
 
 def metrics_table(points: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFrame:
-    """Per run, series and window with observations: n, rmse, spearman, direction, pairs, coverage.
+    """Per run, series and window with observations: the METRIC_COLUMNS.
 
     Rows are ordered by series (first appearance), window (train, test) and run (as in `points`).
     """
@@ -202,10 +256,12 @@ def metrics_table(points: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.Data
                 "window": window,
                 "n": len(d),
                 "rmse": rmse(o, s),
+                "crps": float(d["crps"].mean()) if d["crps"].notna().all() else float("nan"),
+                "coverage90": coverage(o, d["p05"], d["p95"]),
                 "spearman": spearman(o, s),
                 "direction": direction_agreement(o, s, tolerance),
                 "pairs": max(len(d) - 1, 0),
-                "coverage": coverage(o, d["p05"], d["p95"]),
+                "poll_se": float(d["poll_se"].mean()),
             }
         )
     out = pd.DataFrame(rows, columns=["run", "series", "observer", "target", "window", *METRIC_COLUMNS])
@@ -218,7 +274,29 @@ def metrics_table(points: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.Data
     return ranked.reset_index(drop=True)
 
 
-def mean_rmse(metrics: pd.DataFrame, run: str, window: str = WINDOWS[0]) -> float:
-    """The calibration objective: the mean over series of each series' RMSE in `window` (NaN if none)."""
-    values = metrics[(metrics["run"] == run) & (metrics["window"] == window)]["rmse"]
-    return float(values.mean()) if len(values) else float("nan")
+def verdict(metrics: pd.DataFrame, run: str = "run", window: str = WINDOWS[1], by: str = "crps") -> str:
+    """One plain line: in how many series with `window` rows the run beats how many of the references by `by`.
+
+    A reference is counted where it has a score (the training baselines need a training row); "beats" is a
+    strictly lower score.
+    """
+    mine = metrics[(metrics["run"] == run) & (metrics["window"] == window)]
+    counts: list[tuple[int, int]] = []  # (beaten, available) per series
+    keys = [k for k in ("history", "series") if k in metrics]
+    for row in mine.itertuples():
+        same = np.logical_and.reduce([metrics[k].to_numpy() == getattr(row, k) for k in keys])
+        others = metrics[same & (metrics["window"] == window).to_numpy()]
+        scores = {r: v for r, v in zip(others["run"], others[by], strict=True) if r in REFERENCES and not np.isnan(v)}
+        mine_score = getattr(row, by)
+        if scores and not np.isnan(mine_score):
+            counts.append((sum(mine_score < v for v in scores.values()), len(scores)))
+    label = "held-out years" if window == WINDOWS[1] else "training years"
+    if not counts:
+        return f"verdict: no series has {label} to score"
+    full = max(available for _, available in counts)
+    tally = {k: sum(beaten == k for beaten, _ in counts) for k in range(full, -1, -1)}
+    parts = [f"all {full} baselines in {tally[full]} of {len(counts)} series"]
+    parts += [f"{k if k else 'none'} in {n}" for k, n in tally.items() if k < full and n]
+    fewer = sum(available < full for _, available in counts)
+    note = f" ({fewer} of them without a training row, so only beside the no-moves run)" if fewer else ""
+    return f"verdict: on the {label}, by {by.upper()}, the run beats " + ", ".join(parts) + note

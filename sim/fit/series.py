@@ -3,8 +3,11 @@
 Columns: `series,observer,target,year,month,value,source[,verified][,sample_size]`. `value` is a share from 0 to 1
 (for example the share of Pakistanis with a favourable view of the US), `month` the survey month (empty: a yearly
 value), `source` where the number comes from, `verified` (optional) whether it was checked against the source
-(yes/no), `sample_size` (optional, not used yet) the poll's n.
+(yes/no), `sample_size` (optional) the poll's number of interviews, for its sampling error.
 Every problem is one ConfigError naming the file and line (line 1 is the header), the column and a hint.
+
+Rows marked `verified = no` are kept in the file (with what was searched) but never scored or fitted: `scored`
+splits them off. Rows without the column, or with it empty, count as checked by whoever wrote the file.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sim.util.errors import ConfigError, did_you_mean
 
 REQUIRED = ("series", "observer", "target", "year", "month", "value", "source")
 OPTIONAL = ("verified", "sample_size")
-COLUMNS = (*REQUIRED, "verified", "line")
+COLUMNS = (*REQUIRED, "verified", "sample_size", "line")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _ACTOR = re.compile(r"[A-Z][A-Z0-9_]{1,11}")
 _TRUE, _FALSE = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
@@ -49,7 +52,14 @@ def load_series(path: str | Path) -> pd.DataFrame:
     _check_series(rows, path)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["month"] = frame["month"].astype("Int64")
+    frame["sample_size"] = frame["sample_size"].astype("Int64")
     return frame
+
+
+def scored(observed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows to score (not marked `verified = no`), and the unverified rows that are kept but not scored."""
+    unverified = observed["verified"].map(lambda v: v is not None and not pd.isna(v) and not v).to_numpy(dtype=bool)
+    return observed[~unverified].reset_index(drop=True), observed[unverified].reset_index(drop=True)
 
 
 def select_series(observed: pd.DataFrame, names: Sequence[str], path: str | Path) -> pd.DataFrame:
@@ -95,7 +105,7 @@ def _read(reader: Any, path: Path) -> list[dict[str, Any]]:
         raise ConfigError(
             f"missing column '{missing[0]}'",
             file=f"{path}, line 1",
-            hint="the header must name " + ",".join(REQUIRED) + " (and optionally verified)",
+            hint="the header must name " + ",".join(REQUIRED) + " (and optionally verified, sample_size)",
         )
     rows = []
     for cells in reader:
@@ -142,6 +152,13 @@ def _row(cells: dict[str, str], where: str, line: int) -> dict[str, Any]:
     verified = cells.get("verified", "").lower()
     if verified not in ("", *_TRUE, *_FALSE):
         fail("verified", f"'{cells['verified']}' is not yes or no", "write yes, no, or leave it empty")
+    size = None
+    if cells.get("sample_size"):
+        size = _whole(cells["sample_size"])
+        if size is None or size < 1:
+            fail(
+                "sample_size", f"'{cells['sample_size']}' is not a number of interviews", "e.g. 1015, or leave it empty"
+            )
     return {
         "series": cells["series"],
         "observer": cells["observer"],
@@ -151,6 +168,7 @@ def _row(cells: dict[str, str], where: str, line: int) -> dict[str, Any]:
         "value": value,
         "source": cells["source"],
         "verified": None if not verified else verified in _TRUE,
+        "sample_size": size,
         "line": line,
     }
 

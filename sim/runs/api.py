@@ -7,7 +7,7 @@ The command line checks its options itself and calls `simulate` directly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sim.core.recording import Recording
 from sim.runs.align import align
 from sim.runs.checks import check_comparable, check_run_memory
 from sim.runs.comparison import Comparison
+from sim.runs.posterior import load_posterior
 from sim.runs.results import Results
 from sim.scenario.load import load_scenario, scenario_path
 from sim.scenario.schema import Scenario
@@ -35,6 +36,7 @@ def run(
     steps: int | None = None,
     seed: int | None = None,
     progress: bool = False,
+    fit: str | Path | None = None,
     **parameters: Any,
 ) -> Results:
     """Run a scenario and return its trajectories.
@@ -42,13 +44,51 @@ def run(
     `replications` is a count or the replication indices to run (replication r of seed s is the same numbers
     whichever batch it is in); defaults come from the scenario file. Keyword parameters (alpha, mu, ...)
     override the scenario's model parameters: a number, or an array with one value per replication (replication
-    r then runs with its own value, and gives exactly the numbers of a run with that value alone). Arguments are
-    checked like the command line's options: a ConfigError with the same message otherwise.
+    r then runs with its own value, and gives exactly the numbers of a run with that value alone). With `fit` (a
+    folder written by `diplosim calibrate`, or the name of a bundled fit such as "default") every replication
+    draws its parameters from the fit's posterior sample (sim.runs.posterior), so the spread over replications
+    holds parameter uncertainty. Arguments are checked like the command line's options: a ConfigError with the
+    same message otherwise.
     """
     spec, reps = settled(scenario, steps=steps, seed=seed, replications=replications)
     check_run_memory(spec, len(reps))
-    batch = ParameterSets.of(spec, parameters, len(reps))
-    return simulate(batch.config, reps, progress=progress, parameters=batch)
+    drawn = posterior_draws(fit, spec.seed, reps, parameters)
+    return simulate_sets(spec, reps, {**parameters, **drawn}, progress=progress, fit=fit)
+
+
+def posterior_draws(
+    fit: str | Path | None, seed: int, replications: np.ndarray, given: Mapping[str, Any] | None = None
+) -> dict[str, np.ndarray]:
+    """Each replication's parameters drawn from a fit's posterior (none without a fit); a parameter both given
+    and drawn is an error."""
+    if fit is None:
+        return {}
+    posterior = load_posterior(fit)
+    both = [name for name in posterior.names if name in (given or {})]
+    if both:
+        raise ConfigError(
+            f"'{both[0]}' is given and also drawn from the fit's posterior",
+            key=f"parameters.{both[0]}",
+            hint="drop the parameter, or run without the fit",
+        )
+    return posterior.draws(seed, replications)
+
+
+def simulate_sets(
+    spec: Scenario,
+    replications: np.ndarray,
+    parameters: Mapping[str, Any],
+    *,
+    progress: bool = False,
+    fit: str | Path | None = None,
+) -> Results:
+    """Run a checked scenario with model parameters that are numbers or arrays of one value per replication
+    (`sim.core.model.ParameterSets`), marking the results with the fit the arrays were drawn from, if any."""
+    batch = ParameterSets.of(spec, parameters, len(replications))
+    results = simulate(batch.config, replications, progress=progress, parameters=batch)
+    if fit is not None:
+        results.dataset.attrs["fit"] = str(load_posterior(fit).folder)
+    return results
 
 
 def simulate(
@@ -96,6 +136,7 @@ def compare(
     steps: int | None = None,
     seed: int | None = None,
     progress: bool = False,
+    fit: str | Path | None = None,
 ) -> Comparison:
     """Run several scenarios on the same seed and replications (common random numbers).
 
@@ -104,7 +145,8 @@ def compare(
     given or, when the scenarios agree, theirs; scenarios on one calendar that end in different months are
     compared over the months they all cover (`Comparison.note` says so). The scenarios must be at least two,
     differently named, with the same actors; anything else that differs is a ConfigError saying how to fix it
-    (sim.runs.align), as on the command line.
+    (sim.runs.align), as on the command line. With `fit`, every replication draws its parameters from the fit's
+    posterior, the same draw in every scenario.
     """
     if isinstance(scenarios, str | Path | Scenario):
         raise ConfigError("give a list of scenarios, e.g. sim.compare(['baseline', 'dialogue'])", key="scenarios")
@@ -119,7 +161,8 @@ def compare(
     first = aligned.specs[0]
     reps = replication_indices(first.replications) if reps is None else reps
     check_run_memory(first, len(reps), len(aligned.specs))
-    runs = {spec.name: simulate(spec, reps, progress=progress) for spec in aligned.specs}
+    drawn = posterior_draws(fit, first.seed, reps)
+    runs = {spec.name: simulate_sets(spec, reps, drawn, progress=progress, fit=fit) for spec in aligned.specs}
     return Comparison(runs, note=aligned.note)
 
 

@@ -60,7 +60,8 @@ class Comparison(Mapping[str, Results]):
 
     def table(self) -> pd.DataFrame:
         """Final trust per scenario and dyad with the paired difference from the reference: scenario, observer,
-        target, mean, p05, p50, p95, diff, diff_low, diff_high (95% CI), diff_p05, diff_p95 (comparison.csv)."""
+        target, mean, p05, p50, p95, diff, diff_low, diff_high (95% CI), diff_p05, diff_p95, p_above (the share of
+        replications that end above the reference; comparison.csv)."""
         return self._tables[0].copy()
 
     def steps(self) -> pd.DataFrame:
@@ -91,9 +92,10 @@ class Comparison(Mapping[str, Results]):
         """What `diplosim compare` prints: the note on what was aligned, final trust by dyad, the outcomes asked
         for (a table of `outcomes()`), and the yardstick."""
         parts = [f"Note: {self.note}." if self.note else None]
+        fit = self.runs[self.reference].dataset.attrs.get("fit")
         parts.append(
             printout.comparison_text(
-                self._tables[0], window=self.window, replications=self.replications, start=self.start
+                self._tables[0], window=self.window, replications=self.replications, start=self.start, fit=fit
             )
         )
         if outcomes is not None:

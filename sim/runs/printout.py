@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DYAD_WIDTH = 20
-# A comparison run over parameter draws (a fit's posterior, sim.fit) may carry, per scenario and dyad, the share of
-# draws in which the scenario's mean final trust is above the reference's; the printout then shows it beside the
-# interval.
-BEATS = "p_beats"
 
 
 def band_text(median: float, low: float, high: float, signed: bool = False) -> str:
@@ -58,34 +54,41 @@ def final_text(
 
 
 def comparison_text(
-    final: pd.DataFrame, *, window: tuple[int, int], replications: int, start: str | None = None
+    final: pd.DataFrame, *, window: tuple[int, int], replications: int, start: str | None = None, fit: str | None = None
 ) -> str:
     """Per dyad and scenario: final trust (median [90% band]); for every scenario but the first, the mean paired
-    difference from the first [95% CI] and the range of 90% of the per-replication differences (comparison.csv)."""
+    difference from the first [95% CI] and the range of 90% of the per-replication differences (comparison.csv);
+    with a fit, also the probability that the scenario ends above the first across the posterior's draws."""
     names = list(dict.fromkeys(final["scenario"]))
     width = max(12, *map(len, names)) + 2
     cell = 24
-    draws = BEATS in final.columns
     lines = [
         f"Final trust: {window_text(window, replications, start)}; median [90% band] over replications.",
         f"Difference from {names[0]}, per replication (common random numbers): mean [95% CI of the mean],",
-        "and the range of 90% of the replications' differences"
-        + (f"; P(> {names[0]}): the share of parameter draws in which it is higher." if draws else "."),
+        "and the range of 90% of the replications' differences.",
+    ]
+    if fit is not None:
+        lines += [
+            f"Fit {fit}: every replication draws its parameters from the posterior (the same draw in every",
+            "scenario), so the 90% range holds parameter uncertainty; the 95% CI is Monte Carlo precision only.",
+            f"P(above): the share of draws in which the scenario ends above {names[0]}.",
+        ]
+    lines += [
         "",
         f"{'observer -> target':<{DYAD_WIDTH}}{'scenario':<{width}}{'median [90% band]':<{cell}}"
-        f"{'difference [95% CI]':<{cell + 2}}{'90% of replications':<{cell}}" + (f"P(> {names[0]})" if draws else ""),
+        f"{'difference [95% CI]':<{cell + 2}}{'90% of replications':<{cell}}" + ("P(above)" if fit else ""),
     ]
     lines[-1] = lines[-1].rstrip()
     for (obs, tgt), rows in final.groupby(["observer", "target"], sort=False):
         for i, row in enumerate(rows.set_index("scenario").loc[names].itertuples()):
             dyad = f"{obs} -> {tgt}" if i == 0 else ""
             trust = band_text(row.p50, row.p05, row.p95)
-            diff = spread = beats = ""
+            diff = spread = chance = ""
             if i > 0:
                 diff = band_text(row.diff, row.diff_low, row.diff_high, signed=True)
                 spread = f"[{row.diff_p05:+.3f}, {row.diff_p95:+.3f}]"
-                beats = f"{getattr(row, BEATS):.2f}" if draws else ""
-            line = f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread:<{cell}}{beats}"
+                chance = f"{row.p_above:.2f}" if fit else ""
+            line = f"{dyad:<{DYAD_WIDTH}}{row.Index:<{width}}{trust:<{cell}}{diff:<{cell + 2}}{spread:<{cell}}{chance}"
             lines.append(line.rstrip())
     return "\n".join(lines)
 

@@ -156,9 +156,11 @@ def comparison_tables(runs: Mapping[str, xr.Dataset]) -> tuple[pd.DataFrame, pd.
     """Each run against the first, with paired differences per replication (common random numbers).
 
     Returns (final, over_time): final trust per scenario and dyad (mean, p05, p50, p95, and the difference from
-    the first scenario: diff, its 95% CI diff_low..diff_high, and the 90% range of per-replication differences
-    diff_p05..diff_p95; empty for the first scenario), and the same per step with all quantiles
-    (comparison.csv and comparison_steps.csv).
+    the first scenario: diff, its 95% CI diff_low..diff_high, the 90% range of per-replication differences
+    diff_p05..diff_p95, and p_above, the share of replications in which the scenario ends above the first; empty
+    for the first scenario), and the same per step with all quantiles (comparison.csv and comparison_steps.csv).
+    With a fit's posterior every replication is a parameter draw, so p_above is the probability, across what
+    the fit does not know, that the scenario beats the first.
     """
     names = list(runs)
     ref = runs[names[0]]
@@ -171,6 +173,7 @@ def comparison_tables(runs: Mapping[str, xr.Dataset]) -> tuple[pd.DataFrame, pd.
         final = stats.describe(fin, axis=0)
         if name != names[0]:
             final |= stats.paired(fin - ref_final, axis=0)
+            final["p_above"] = (fin > ref_final).mean(axis=0)
         for part in _blocks(ds, width):
             values = dyad_values(ds, part)
             described = stats.describe(values, axis=0, bands=stats.BANDS)

@@ -2,7 +2,9 @@
 
 A scenario's world tables (`actors`, `trust`, `moves`, `bundles`, `background`, `reciprocity`) are merged key by
 key onto the world file it names (by default the bundled essay world); its event tables change the world's event
-of the same name. Errors name the file the offending key came from: the scenario or its world.
+of the same name. The world as named is kept as the scenario's `status_quo` when the merge changed it, so the
+anchors are calibrated on it and the changes act on its status quo (unless the scenario says
+`calibrate = "scenario"`). Errors name the file the offending key came from: the scenario or its world.
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ def _scenario(raw: dict[str, Any], path: Path, base: Path, within: Sequence[Path
             for k, v in raw_events.items()
         }
     raw["world"] = merged
+    if merged != world_raw and raw.get("calibrate", "world") == "world" and "status_quo" not in raw:
+        raw["status_quo"] = world_raw
     origin = _origin(path, world_file, world_raw, overrides)
     try:
         scenario = Scenario.model_validate(raw)

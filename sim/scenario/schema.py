@@ -2,7 +2,9 @@
 
 A scenario names (or embeds) a world: the status quo of actors, trust, moves, background behaviour, rules and
 events. Its own top-level `actors`, `trust`, `moves`, `bundles`, `background` and `reciprocity` tables change that
-world; its `policies`, `rules` and `events` are interventions played out on top. Unknown keys, NaN and strings
+world, and its `policies`, `rules` and `events` are played out on top. Both are interventions on the named world's
+calibrated status quo (`status_quo` keeps that world for the calibration) unless the scenario asks to be
+recalibrated on its own world (`calibrate = "scenario"`). Unknown keys, NaN and strings
 where numbers belong are errors. No numerical library is imported here, so validation stays fast.
 """
 
@@ -264,7 +266,13 @@ class WorldSpec(Strict):
 
 
 class Scenario(Evidenced):
-    """A world plus run settings, parameters and interventions (policies, extra rules, event changes)."""
+    """A world plus run settings, parameters and interventions (policies, extra rules, event changes).
+
+    `world` is the world the scenario runs in (its named world with the scenario's changes). The anchors
+    (calibrated baselines and status-quo expectations, sim.core.calibration) come from `status_quo`, the named world
+    before those changes, when the scenario changes it (set by `load_scenario`); with `calibrate = "scenario"`, or
+    when nothing was changed (`status_quo` is None), from `world` itself.
+    """
 
     name: str
     description: str = ""
@@ -276,6 +284,10 @@ class Scenario(Evidenced):
     initial_state: dict[ActorCode, dict[ActorCode, OpenUnit]] = {}
     parameters: Parameters = Parameters()
     world: WorldSpec
+    calibrate: Literal["world", "scenario"] = Field(
+        "world", description="anchors from the named world (changes act on its status quo), or recalibrated"
+    )
+    status_quo: WorldSpec | None = Field(None, description="the named world before the scenario's changes")
     disable: Disable = Disable()
     policies: list[Policy] = []
     rules: list[Rule] = []
@@ -286,9 +298,31 @@ class Scenario(Evidenced):
     def _month(cls, value: str | None) -> str | None:
         return None if value is None else calendar.month_label(calendar.month_index(value))
 
+    @model_validator(mode="after")
+    def _status_quo(self) -> Scenario:
+        if self.status_quo is None:
+            return self
+        if self.calibrate == "scenario":
+            raise ValueError('calibrate = "scenario" recalibrates on the scenario\'s own world: give no status_quo')
+        extra = [code for code in self.status_quo.actors if code not in self.world.actors]
+        if extra:
+            raise ValueError(f"status_quo has actor(s) the world lacks: {', '.join(extra)}")
+        return self
+
     @property
     def actors(self) -> list[str]:
         return list(self.world.actors)
+
+    @property
+    def anchors_from(self) -> str:
+        """Which world the anchors are calibrated on, in words (for `show` and `run`)."""
+        if self.calibrate == "scenario":
+            return 'recalibrated on this scenario\'s own world (calibrate = "scenario")'
+        if self.status_quo is None:
+            return "calibrated on its world (the scenario does not change it)"
+        added = [code for code in self.world.actors if code not in self.status_quo.actors]
+        tail = f"; the dyads of {', '.join(added)} calibrated on the scenario's world" if added else ""
+        return f"calibrated on the named world before this scenario's changes, which act on its status quo{tail}"
 
     def all_rules(self) -> list[Rule]:
         return [*self.world.rules, *self.rules]

@@ -21,7 +21,8 @@ def scenario_toml(scenario: Scenario) -> str:
     ordered = {k: data[k] for k in first} | {k: v for k, v in data.items() if k not in first}
     header = (
         "# Fully resolved scenario (world embedded). Reproduce with `diplosim run <this file>`\n"
-        "# or sim.run(sim.load_scenario('<this file>')).\n\n"
+        "# or sim.run(sim.load_scenario('<this file>')).\n"
+        f"# Anchors (baselines, status-quo expectations): {scenario.anchors_from}.\n\n"
     )
     return header + tomli_w.dumps(ordered)
 

@@ -19,7 +19,19 @@ from sim.scenario.schema import WORLD_KEYS, Parameters, Scenario, WorldSpec
 from sim.util import calendar
 from sim.util.tomlfile import read_toml
 
-SETTINGS = ("name", "description", "evidence", "inferred", "start", "steps", "replications", "seed", "initial_trust")
+SETTINGS = (
+    "name",
+    "description",
+    "evidence",
+    "inferred",
+    "start",
+    "steps",
+    "replications",
+    "seed",
+    "initial_trust",
+    "calibrate",
+)
+DEFAULTS = {"initial_trust": "essay", "calibrate": "world"}  # settings shown only when they differ
 _SAME = object()
 
 
@@ -52,7 +64,7 @@ def changes(spec: Scenario, ref: str | Path) -> dict[str, Any]:
     data = spec.model_dump(exclude_none=True)
     if spec.start == world_spec.first_month():  # the world's present: inherited, so not repeated
         data.pop("start", None)
-    out: dict[str, Any] = {k: data[k] for k in SETTINGS if k in data and (k != "initial_trust" or data[k] != "essay")}
+    out: dict[str, Any] = {k: data[k] for k in SETTINGS if k in data and data[k] != DEFAULTS.get(k)}
     if world_file != bundled:
         out["world"] = str(world_file)
     state = {"initial_state": data["initial_state"], "disable": {k: v for k, v in data["disable"].items() if v}}
@@ -106,6 +118,7 @@ def changes_text(spec: Scenario, ref: str | Path) -> str:
     header = (
         f"# {spec.name}: what this scenario sets beyond its world (the essay's status quo), as a scenario file.\n"
         f"# `diplosim show {ref} --full` prints the whole resolved scenario.\n"
+        f"# Anchors (baselines, status-quo expectations): {spec.anchors_from}.\n"
     )
     return header + essay_header(spec) + quote_essay(tomli_w.dumps(changes(spec, ref)), spec, lists=True)
 

@@ -26,11 +26,11 @@ ROWS = [{"alpha": 0.3, "level_gain": 10.0}, {"reply_floor": 0.6, "habituation": 
 
 def main() -> None:
     arrays: dict[str, np.ndarray] = {}
-    files = [*sorted(SCENARIOS.glob("*.toml")), SCENARIOS / "history" / "us_pakistan_2001_2018.toml"]
+    files = [*sorted(SCENARIOS.glob("*.toml")), HERE / "us_pakistan_2001_2018.toml"]
     for path in files:
         if path.name == "world.toml":
             continue
-        steps = None if path.parent.name == "history" else STEPS  # the replay's own length (its fixed events)
+        steps = None if path.parent.name == "data" else STEPS  # the replay's own length (its fixed events)
         r = sim.run(path, replications=REPLICATIONS, steps=steps, seed=SEED)
         name = path.stem
         arrays[f"{name}/trust"] = r.trust.values

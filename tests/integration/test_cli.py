@@ -33,7 +33,7 @@ HEAVY = {"numpy", "pandas", "xarray", "matplotlib", "mesa", "scipy"}
 SUMMARY_COLUMNS = ["step", "date", "observer", "target", "mean", "p05", "p25", "p50", "p75", "p95"]
 COMPARISON_COLUMNS = [
     *("scenario", "observer", "target", "mean", "p05", "p50", "p95"),
-    *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95"),
+    *("diff", "diff_low", "diff_high", "diff_p05", "diff_p95", "p_above"),
 ]
 OWN_COMMANDS = {"run", "compare", "validate", "list", "show", "plot", "report", "discover", "cache", "moves", "new"}
 

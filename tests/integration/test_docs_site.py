@@ -121,7 +121,7 @@ def test_no_log_files_are_committed():
 # Options of other tools that the pages name (the benchmarks, mkdocs, pytest, Dask).
 OTHER_OPTIONS = {
     "--quick", "--only", "--strict", "--check", "--cheap", "--list", "--nworkers", "--nthreads",
-    "--calibration-actors", "--repeats", "--big", "--scenario", "--dist", "--site-dir",
+    "--calibration-actors", "--repeats", "--big", "--scenario", "--dist", "--site-dir", "--make-lodo",
 }  # fmt: skip
 
 

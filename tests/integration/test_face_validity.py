@@ -1,44 +1,56 @@
-"""The essay's claims as tests: each effect must emerge from the mechanisms, compared with the baseline under
-common random numbers over the mean of the last 12 of 120 monthly steps."""
+"""The essay's claims as tests. Each direction must hold in at least 90% of the posterior's draws: every
+replication draws its parameters from the bundled fit (scenarios/fits/default), and its effect is its final trust
+(mean of the last 12 of 120 months) minus the baseline's on the same draw and random numbers. The checks of a
+mechanism (a crisis, the baseline's stability, the ablations) run at the default parameters."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import numpy as np
 import pytest
 
-from tests.conftest import face_run
+import sim
+from benchmarks.evidence import DIRECTIONS
+from tests.conftest import FACE_SEED, face_run
+
+POSTERIOR_DRAWS = 200
+SHARE = 0.9
+
+
+@cache
+def drawn(name: str) -> sim.Results:
+    """A scenario over POSTERIOR_DRAWS replications, each on its own posterior draw (the same for every scenario)."""
+    return sim.run(name, replications=POSTERIOR_DRAWS, steps=120, seed=FACE_SEED, fit="default")
+
+
+def draws_effect(name: str, observer: str, target: str) -> np.ndarray:
+    """Per draw: the scenario's final trust minus the baseline's."""
+    final = drawn(name).final().sel(observer=observer, target=target)
+    return (final - drawn("baseline").final().sel(observer=observer, target=target)).values
 
 
 def effect(name: str, observer: str, target: str) -> float:
-    """Scenario minus baseline: mean trust over the last 12 steps and all replications."""
+    """At the default parameters: scenario minus baseline, mean trust over the last 12 steps and all replications."""
     scen = face_run(name).final().sel(observer=observer, target=target).mean().item()
     base = face_run("baseline").final().sel(observer=observer, target=target).mean().item()
     return scen - base
 
 
-def test_dialogue_raises_trust_both_ways():  # P8.S3, P8.S5
-    assert effect("dialogue", "PAK", "USA") > 0.05
-    assert effect("dialogue", "USA", "PAK") > 0.05
+CLAIMS = [(name, *claim) for name, claims in DIRECTIONS.items() for claim in claims]
 
 
-def test_us_pressure_lowers_pakistan_trust_in_us():  # P4.S3
-    assert effect("us_pressure", "PAK", "USA") < -0.05
+@pytest.mark.parametrize(("name", "observer", "target", "sign", "sentence"), CLAIMS, ids=lambda v: str(v))
+def test_each_essay_direction_holds_in_most_posterior_draws(name, observer, target, sign, sentence):
+    effects = draws_effect(name, observer, target)
+    share = float(np.mean(np.sign(effects) == sign))
+    assert share >= SHARE, f"{name} {observer}->{target} ({sentence}): {share:.2f} of draws in the essay's direction"
 
 
-def test_china_balancing_costs_trust_in_washington_and_delhi():  # P3.S1, P3.S2
-    assert effect("china_balancing", "USA", "PAK") < -0.05
-    assert effect("china_balancing", "IND", "PAK") < -0.02
-    assert effect("china_balancing", "PAK", "CHN") > 0.05
-
-
-def test_us_tilt_to_india_lowers_pakistan_trust_in_us():  # P4.S4, P5.S2
-    assert effect("us_india_tilt", "PAK", "USA") < -0.05
-
-
-def test_one_sided_dialogue_achieves_less():  # P8.S4
-    both = effect("dialogue", "PAK", "USA") + effect("dialogue", "USA", "PAK")
-    one = effect("one_sided_dialogue", "PAK", "USA") + effect("one_sided_dialogue", "USA", "PAK")
-    assert 0 < one < both
+def test_one_sided_dialogue_achieves_less_in_most_posterior_draws():  # P8.S4
+    both = draws_effect("dialogue", "PAK", "USA") + draws_effect("dialogue", "USA", "PAK")
+    one = draws_effect("one_sided_dialogue", "PAK", "USA") + draws_effect("one_sided_dialogue", "USA", "PAK")
+    assert np.mean(one < both) >= SHARE
 
 
 def test_baseline_is_roughly_stationary_near_the_essay():  # P1.S4: ups and downs around stable levels
@@ -47,11 +59,6 @@ def test_baseline_is_roughly_stationary_near_the_essay():  # P1.S4: ups and down
     assert np.nanmax(np.abs(drift.values)) < 0.05  # at every month of the 120, not only the last year
     spread = base.final().std("replication")
     assert np.nanmin(spread.values) > 0.005  # ups and downs, not a frozen line
-
-
-def test_imf_support_and_ct_cooperation_raise_pakistan_trust_in_us():  # P6.S1, P7.S1
-    assert effect("imf_support", "PAK", "USA") > 0.05
-    assert effect("ct_cooperation", "PAK", "USA") > 0.05
 
 
 @pytest.mark.parametrize("name", ["crisis_shock"])

@@ -85,14 +85,13 @@ def figures() -> dict[str, Figure]:
         drawn |= {f"morris {kind}": morris.plot(kind) for kind in ("sweep", "sensitivity")}
         from sim.fit.figures import fit_chart
 
-        fit = EXAMPLES / "history_fit"
+        fit = ROOT / "scenarios" / "fits" / "default"
         names = {"PAK": "Pakistan", "USA": "United States", "CHN": "China", "IND": "India"}
         drawn["fit"] = fit_chart(
             pd.read_csv(fit / "points.csv"),
             pd.read_csv(fit / "bands.csv"),
-            split=2010,
-            scenario="us_pakistan_2001_2018",
-            replications=100,
+            split=2013,
+            label="100 posterior particles, 200 runs",
             names=names,
         )
         if find_spec("ema_workbench") is not None:

@@ -1,4 +1,5 @@
-"""sim.fit.score: the metrics, the simulated value of an observation and its band, on hand-made numbers."""
+"""sim.fit.score: the metrics, the baselines, the verdict, the simulated value of an observation and its band, on
+hand-made numbers."""
 
 from __future__ import annotations
 
@@ -85,8 +86,9 @@ def test_simulated_value_is_the_survey_month_or_the_mean_over_the_year():
     # the first year holds the initial state (step 0, end of 2001-08) and steps 1..4
     first = score.draws(trust, observations([("s", "PAK", "USA", 2001, None, 0.1)]))
     np.testing.assert_allclose(first[0], np.mean(np.arange(0, 5)) / 100 + replication)
-    banded = score.band(values)
+    banded = score.band(values, obs["value"])
     assert (banded["p05"] <= banded["simulated"]).all() and (banded["simulated"] <= banded["p95"]).all()
+    assert (banded["crps"] > 0).all()
 
 
 def test_observations_outside_the_run_are_found_and_a_run_without_calendar_is_refused():
@@ -122,8 +124,8 @@ def test_metrics_table_per_run_series_and_window():
         ]
     )
     values = obs["value"]
-    perfect = pd.DataFrame({"simulated": values, "p05": values - 0.1, "p50": values, "p95": values + 0.1})
-    shifted = perfect.assign(simulated=perfect["simulated"] + 0.2, p05=0.0, p95=0.05)
+    perfect = pd.DataFrame({"simulated": values, "p05": values - 0.1, "p50": values, "p95": values + 0.1, "crps": 0.0})
+    shifted = perfect.assign(simulated=perfect["simulated"] + 0.2, p05=0.0, p95=0.05, crps=0.2)
     points = score.points_table(obs, {"exact": perfect, "off": shifted}, split=2010)
     metrics = score.metrics_table(points)
     assert list(zip(metrics["series"], metrics["window"], metrics["run"], strict=True)) == [
@@ -138,6 +140,56 @@ def test_metrics_table_per_run_series_and_window():
     off = metrics[metrics["run"] == "off"].set_index(["series", "window"])
     assert exact.loc[("a", "train"), "rmse"] == 0 and off.loc[("a", "train"), "rmse"] == pytest.approx(0.2)
     assert exact.loc[("a", "train"), "direction"] == 1 and off.loc[("a", "train"), "direction"] == 1  # same shape
-    assert exact.loc[("a", "train"), "coverage"] == 1 and off.loc[("a", "train"), "coverage"] == 0
+    assert exact.loc[("a", "train"), "coverage90"] == 1 and off.loc[("a", "train"), "coverage90"] == 0
+    assert exact.loc[("a", "train"), "crps"] == 0 and off.loc[("a", "train"), "crps"] == pytest.approx(0.2)
     assert exact.loc[("a", "train"), "n"] == 3 and exact.loc[("a", "test"), "n"] == 1
-    assert score.mean_rmse(metrics, "off") == pytest.approx(0.2)
+    # no sample size given: a poll of 1,000; the mean over the window's rows
+    se = np.sqrt(np.array([0.2 * 0.8, 0.3 * 0.7, 0.1 * 0.9]) / 1000).mean()
+    assert exact.loc[("a", "train"), "poll_se"] == pytest.approx(se)
+
+
+def test_crps_of_an_ensemble_and_of_a_point_forecast():
+    # one member: the absolute error; a spread ensemble centred on the truth beats a point forecast that misses
+    assert score.crps([0.3], np.array([[0.5]]))[0] == pytest.approx(0.2)
+    members = np.array([[0.25, 0.3, 0.35]])
+    assert score.crps([0.3], members)[0] < score.crps([0.3], np.array([[0.35]]))[0]
+    # the ensemble CRPS: E|X - y| - E|X - X'| / 2 over the members
+    x = np.array([0.1, 0.2, 0.4])
+    expected = np.abs(x - 0.3).mean() - np.abs(x[:, None] - x[None, :]).mean() / 2
+    assert score.crps([0.3], x[None, :])[0] == pytest.approx(expected)
+
+
+def test_baselines_come_from_the_training_rows_only():
+    obs = observations(
+        [
+            ("a", "PAK", "USA", 2008, None, 0.2),
+            ("a", "PAK", "USA", 2010, 3, 0.4),
+            ("a", "PAK", "USA", 2010, 9, 0.3),  # the last training value: persistence
+            ("a", "PAK", "USA", 2011, None, 0.9),
+            ("b", "USA", "PAK", 2012, None, 0.5),  # no training row: no baseline
+        ]
+    )
+    made = score.baselines(obs, split=2010)
+    assert list(made["train_mean"]["simulated"][:4]) == pytest.approx([0.3] * 4)
+    assert list(made["persistence"]["simulated"][:4]) == pytest.approx([0.3] * 4)
+    assert np.isnan(made["train_mean"]["simulated"][4]) and np.isnan(made["persistence"]["crps"][4])
+    assert made["persistence"]["crps"][3] == pytest.approx(0.6)
+    assert made["train_mean"][["p05", "p95"]].isna().all().all()  # a point forecast has no band
+    changed = obs.assign(value=[0.2, 0.4, 0.3, 0.1, 0.5])  # a held-out value changed: the forecasts are not
+    assert list(score.baselines(changed, 2010)["train_mean"]["simulated"][:4]) == pytest.approx([0.3] * 4)
+
+
+def test_the_verdict_counts_baselines_beaten_on_the_held_out_years():
+    rows = []
+    for series, crps in (
+        ("a", {"run": 0.01, "no_moves": 0.02, "train_mean": 0.03, "persistence": 0.005}),
+        ("b", {"run": 0.05, "no_moves": 0.04, "train_mean": 0.03, "persistence": 0.02}),
+        ("c", {"run": 0.01, "no_moves": 0.02, "train_mean": np.nan, "persistence": np.nan}),
+    ):
+        for run, value in crps.items():
+            rows.append({"run": run, "series": series, "window": "test", "crps": value})
+    verdict = score.verdict(pd.DataFrame(rows))
+    assert verdict == (
+        "verdict: on the held-out years, by CRPS, the run beats all 3 baselines in 0 of 3 series, 2 in 1, 1 in 1, "
+        "none in 1 (1 of them without a training row, so only beside the no-moves run)"
+    )

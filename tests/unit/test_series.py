@@ -1,4 +1,4 @@
-"""sim.fit.series: the observed-series file loads with its types, and every fault is one line naming the place."""
+"""sim.fit.series: the observed-series file, checked row by row; unverified rows kept but not scored."""
 
 from __future__ import annotations
 
@@ -18,6 +18,23 @@ def test_series_file_loads_with_types(tmp_path):
     assert list(frame["year"]) == [2002, 2003] and frame["month"].iloc[0] == 6 and pd.isna(frame["month"].iloc[1])
     assert list(frame["verified"]) == [True, None] and list(frame["line"]) == [2, 3]
     assert frame["source"].iloc[0] == "Pew, 2002"
+
+
+def test_unverified_rows_are_kept_but_not_scored_and_sample_sizes_are_read(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text(
+        "series,observer,target,year,month,value,sample_size,source,verified\n"
+        "pew,PAK,USA,2002,,0.10,1201,Pew,yes\npew,PAK,USA,2003,,0.13,,Pew,no\npew,PAK,USA,2004,,0.2,,Pew,\n"
+    )
+    from sim.fit.series import scored
+
+    frame = load_series(path)
+    assert frame["sample_size"].iloc[0] == 1201 and pd.isna(frame["sample_size"].iloc[1])
+    kept, unverified = scored(frame)
+    assert list(kept["year"]) == [2002, 2004] and list(unverified["year"]) == [2003]
+    path.write_text("series,observer,target,year,month,value,sample_size,source\npew,PAK,USA,2002,,0.1,x,Pew\n")
+    with pytest.raises(ConfigError, match="column 'sample_size': 'x' is not a number of interviews"):
+        load_series(path)
 
 
 ROW = "pew,PAK,USA,2005,,0.2,Pew\n"

@@ -48,6 +48,8 @@ def test_a_comparison_over_parameter_draws_prints_the_share_that_beats_the_refer
     diff = {"diff": 0.05, "diff_low": 0.04, "diff_high": 0.06, "diff_p05": 0.0, "diff_p95": 0.1}
     final = pd.DataFrame([{"scenario": "a", **base}, {"scenario": "b", **base, **diff}])
     plain = printout.comparison_text(final, window=(109, 120), replications=10)
-    assert "P(> a)" not in plain
-    drawn = printout.comparison_text(final.assign(p_beats=[float("nan"), 0.87]), window=(109, 120), replications=10)
-    assert "P(> a)" in drawn and drawn.splitlines()[-1].endswith("0.87")
+    assert "P(above)" not in plain
+    drawn = printout.comparison_text(
+        final.assign(p_above=[float("nan"), 0.87]), window=(109, 120), replications=10, fit="scenarios/fits/default"
+    )
+    assert "P(above)" in drawn and drawn.splitlines()[-1].endswith("0.87")
