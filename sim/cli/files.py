@@ -116,10 +116,15 @@ def _check_file(ref: str) -> str:
             f"replications, {sweep.scenario.steps} months"
         )
     if what == "fit":
-        from sim.fit.optimise import load_fit_file
+        from sim.fit.problem import load_fit_file
 
         ranges, _ = load_fit_file(path)
         return f"fit file: {plural(len(ranges), 'range', 'ranges')} to calibrate ({', '.join(r.path for r in ranges)})"
+    if what == "split":
+        from sim.fit.split import load_split
+
+        split = load_split(path)
+        return f"train/test split: training rows up to {split.train_end}, held out after it (frozen {split.frozen})"
     if what == "codebook":
         from sim.fit.codebook import load_codebook
 

@@ -1,4 +1,5 @@
-"""What a parsed TOML file is: a sweep, a world, a fit file, a codebook, or (otherwise) a scenario."""
+"""What a parsed TOML file is: a sweep, a world, a fit file, a codebook, a train/test split, or (otherwise) a
+scenario."""
 
 from __future__ import annotations
 
@@ -34,9 +35,15 @@ def is_codebook(raw: Mapping[str, Any]) -> bool:
     return isinstance(raw.get("classes"), dict) and "policies" not in raw
 
 
+def is_split(raw: Mapping[str, Any]) -> bool:
+    """Whether a parsed file is the history fit's train/test split (scenarios/fits/split.toml): a `train_end`."""
+    return "train_end" in raw and "policies" not in raw and "name" not in raw
+
+
 def kind(raw: Mapping[str, Any]) -> str:
-    """'sweep', 'world', 'fit', 'codebook' or 'scenario'."""
-    for name, test in (("sweep", is_sweep), ("world", is_world), ("fit", is_fit), ("codebook", is_codebook)):
+    """'sweep', 'world', 'fit', 'codebook', 'split' or 'scenario'."""
+    tests = (("sweep", is_sweep), ("world", is_world), ("fit", is_fit), ("codebook", is_codebook), ("split", is_split))
+    for name, test in tests:
         if test(raw):
             return name
     return "scenario"

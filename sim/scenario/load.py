@@ -32,6 +32,7 @@ HISTORY = "history"  # bundled history scenarios live in scenarios/history/ and 
 NOT_SCENARIOS = {  # files beside the scenarios that are something else: what they are, how to use them
     "fit": ("a fit file (ranges to calibrate)", "use it with `diplosim calibrate SCENARIO SERIES.csv --fit FILE`"),
     "codebook": ("a history codebook (event classes -> moves)", "sim.fit.codebook.convert reads it"),
+    "split": ("the history fit's train/test split", "`diplosim score` and `calibrate` read it (--split overrides it)"),
 }
 
 

@@ -135,7 +135,7 @@ def layout_problems(fig) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan_2001_2018"])
+@pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan"])
 def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
     """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge or
     into anything else."""

@@ -32,7 +32,7 @@ def pressure() -> Loaded:
 
 @pytest.fixture(scope="module")
 def history() -> Loaded:
-    return load("history/us_pakistan_2001_2018")
+    return load("history/us_pakistan")
 
 
 def test_a_scenario_opens_against_its_status_quo_with_its_own_settings(dialogue) -> None:
@@ -163,5 +163,5 @@ def test_default_dyads_are_pakistan_and_the_us_both_ways_then_china(dialogue) ->
 
 
 def test_a_history_scenario_loads_by_its_label(history) -> None:
-    assert history.label == "history/us_pakistan_2001_2018" and history.spec.start == "2001-09"
-    assert history.spec == load_scenario(scenario_path("baseline").parent / "history" / "us_pakistan_2001_2018.toml")
+    assert history.label == "history/us_pakistan" and history.spec.start == "2001-09"
+    assert history.spec == load_scenario(scenario_path("baseline").parent / "history" / "us_pakistan.toml")
