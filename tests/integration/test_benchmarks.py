@@ -78,7 +78,8 @@ def test_performance_page_names_the_command() -> None:
 
 @pytest.mark.slow
 def test_side_by_side_benchmark_runs_both_engines(tmp_path: Path) -> None:
-    """`python -m benchmarks.engines --quick` unpacks the numpy engine of 51b1f8c and times it beside this one."""
+    """`python -m benchmarks.engines --quick` unpacks the numpy engine of 51b1f8c and times it beside this one, per
+    step (table A) and on a calibration's population of candidates (table B)."""
     known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", "51b1f8c^{commit}"], check=False)
     if known.returncode != 0:
         pytest.skip("this clone does not hold commit 51b1f8c (the numpy engine)")
@@ -94,4 +95,6 @@ def test_side_by_side_benchmark_runs_both_engines(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = out.read_text()
     assert "numpy engine µs" in table and "compiled, 1 thread µs" in table
-    assert len([line for line in table.splitlines() if line.startswith("|")]) == 2 + 2  # header, rule, 2 sizes
+    assert "compiled, batched, 1 thread: CPU s" in table
+    # Table A: header, rule, 2 sizes; table B: header, rule, 1 population.
+    assert len([line for line in table.splitlines() if line.startswith("|")]) == (2 + 2) + (2 + 1)
