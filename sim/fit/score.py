@@ -14,8 +14,8 @@ Metrics, per run, series and window (train: years up to the split year, test: af
 
 - `rmse`: root mean squared difference between the mean simulated value and the observed one.
 - `crps`: the mean continuous ranked probability score of the replications' values as an ensemble forecast
-  (scoringrules.crps_ensemble); for a point forecast it is the absolute error. Lower is better; unlike RMSE it
-  rewards a band that is as narrow as the truth allows and no narrower.
+  (the estimator of scoringrules.crps_ensemble); for a point forecast it is the absolute error. Lower is better;
+  unlike RMSE it rewards a band that is as narrow as the truth allows and no narrower.
 - `coverage90`: the share of observed values inside the 90% band (none for point forecasts).
 - `spearman`: rank correlation of simulated and observed values (NaN with fewer than 3 points or a constant
   side). On short, nearly flat series it says little; read it with `rmse`.
@@ -86,13 +86,23 @@ def coverage(observed: Sequence[float], low: Sequence[float], high: Sequence[flo
 
 
 def crps(observed: Sequence[float], draws: np.ndarray) -> np.ndarray:
-    """Per observation, the CRPS of the ensemble `draws` [observation, member] (one member: the absolute error)."""
-    import scoringrules
+    """Per observation, the CRPS of the ensemble `draws` [observation, member] (one member: the absolute error).
 
+    The quantile-decomposition estimator over the sorted members x_(1..M), with a_i = i - 1/2:
+    2 / M^2 * sum_i (a_i (y - x_(i)) where x_(i) <= y, else (M - a_i) (x_(i) - y)). These are the numpy
+    operations of scoringrules.crps_ensemble (its default estimator and backend), so the same bits
+    (tests/unit/test_score.py checks it), without importing scoringrules, whose compiled functions cost seconds to
+    load in every command (tens of seconds to compile the first time). A NaN member or observation gives NaN."""
     o, d = np.asarray(observed, float), np.asarray(draws, float)
     if d.shape[1] == 1:
         return np.abs(d[:, 0] - o)
-    return np.asarray(scoringrules.crps_ensemble(o, d, m_axis=-1), dtype=float)
+    members = np.take_along_axis(d, np.argsort(d, axis=-1), axis=-1)
+    m = members.shape[-1]
+    a = np.arange(1, m + 1) - 0.5
+    y = o[..., None]
+    below = (members <= y) * a * (y - members)
+    above = (members > y) * (m - a) * (members - y)
+    return 2 * (np.sum(below + above, axis=-1) / (m**2))
 
 
 def poll_se(value: Sequence[float], sample_size: Sequence[Any]) -> np.ndarray:

@@ -159,6 +159,24 @@ def test_crps_of_an_ensemble_and_of_a_point_forecast():
     assert score.crps([0.3], x[None, :])[0] == pytest.approx(expected)
 
 
+def test_crps_is_scoringrules_bit_for_bit():
+    # the fit's recorded CRPS were made by scoringrules.crps_ensemble: the package's own estimator gives its bits,
+    # with ties, members on the observation, a NaN member or observation, and ensembles of 2 to 200 members
+    import scoringrules
+
+    rng = np.random.default_rng(7)
+    for m in (2, 3, 8, 50, 200):
+        draws = rng.uniform(0, 1, (40, m))
+        draws[:5] = np.round(draws[:5], 1)
+        observed = rng.uniform(0, 1, 40)
+        observed[5] = draws[5, 0]
+        observed[6] = np.nan
+        draws[7, m // 2] = np.nan
+        ours, theirs = score.crps(observed, draws), scoringrules.crps_ensemble(observed, draws, m_axis=-1)
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.isnan(ours[6]) and np.isnan(ours[7]) and not np.isnan(ours[:6]).any()
+
+
 def test_baselines_come_from_the_training_rows_only():
     obs = observations(
         [
