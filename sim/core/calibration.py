@@ -91,18 +91,20 @@ def anchors_for_each(scenario: Scenario, parameters: Sequence[Parameters], world
     if world is None:
         world = compile_world(scenario, interventions=False)
     base = scenario.status_quo
+    own_key = status_quo_key(scenario.world)  # once per call, not per parameter set: ~1 ms each
     if base is None:
-        return [_calibrated(scenario.world, p, world) for p in parameters]
+        return [_calibrated(own_key, p, world) for p in parameters]
     status_quo = Scenario(name=f"{scenario.name}-status-quo", world=base, parameters=scenario.parameters)
     base_world = compile_world(status_quo, interventions=False)
+    base_key = status_quo_key(base)
     index = [world.actors.index(code) for code in base.actors]
     out = []
     for p in parameters:
-        kept = _calibrated(base, p, base_world)
+        kept = _calibrated(base_key, p, base_world)
         if index == list(range(world.n)):
             baseline, expected = kept.baseline, kept.expected
         else:  # an added actor: its dyads from the scenario's own world, the others kept
-            own = _calibrated(scenario.world, p, world)
+            own = _calibrated(own_key, p, world)
             baseline, expected = own.baseline.copy(), own.expected.copy()
             baseline[np.ix_(index, index)] = kept.baseline
             expected[np.ix_(range(len(FLOWS)), index, index)] = kept.expected
@@ -112,11 +114,10 @@ def anchors_for_each(scenario: Scenario, parameters: Sequence[Parameters], world
     return out
 
 
-def _calibrated(spec: WorldSpec, p: Parameters, world: World) -> Anchors:
-    """The anchors that hold the status quo of world `spec` (compiled: `world`) at its trust levels."""
-    first, second, *expected = status_quo_moments(
-        status_quo_key(spec), p.reply_floor, p.habituation, p.negativity, p.saturation
-    )
+def _calibrated(key: str, p: Parameters, world: World) -> Anchors:
+    """The anchors that hold the status quo of a world (its `status_quo_key`; compiled: `world`) at its trust
+    levels."""
+    first, second, *expected = status_quo_moments(key, p.reply_floor, p.habituation, p.negativity, p.saturation)
     lam = float(kernel.decay_rate(p.half_life))
     c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
     l0 = kernel.calibrated_baseline(

@@ -143,11 +143,12 @@ def calendar(scenario: Scenario) -> pd.DatetimeIndex:
 
 def matching_steps(dates: pd.DatetimeIndex, observed: pd.DataFrame) -> list[np.ndarray]:
     """For each observation, the positions of the steps in its survey month, or in its year (no month)."""
+    years, months = dates.year.to_numpy(), dates.month.to_numpy()
     out = []
     for year, month in zip(observed["year"], observed["month"], strict=True):
-        hit = dates.year == year
+        hit = years == year
         if not pd.isna(month):
-            hit &= dates.month == month
+            hit &= months == month
         out.append(np.flatnonzero(hit))
     return out
 
@@ -162,13 +163,16 @@ def draws(trust: xr.DataArray, observed: pd.DataFrame) -> np.ndarray:
     dates = step_dates(trust)
     out = np.empty((len(observed), trust.sizes["replication"]))
     cache: dict[tuple[str, str], np.ndarray] = {}
+    values = trust.transpose("replication", "step", "observer", "target").values
+    observers, targets = list(trust["observer"].values), list(trust["target"].values)
     for i, (idx, obs, tgt) in enumerate(
         zip(matching_steps(dates, observed), observed["observer"], observed["target"], strict=True)
     ):
         if not len(idx):
             raise ConfigError(f"observation {i} ({obs} -> {tgt}) is outside the run", hint="drop it before scoring")
-        if (obs, tgt) not in cache:
-            cache[(obs, tgt)] = trust.sel(observer=obs, target=tgt).transpose("replication", "step").values
+        if (obs, tgt) not in cache:  # by position: xarray's label lookup costs more than the mean below
+            o, t = observers.index(obs), targets.index(tgt)
+            cache[(obs, tgt)] = values[:, :, o, t]
         out[i] = cache[(obs, tgt)][:, idx].mean(axis=1)
     return out
 
