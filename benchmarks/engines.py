@@ -33,6 +33,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # `python benchmarks/engines.py` as well as `python -m benchmarks.engines`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -108,8 +109,9 @@ def _time(path: Path, r: int, steps: int, repeats: int, threads: int | None = No
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def per_step(sz: Sizes, old: Path) -> tuple[Table, dict[int, float]]:
-    """CPU per replication-step, numpy engine against compiled engine, alternating."""
+def per_step(sz: Sizes, old: Path, found: dict[str, Any]) -> Table:
+    """CPU per replication-step, numpy engine against compiled engine, alternating; into `found`: the CPU ratio
+    and the compiled engine's µs by replication count."""
     t = Table(
         "A. Cost per replication-step, baseline, record=False (CPU: every thread of the process)",
         [
@@ -123,6 +125,7 @@ def per_step(sz: Sizes, old: Path) -> tuple[Table, dict[int, float]]:
         ],
     )
     ratios: dict[int, float] = {}
+    compiled: dict[int, float] = {}
     for r in sz.replications:
         steps = int(min(sz.steps, max(min(12, sz.steps), sz.budget // r)))
         best = {"numpy": float("inf"), "one": float("inf"), "wall_numpy": float("inf"), "wall_all": float("inf")}
@@ -136,6 +139,7 @@ def per_step(sz: Sizes, old: Path) -> tuple[Table, dict[int, float]]:
             best["wall_all"] = min(best["wall_all"], every["wall"])
         per = r * steps / 1e6
         ratios[r] = best["numpy"] / best["one"]
+        compiled[r] = best["one"] / per
         t.add(
             f"{r:,}",
             steps,
@@ -150,7 +154,8 @@ def per_step(sz: Sizes, old: Path) -> tuple[Table, dict[int, float]]:
         "warm-up run (imports, calibration, compiled code loaded). 'wall ratio': numpy engine's wall time over the "
         f"compiled engine's on all {os.cpu_count()} CPUs (NUMBA_NUM_THREADS unset)."
     )
-    return t, ratios
+    found.update(cpu_ratio=ratios, compiled_us=compiled)
+    return t
 
 
 #: A calibration's work in a fresh interpreter: N candidates (uniform in the bundled fit's ranges, fixed seed), each
@@ -199,9 +204,9 @@ def _population(path: Path, replay: str, mode: str, n: int, k: int, repeats: int
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def population(sz: Sizes, old: Path) -> Table:
+def population(sz: Sizes, old: Path, found: dict[str, Any]) -> Table:
     """A calibration's work, N candidates x K replications x 208 months: numpy engine one candidate at a time,
-    compiled engine one at a time and batched, alternating."""
+    compiled engine one at a time and batched, alternating; into `found`: the wall ratio by population."""
     t = Table(
         "B. A calibration's work: N candidates x K replications of the 208-month replay, mean trust by month",
         [
@@ -230,6 +235,7 @@ def population(sz: Sizes, old: Path) -> Table:
                 best[f"{key} cpu"] = min(best.get(f"{key} cpu", float("inf")), got["cpu"])
                 best[f"{key} wall"] = min(best.get(f"{key} wall", float("inf")), got["wall"])
         assert checks["each"] == checks["one"] == checks["all"], checks  # batching changes no number
+        found.setdefault("population_wall", {})[(n, k)] = best["numpy wall"] / best["all wall"]
         t.add(
             f"{n} x {k}",
             fmt(best["numpy cpu"]),
@@ -284,8 +290,9 @@ def _command(path: Path, args: list[str], out: Path) -> float:
     return time.perf_counter() - t0
 
 
-def commands(sz: Sizes, old: Path, scratch: Path) -> Table:
-    """The Sobol sweep, wall time, alternating engines; today's bundled calibration on the compiled engine."""
+def commands(sz: Sizes, old: Path, scratch: Path, found: dict[str, Any]) -> Table:
+    """The Sobol sweep, wall time, alternating engines; today's bundled calibration on the compiled engine; into
+    `found`: the sweep's speed-up and the calibration's seconds."""
     t = Table(
         "C. Commands, wall time on all CPUs (each engine's fastest)",
         ["command", "numpy engine s", "compiled engine s", "speed-up"],
@@ -296,13 +303,45 @@ def commands(sz: Sizes, old: Path, scratch: Path) -> Table:
             best["numpy"] = min(best["numpy"], _command(old, args, scratch / f"numpy-{k}"))
             best["compiled"] = min(best["compiled"], _command(ROOT, args, scratch / f"compiled-{k}"))
         t.add(label, fmt(best["numpy"]), fmt(best["compiled"]), f"{fmt(best['numpy'] / best['compiled'])}x")
+        found[label] = best["numpy"] / best["compiled"]
     calibrate = min(_command(ROOT, CALIBRATE, scratch / f"calibrate-{k}") for k in range(sz.calibrations))
     t.add("calibrate (bundled fit, scenarios/fits/default.toml)", "cannot run it", fmt(calibrate), "-")
+    found["calibrate_s"] = calibrate
     t.notes.append(
         "`python -m sim ARGS --out DIR --force` in a fresh interpreter, the calibration cache warm; the numpy "
         "engine runs the sweep one point at a time per worker, the compiled one a chunk of points as one batched "
         "run. The bundled calibration (ABC-SMC over the four rule-built histories, issue 17) needs today's code: "
         f"it is timed on the compiled engine alone (fastest of {sz.calibrations}); table B compares its work."
+    )
+    return t
+
+
+def targets(found: dict[str, Any]) -> Table:
+    """Issue 19's measured targets, met or missed, from this run's tables."""
+    t = Table("Targets (issue 19), from the tables below", ["target", "measured", "limit", "status"])
+
+    def add(name: str, measured: float | None, text: str, limit: str, met: bool | None, short: str) -> None:
+        status = "not measured" if measured is None else ("met" if met else f"missed: {short}")
+        t.add(name, text if measured is not None else "-", limit, status)
+
+    ratio = found.get("cpu_ratio", {}).get(1000)
+    add("less CPU per replication-step at 1,000 x 120 (table A)", ratio, f"{fmt(ratio or 0)}x", ">= 3x",
+        ratio is not None and ratio >= 3, f"{fmt(3 / (ratio or 1))}x short")  # fmt: skip
+    us = found.get("compiled_us", {})
+    spread = max(us.values()) / min(us.values()) if len(us) > 1 else None
+    counts = f"{min(us):,} to {max(us):,}" if us else ""
+    add(f"flat cost per replication-step, {counts} replications (table A)", spread,
+        f"{fmt(spread or 0)}x (slowest over fastest)", "<= 1.25x", spread is not None and spread <= 1.25,
+        f"{fmt(spread or 0)}x")  # fmt: skip
+    for (n, k), wall in found.get("population_wall", {}).items():
+        add(f"a calibration's work, {n} x {k}, wall (table B)", wall, f"{fmt(wall)}x", ">= 4x", wall >= 4,
+            f"{fmt(4 / wall)}x short")  # fmt: skip
+    sweep = found.get("sweep calibration_sobol")
+    add("sweep calibration_sobol, wall (table C)", sweep, f"{fmt(sweep or 0)}x", ">= 4x",
+        sweep is not None and sweep >= 4, f"{fmt(4 / (sweep or 1))}x short")  # fmt: skip
+    t.notes.append(
+        "Ratios are the numpy engine's time over the compiled engine's, side by side. `diplosim run` < 3 s and "
+        "`--help` < 0.3 s are targets of `python -m benchmarks.run` (its own table)."
     )
     return t
 
@@ -316,14 +355,17 @@ def main(argv: list[str] | None = None) -> int:
     sz = Sizes.quick() if args.quick else Sizes()
     with tempfile.TemporaryDirectory(prefix="diplosim-engines-") as tmp:
         old = numpy_engine(Path(tmp) / "numpy-engine")
-        tables = [per_step(sz, old)[0]]
+        found: dict[str, Any] = {}
+        tables = [per_step(sz, old, found)]
         print(tables[0].markdown() + "\n", flush=True)
         if not args.only_steps:
-            tables.append(population(sz, old))
+            tables.append(population(sz, old, found))
             print(tables[-1].markdown() + "\n", flush=True)
         if not args.only_steps and not args.quick:
-            tables.append(commands(sz, old, Path(tmp)))
+            tables.append(commands(sz, old, Path(tmp), found))
             print(tables[-1].markdown() + "\n", flush=True)
+        tables.insert(0, targets(found))
+        print(tables[0].markdown() + "\n", flush=True)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     footer = f"Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} CPUs."
     print(footer)

@@ -178,3 +178,16 @@ print(parallel.run_all([lambda: os.getpid(), lambda: os.getpid()], processes=2))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "fork" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "baseline"], ["validate", "scenarios/baseline.toml"]])
+def test_quick_commands_never_import_numba(args):
+    """Issue 19, item 5: the commands that only read files start without numba (nor numpy's stack)."""
+    code = (
+        "import sys\nfrom sim.cli.main import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({'numba', 'numpy'} & set(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=SCENARIOS.parent, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]"
