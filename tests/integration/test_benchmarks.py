@@ -99,5 +99,5 @@ def test_side_by_side_benchmark_runs_both_engines(tmp_path: Path) -> None:
     rows = {block.splitlines()[0]: block.count("\n|") - 2 for block in table.split("\n\n**")}  # title: body rows
     assert [n for title, n in rows.items() if title.startswith("A.")] == [2]  # 2 sizes
     assert [n for title, n in rows.items() if title.startswith("B.")] == [1]  # 1 population
-    targets = next(block for block in table.split("\n\n") if "Targets (issue 19)" in block)
+    targets = next(block for block in table.split("\n\n**") if "Targets (issue 19)" in block)
     assert "not measured" in targets  # --quick runs no 1,000 replications and no commands
