@@ -61,6 +61,10 @@ def _add_calibrate(sub: Any) -> None:
             sampled by ABC-SMC (population Monte Carlo with an adaptive tolerance, uniform priors on the
             ranges): --particles per population, at most --generations populations.
 
+            Each block of candidates runs in this process, on every core (default), or is cut into one piece per
+            worker and run on --workers N local processes or on a Dask cluster (--scheduler ADDRESS), as a sweep's
+            chunks are. The result is the same, file for file, on any of them.
+
             The posterior is then scored: every history and its no-moves version run --predictive times, each
             replication on its own posterior draw, and every row (training and held out) is scored beside the
             training mean and persistence (RMSE, CRPS, coverage of the 90% band, the poll's sampling error),
@@ -81,6 +85,8 @@ def _add_calibrate(sub: Any) -> None:
               diplosim calibrate scenarios/history/*.toml scenarios/history/observed.csv \\
                   --fit scenarios/fits/default.toml --out scenarios/fits/default
               diplosim calibrate scenarios/history/us_china.toml observed.csv --fit ranges.toml --out f --resume
+              diplosim calibrate scenarios/history/*.toml scenarios/history/observed.csv \\
+                  --fit scenarios/fits/default.toml --scheduler tcp://10.0.0.5:8786
         """),
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="dated history scenarios: names or paths")
@@ -103,6 +109,13 @@ def _add_calibrate(sub: Any) -> None:
     )
     p.add_argument("-f", "--force", action="store_true", help="replace DIR, or discard an unfinished calibration there")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration from its journal")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=count, metavar="N", help="local worker processes for the candidates (default: this process)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run the candidates on a Dask scheduler, e.g. tcp://host:8786"
+    )
     p.add_argument("--no-plots", action="store_true", help="no figure")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder")
     p.set_defaults(handler=_calibrate)
@@ -229,6 +242,8 @@ def _calibrate(args: argparse.Namespace) -> int:
             figures=not args.no_plots,
             progress=watching(args),
             command=getattr(args, "command_line", None),
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     except Interrupted as exc:
         print(f"diplosim calibrate: {exc}", file=sys.stderr)
