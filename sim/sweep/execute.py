@@ -149,6 +149,9 @@ class Pool(_Chunks):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+SCHEDULER_HINT = "start one with `dask scheduler` and `dask worker tcp://HOST:8786`, then pass tcp://HOST:8786"
+
+
 class Dask(_Chunks):
     """An existing Dask distributed cluster, reached through its scheduler's address."""
 
@@ -165,9 +168,11 @@ class Dask(_Chunks):
             self._client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise ConfigError(
-                f"cannot reach a Dask scheduler at '{address}': {exc}",
-                key="--scheduler",
-                hint="start one with `dask scheduler` and `dask worker tcp://HOST:8786`, then pass tcp://HOST:8786",
+                f"cannot reach a Dask scheduler at '{address}': {exc}", key="--scheduler", hint=SCHEDULER_HINT
+            ) from None
+        except MemoryError:  # something else answers there: distributed reads its reply as a huge message length
+            raise ConfigError(
+                f"what answers at '{address}' is not a Dask scheduler", key="--scheduler", hint=SCHEDULER_HINT
             ) from None
         self.description = f"dask ({address})"
 

@@ -456,6 +456,38 @@ def test_a_candidate_refused_in_a_worker_process_is_the_users_error_and_leaves_n
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
+def test_a_scheduler_address_where_something_else_answers_is_one_line_and_writes_nothing(world, truth, tmp_path):
+    """--scheduler at a port where a web server answers (distributed reads its reply as a huge message length)."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    pytest.importorskip("distributed")
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        with server:
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4)
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    out = tmp_path / "fit"
+    command = [sys.executable, "-m", "sim", *calibrate_args(world), *FAST, "--scheduler", address, "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    server.close()
+    assert done.returncode == 2, done.stderr
+    assert f"key '--scheduler': what answers at '{address}' is not a Dask scheduler" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "two-workers"])
 def test_sigterm_stops_a_calibration_with_143_and_keeps_its_journal(world, truth, tmp_path, where):
     import signal

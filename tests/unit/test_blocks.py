@@ -55,7 +55,9 @@ def records(problem: Any, xs: np.ndarray) -> list[dict[str, Any]]:
 PROBLEM = SimpleNamespace(settings=SimpleNamespace(replications=8))
 
 
-@pytest.mark.parametrize("executor", [Serial(), Backwards(1), Backwards(3), Backwards(40)], ids=repr)
+@pytest.mark.parametrize(
+    "executor", [Serial(), Backwards(1), Backwards(3), Backwards(40)], ids=["serial", "one", "three", "forty"]
+)
 def test_records_come_back_in_candidate_order_on_any_executor(executor):
     xs = np.arange(30.0).reshape(10, 3)
     got = list(evaluate(executor, records, PROBLEM, xs))
