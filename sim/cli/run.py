@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 def add_parsers(sub: Any) -> None:
     """Register `run` and `compare`."""
+    _add_run(sub)
+    _add_compare(sub)
+
+
+def _add_run(sub: Any) -> None:
+    """`diplosim run SCENARIO`: one scenario's results folder."""
     p = sub.add_parser(
         "run",
         **help_text("""
@@ -43,6 +49,9 @@ def add_parsers(sub: Any) -> None:
     _add_fit_option(p)
     p.set_defaults(handler=_run)
 
+
+def _add_compare(sub: Any) -> None:
+    """`diplosim compare A B ...`: scenarios on common random numbers, each against the first."""
     p = sub.add_parser(
         "compare",
         **help_text("""
