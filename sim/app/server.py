@@ -25,7 +25,6 @@ from sim.app.sources import STARTED_WITH as SCENARIO_VARIABLE
 from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 
-EXTRA = "app"
 PACKAGES = ("solara", "solara_assets", "uvicorn", "starlette", "altair")  # what Solara and Mesa's SolaraViz need
 APP_MODULE = "sim.app.pages"
 SOLARA_ENV = {
