@@ -19,7 +19,7 @@ from sim.app import compute, figures, sources
 from sim.app.controls import AddPolicy, Change, ParameterControls, PolicyList, RunControls, ScenarioPicker
 from sim.app.panels import STALE, Chart, Download, Essay, FinalTable, Network, View, actor_names
 from sim.app.settings import Draft, comparison_name, default_dyads, dyad_labels, error_line, resolve, status_quo
-from sim.app.yardstick import yardstick
+from sim.runs import yardstick
 from sim.scenario.dyads import parse, split
 from sim.util.errors import ConfigError
 
@@ -48,7 +48,7 @@ def update(asked: Asked, dyads: list[str], number: int, report: Callable[[float,
     shown = tuple(pair for pair in map(split, dyads) if pair and set(pair) <= set(actors))
     shown = shown or tuple(parse(d, actors) for d in default_dyads(actors))
     report(0.8, "drawing")
-    error = yardstick().sampling_error
+    error = yardstick.observed().sampling_error
     trust = figures.png(figures.trust_figure(outcome, shown, actor_names(request.reference), error))
     alignment = figures.png(figures.alignment_figure(outcome, error)) if outcome.alignment is not None else None
     return View(asked.draft, outcome, shown, trust, alignment, number, time.perf_counter() - started)
@@ -145,7 +145,7 @@ def Results(draft: Draft, task: solara.lab.Task, phase: str) -> None:
     if stale:
         solara.Warning(STALE, classes=["diplosim-stale"])
     with solara.Column(style={"opacity": "0.45"} if stale else {}, classes=["diplosim-results"]):
-        FinalTable(view, yardstick())
+        FinalTable(view, yardstick.observed())
         ref, scen = view.outcome.names
         Chart(view.trust_png, f"{scen}_trust.png", "diplosim-trust-chart")
         if view.alignment_png:
