@@ -29,7 +29,7 @@ class View:
     """One finished update: the draft it ran, the runs, and the charts drawn from them for the dyads shown."""
 
     draft: Draft
-    outcome: compute.Outcome
+    outcome: compute.PairedRuns
     dyads: tuple[tuple[str, str], ...]
     trust_png: bytes
     alignment_png: bytes | None

@@ -27,7 +27,7 @@ import sim
 from sim.app import compute, export, figures
 from sim.app.dashboard import ask
 from sim.app.settings import Draft, default_dyads
-from sim.app.sources import load, load_upload
+from sim.app.sources import load_source, load_upload
 from sim.app.viz_model import VizModel
 from sim.cli import main as cli
 from sim.figures.style import STYLE
@@ -39,9 +39,9 @@ from sim.util.errors import ConfigError
 SMALL = {"steps": 36, "replications": 40}
 
 
-def outcome_of(draft: Draft, **run: int) -> compute.Outcome:
+def outcome_of(draft: Draft, **run: int) -> compute.PairedRuns:
     """What Run shows for `draft`, at the small run settings."""
-    return compute.simulate(ask(draft.with_run(**(SMALL | run))).request)
+    return compute.run_pair(ask(draft.with_run(**(SMALL | run))).request)
 
 
 def test_a_parameter_change_shows_its_effect_and_no_change_shows_none() -> None:
@@ -49,30 +49,30 @@ def test_a_parameter_change_shows_its_effect_and_no_change_shows_none() -> None:
     change is the comparison's only. On the baseline it moves every replication (alpha weighs surprises, so it
     widens the spread more than it shifts the mean); on dialogue, whose moves surprise, PAK -> USA rises beyond
     its interval. With no change every replication is its reference's, and the difference is exactly zero."""
-    baseline = Draft.start(load("baseline")).with_comparison(None)
+    baseline = Draft.start(load_source("baseline")).with_comparison(None)
     same = outcome_of(baseline).over_time.dropna(subset=["diff"])
     assert len(same) and (same[["diff", "diff_low", "diff_high", "diff_p05", "diff_p95"]] == 0).all().all()
     final = outcome_of(baseline.with_parameter("alpha", 0.45)).final.dropna(subset=["diff"])
     assert (final["diff_p95"] - final["diff_p05"] > 0.01).all(), final
-    dialogue = Draft.start(load("dialogue")).with_comparison(None).with_parameter("alpha", 0.45)
+    dialogue = Draft.start(load_source("dialogue")).with_comparison(None).with_parameter("alpha", 0.45)
     final = outcome_of(dialogue).final.set_index(["scenario", "observer", "target"])
     assert final.loc[("dialogue_variant", "PAK", "USA"), "diff_low"] > 0.02
 
 
 def test_two_scenarios_are_compared_as_sim_compare_compares_them() -> None:
-    draft = Draft.start(load("us_pressure")).with_reference(load("dialogue"))
+    draft = Draft.start(load_source("us_pressure")).with_reference(load_source("dialogue"))
     outcome = outcome_of(draft, seed=11)
     expected = sim.compare(["dialogue", "us_pressure"], seed=11, **SMALL)
     pd.testing.assert_frame_equal(outcome.final, expected.table())
     assert outcome.names == ("dialogue", "us_pressure") and (outcome.replications, outcome.steps) == (40, 36)
-    assert compute.simulate(ask(draft.with_run(seed=11, **SMALL)).request) is outcome  # cached: a redraw reruns nothing
+    assert compute.run_pair(ask(draft.with_run(seed=11, **SMALL)).request) is outcome  # cached: a redraw reruns nothing
 
 
 def test_the_download_is_a_complete_comparison_folder_its_scenario_files_reproduce(tmp_path: Path, monkeypatch) -> None:
     """The zip unpacks to one folder with every file its manifest lists, and `diplosim compare` on the scenario
     files it holds, with its run settings, writes the same tables (the browser test compares it with
     `diplosim compare dialogue us_pressure` itself). Nothing is left in the temporary folder it was built in."""
-    outcome = outcome_of(Draft.start(load("dialogue")).with_comparison(None).with_parameter("mu", 0.3), seed=11)
+    outcome = outcome_of(Draft.start(load_source("dialogue")).with_comparison(None).with_parameter("mu", 0.3), seed=11)
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     with zipfile.ZipFile(io.BytesIO(export.zipped(outcome))) as archive:
@@ -139,7 +139,7 @@ def layout_problems(fig) -> list[str]:
 def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
     """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge or
     into anything else."""
-    loaded = load(scenario)
+    loaded = load_source(scenario)
     long = loaded.spec.model_copy(update={"name": ("a_scenario_with_a_name_as_long_as_names_go_" * 3)[:100]})
     draft = Draft.start(type(loaded)(long, loaded.source, "long")).with_reference(loaded)
     outcome = outcome_of(draft, steps=loaded.spec.steps, replications=10)
