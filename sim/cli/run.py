@@ -111,7 +111,7 @@ def _add_fit_option(p: argparse.ArgumentParser) -> None:
 
 def check_outcomes(expressions: list[str], spec: Scenario) -> None:
     """Every --outcome must parse and fit the run (its actors, its months), before any work."""
-    from sim.runs.outcomes import resolve as resolve_outcome
+    from sim.runs.outcomes import resolve_outcome
 
     for text in expressions:
         resolve_outcome(text, spec.actors, spec.start, spec.steps, key="--outcome")

@@ -316,7 +316,7 @@ def render(folder: str | Path) -> str:
     )
 
 
-def write(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
+def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
     """Write the report (default: folder/report.html), atomically; an existing file only with `force`."""
     path = Path(out) if out else Path(folder) / REPORT
     if path.is_dir():

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.outcome_syntax import parse
+from sim.scenario.outcome_syntax import parse_outcome
 from sim.util import calendar
 
 if TYPE_CHECKING:
@@ -146,7 +146,9 @@ def outcomes_text(table: pd.DataFrame, *, start: str | None, steps: int, replica
     several = len(names) > 1
     width = max(len("outcome"), *map(len, table["label"])) + 2
     who = max(12, *map(len, names)) + 2 if several else 0
-    cells = {i: outcome_cell(row, parse(row.outcome).kind, start, steps) for i, row in enumerate(table.itertuples())}
+    cells = {
+        i: outcome_cell(row, parse_outcome(row.outcome).kind, start, steps) for i, row in enumerate(table.itertuples())
+    }
     cell = max(len("median [90% band]"), *map(len, cells.values())) + 2
     about = (
         f"Outcomes over {replications} replications: P(...) with its 95% CI; first(...) as the median month"
