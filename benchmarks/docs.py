@@ -416,7 +416,7 @@ GROUPS: dict[str, Group] = {
         evidence.posterior_effects,
         ("posterior-effects",),
         False,
-        "11 runs of 300 x 120, each replication on a posterior draw (minutes until the engine batches parameters)",
+        "11 runs of 300 x 120, each replication on its own posterior draw (batched parameters)",
     ),
     "printouts": Group(
         printouts,
