@@ -163,6 +163,7 @@ def _run(args: argparse.Namespace) -> int:
                 window=window,
                 replications=spec.replications,
                 start=spec.start,
+                fit=fit,
             )
         )
         if asked is not None:

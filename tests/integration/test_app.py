@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import itertools
 import re
 import socket
 import tempfile
@@ -20,8 +19,6 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.transforms import Bbox
 
 import sim
 from sim.app import compute, export, figures
@@ -35,6 +32,7 @@ from sim.outputs.read import read_manifest
 from sim.scenario.dyads import parse
 from sim.scenario.load import load_scenario, scenario_path
 from sim.util.errors import ConfigError
+from tests.figure_layout import layout_problems
 
 SMALL = {"steps": 36, "replications": 40}
 
@@ -106,35 +104,6 @@ def test_an_uploaded_file_reads_like_one_on_disk_from_memory(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
-def layout_problems(fig) -> list[str]:
-    """What a figure draws beyond its edges, and what overlaps: each panel with its ticks, labels and title (a
-    network's drawing and title apart), each figure-level text and legend."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    boxes = []
-    for i, ax in enumerate(fig.axes):
-        if ax.axison:
-            boxes.append((f"panel {i}", ax.get_tightbbox(renderer)))
-        else:
-            drawn = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches, *ax.lines]]
-            boxes += [(f"panel {i}", Bbox.union(drawn)), (f"title {i}", ax.title.get_window_extent(renderer))]
-    boxes += [(repr(t.get_text()[:40]), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
-    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
-    page = fig.bbox
-    problems = [
-        f"{name} sticks out"
-        for name, box in boxes
-        if not (
-            page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 - 0.5 <= box.y0 <= box.y1 <= page.y1 + 0.5
-        )
-    ]
-    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
-        overlap = Bbox.intersection(box_a, box_b)
-        if overlap is not None and min(overlap.width, overlap.height) >= 1.0:
-            problems.append(f"{a} overlaps {b}")
-    return problems
-
-
 @pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan"])
 def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
     """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge or
@@ -153,7 +122,7 @@ def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> No
             "network": figures.network_figure(outcome, 12, names),
         }
         for what, fig in drawn.items():
-            assert layout_problems(fig) == [], what
+            assert layout_problems(fig, titles_apart=True) == [], what
     assert len(drawn["trust"].axes) == 3 * len(dyads) and len(drawn["one dyad"].axes) == 3
     assert figures.png(drawn["network"]).startswith(b"\x89PNG")
     rows = figures.final_rows(outcome, dyads)
