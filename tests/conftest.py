@@ -52,11 +52,11 @@ def compiled_engine(calibration_cache: Path) -> None:
     """Compile the engine once into its cache folder before any test runs it, so that neither the tests nor
     their `diplosim` subprocesses compile it again; xdist workers take turns (a file lock), the first compiles
     and the others load what it wrote."""
-    from sim.core.model import warm_up
+    from sim.core.model import compile_entry_points
 
     with open(calibration_cache / "compile.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        warm_up()
+        compile_entry_points()
 
 
 @cache

@@ -164,12 +164,15 @@ class _Simulated:
 
 
 def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file: str | Path) -> _Simulated:
-    trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
-    fit = _fit_of(folder)
-    if trajectories.is_file():
-        from sim.runs.results import Results
+    """What a run folder simulated, read through the checked readers (sim.outputs.read): a damaged folder is one
+    ConfigError naming the file."""
+    from sim.outputs.read import read_manifest, read_summary, read_trajectories
 
-        results = Results.load(trajectories)
+    trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
+    meta = read_manifest(folder, "run")
+    fit = meta.get("fit") if isinstance(meta.get("fit"), str) else None
+    if trajectories.is_file():
+        results = read_trajectories(trajectories, meta)
         trust = _dated(results.trust, spec)
         kept, outside = _split_covered(observed, score.step_dates(trust), spec, series_file)
         band = score.band(score.draws(trust, kept), kept["value"])
@@ -178,20 +181,9 @@ def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file
     if summary.is_file():
         dates = score.calendar(spec)
         kept, outside = _split_covered(observed, dates, spec, series_file)
-        band = score.band_from_summary(pd.read_csv(summary), dates, kept)
+        band = score.band_from_summary(read_summary(folder, meta), dates, kept)
         return _Simulated(band, kept, outside, np.arange(spec.replications), spec.seed, fit, False)
     raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
-
-
-def _fit_of(folder: Path) -> str | None:
-    """The fit a run folder's manifest names (runs made with --fit), if any."""
-    from sim.outputs.read import read_manifest
-
-    try:
-        fit = read_manifest(folder).get("fit")
-    except ConfigError:
-        return None
-    return fit if isinstance(fit, str) else None
 
 
 def _dated(trust: Any, spec: Scenario) -> Any:
