@@ -363,7 +363,9 @@ def _distance(problem: Problem, journal: Journal, bar: Any, executor: Executor) 
                 todo.setdefault(tuple(x), x)
         bar.update(len(xs) - len(todo))
         if todo:
-            for piece, records in blocks.evaluate(executor, evaluate_block, problem, np.array(list(todo.values()))):
+            for piece, records in blocks.evaluate_pieces(
+                executor, evaluate_block, problem, np.array(list(todo.values()))
+            ):
                 for x, record in zip(piece, records, strict=True):
                     journal.append(x, record)
                 bar.update(len(piece))

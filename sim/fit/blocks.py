@@ -34,7 +34,7 @@ def pieces(count: int, replications: int, slots: int) -> list[slice]:
     return [slice(a, b) for a, b in itertools.pairwise(bounds)]
 
 
-def evaluate(
+def evaluate_pieces(
     executor: Executor, task: Task, problem: Problem, xs: np.ndarray
 ) -> Iterator[tuple[np.ndarray, list[dict[str, Any]]]]:
     """The candidates `xs` [M, D] evaluated by `task(problem, piece)` (sim.fit.problem.evaluate_block) on the

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.fit.blocks import evaluate, pieces
+from sim.fit.blocks import evaluate_pieces, pieces
 from sim.sweep.execute import Done, Serial
 from sim.sweep.tasks import MAX_BATCH
 from sim.util.errors import ConfigError
@@ -60,7 +60,7 @@ PROBLEM = SimpleNamespace(settings=SimpleNamespace(replications=8))
 )
 def test_records_come_back_in_candidate_order_on_any_executor(executor):
     xs = np.arange(30.0).reshape(10, 3)
-    got = list(evaluate(executor, records, PROBLEM, xs))
+    got = list(evaluate_pieces(executor, records, PROBLEM, xs))
     assert len(got) == min(10, executor.slots())
     assert np.array_equal(np.concatenate([piece for piece, _ in got]), xs)
     assert [r["distance"] for _, rs in got for r in rs] == [float(x.sum()) for x in xs]
@@ -72,4 +72,4 @@ def refuse(problem: Any, xs: np.ndarray) -> list[dict[str, Any]]:
 
 def test_a_task_error_is_raised_with_its_parts():
     with pytest.raises(ConfigError, match=r"key 'parameters\.alpha': refused"):
-        list(evaluate(Serial(), refuse, PROBLEM, np.ones((4, 2))))
+        list(evaluate_pieces(Serial(), refuse, PROBLEM, np.ones((4, 2))))
