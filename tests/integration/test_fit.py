@@ -488,8 +488,13 @@ def test_a_scheduler_address_where_something_else_answers_is_one_line_and_writes
     assert len(done.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "two-workers"])
+@pytest.mark.parametrize(
+    "where",
+    [pytest.param([], id="in-process"), pytest.param(["--workers", "2"], id="two-workers", marks=pytest.mark.slow)],
+)
 def test_sigterm_stops_a_calibration_with_143_and_keeps_its_journal(world, truth, tmp_path, where):
+    """SIGTERM once a candidate is journaled. Not as soon as the header appears: the header is readable before it
+    is synced, and a signal while the store is being created removes it (there is nothing to resume)."""
     import signal
     import subprocess
     import sys
@@ -501,8 +506,8 @@ def test_sigterm_stops_a_calibration_with_143_and_keeps_its_journal(world, truth
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     journal = tmp_path / ".fit.unfinished" / "journal.jsonl"
     deadline = time.monotonic() + 120
-    while not (journal.is_file() and journal.read_text().endswith("\n")) and proc.poll() is None:
-        assert time.monotonic() < deadline, "the calibration never started its journal"
+    while not (journal.is_file() and journal.read_text().count("\n") >= 2) and proc.poll() is None:
+        assert time.monotonic() < deadline, "the calibration never journaled a candidate"
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
