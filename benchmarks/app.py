@@ -43,10 +43,10 @@ def measure(scenario: str, replications: int, steps: int, repeats: int) -> Table
     from sim.app import compute, export, figures
     from sim.app.dashboard import ask
     from sim.app.settings import Draft, default_dyads
-    from sim.app.sources import load
+    from sim.app.sources import load_source
     from sim.scenario.dyads import parse
 
-    base = Draft.start(load(scenario)).with_run(steps=steps, replications=replications)
+    base = Draft.start(load_source(scenario)).with_run(steps=steps, replications=replications)
     spec = base.base.spec
     dyads = [parse(d, spec.actors) for d in default_dyads(spec.actors)]
     names = {code: actor.name for code, actor in spec.world.actors.items()}
@@ -55,11 +55,11 @@ def measure(scenario: str, replications: int, steps: int, repeats: int) -> Table
         return ask(base.with_policy(0, probability=round(0.5 + 0.001 * (i + 1), 3))).request
 
     def update(i: int) -> None:
-        outcome = compute.simulate(edited(i))
+        outcome = compute.run_pair(edited(i))
         figures.png(figures.trust_figure(outcome, dyads, names, 0.02))
         figures.png(figures.alignment_figure(outcome, 0.02))
 
-    outcome = compute.simulate(edited(-1))  # warm: calibration, xarray's set-up, fonts
+    outcome = compute.run_pair(edited(-1))  # warm: calibration, xarray's set-up, fonts
     figures.png(figures.trust_figure(outcome, dyads, names, 0.02))
     plain = best(lambda i: sim.run(edited(i + 2 * repeats).comparison), repeats)
     rows = {

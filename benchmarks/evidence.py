@@ -15,6 +15,7 @@ The fits themselves are made by
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import textwrap
@@ -250,7 +251,7 @@ def posterior_effects() -> dict[str, str]:
     import sim
 
     rows = []
-    for name in sorted(n for n in sim.list_scenarios() if n != "baseline"):
+    for name in sorted(n for n in sim.list_scenarios() if n != "baseline" and "/" not in n):  # not histories
         diff = effect_draws(name)
         claims = DIRECTIONS.get(name)
         if claims is None:  # no essay direction: its largest mean effect
@@ -300,9 +301,16 @@ def make_lodo() -> None:
         out = LODO / left
         command = ["python", "-m", "benchmarks.evidence", "--make-lodo"]
         resume = store_dir(out).is_dir()  # an interrupted run continues from its journal
-        done = api.run_calibration(
-            problem, out, series_file=OBSERVED, resume=resume, force=True, figures=False, command=command
-        )
+        with contextlib.chdir(ROOT):  # the manifest records the series file as in the repository, not this machine
+            done = api.run_calibration(
+                problem,
+                out,
+                series_file=OBSERVED.relative_to(ROOT),
+                resume=resume,
+                force=True,
+                figures=False,
+                command=command,
+            )
         scored = api.score_histories([everything.targets[i]], done.posterior, everything.settings)
         parts.append(scored.metrics.assign(left_out=left))
         print(f"wrote {out.relative_to(ROOT)}")

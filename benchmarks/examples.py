@@ -12,6 +12,7 @@ change that moves any committed number fails until the examples are regenerated 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -73,9 +74,12 @@ BY_NAME = {e.name: e for e in EXAMPLE_LIST}
 
 def make(example: Example, out: Path, examples: Path = EXAMPLES) -> None:
     """Write `example` into `out` (replacing an earlier result there), from the repository root."""
-    words = [w.format(examples=examples) for w in example.command]
+    base = examples.relative_to(ROOT) if examples.is_relative_to(ROOT) else examples
+    words = [w.format(examples=base) for w in example.command]
     extra = ["--workers", "2"] if words[0] == "sweep" else []
-    code = main([*words, *extra, "--out", str(out), "--force", "-q"])
+    where = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out  # manifests record no machine's paths
+    with contextlib.chdir(ROOT):
+        code = main([*words, *extra, "--out", str(where), "--force", "-q"])
     if code != 0:
         raise SystemExit(f"{example.name}: diplosim {' '.join(words)} exited with {code}")
 

@@ -7,9 +7,13 @@ tests (and the pytest-xdist workers) share one calibration per world without tou
 from __future__ import annotations
 
 import compileall
+import contextlib
 import fcntl
+import json
+import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -48,11 +52,11 @@ def compiled_engine(calibration_cache: Path) -> None:
     """Compile the engine once into its cache folder before any test runs it, so that neither the tests nor
     their `diplosim` subprocesses compile it again; xdist workers take turns (a file lock), the first compiles
     and the others load what it wrote."""
-    from sim.core.model import warm_up
+    from sim.core.model import compile_entry_points
 
     with open(calibration_cache / "compile.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        warm_up()
+        compile_entry_points()
 
 
 @cache
@@ -155,3 +159,32 @@ def serve_app():
 
 def _ready(served: Served) -> bool:
     return any(line.startswith("diplosim app: http://") for line in served.lines)
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int = 1) -> Iterator[Callable[[], str]]:
+    """A Dask scheduler and `workers` one-thread workers, started the way a cluster's user starts them (`dask
+    scheduler`, `dask worker`), in processes of their own: none of distributed's threads run in the test process,
+    which forks. Yields a function that waits for the scheduler file and returns the scheduler's address (the
+    workers find the scheduler through that file; tasks wait for them to join)."""
+    folder.mkdir()
+    info = folder / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    scheduler = [*dask, "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)]
+    worker = [*dask, "worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-nanny", "--no-dashboard"]
+    quiet = {"cwd": folder, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = [subprocess.Popen(command, **quiet) for command in (scheduler, *[worker] * workers)]
+
+    def address() -> str:
+        deadline = time.monotonic() + 120
+        while not info.exists() or not info.read_text().strip().endswith("}"):
+            assert started[0].poll() is None and time.monotonic() < deadline, "the Dask scheduler did not start"
+            time.sleep(0.05)
+        return json.loads(info.read_text())["address"]
+
+    try:
+        yield address
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            proc.wait(timeout=60)

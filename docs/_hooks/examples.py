@@ -1,8 +1,9 @@
-"""mkdocs hook: the committed example results (results/examples/) are part of the site.
+"""mkdocs hook: the committed example results (results/examples/) and the bundled fits (scenarios/fits/) are part
+of the site.
 
-Pages link to them as `../results/examples/...`, a path that also works when the Markdown is read in the
-repository; this hook adds those files to the build under `results/examples/`, so the links resolve (and are
-checked) in the site too.
+Pages link to them as `../results/examples/...` or `../scenarios/fits/...`, paths that also work when the Markdown
+is read in the repository; this hook adds those files to the build under the same paths, so the links resolve (and
+are checked) in the site too.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ SUFFIXES = {".png", ".svg", ".csv", ".toml", ".json"}
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     docs = Path(config["docs_dir"])
-    examples = docs.parent / "results" / "examples"
-    for path in sorted(p for p in examples.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+    folders = {docs.parent / "results" / "examples": SUFFIXES, docs.parent / "scenarios" / "fits": {".png"}}
+    found = [p for folder, kept in folders.items() for p in folder.rglob("*") if p.suffix in kept and p.is_file()]
+    for path in sorted(found):
         uri = path.relative_to(docs.parent).as_posix()
         files.append(
             File(

@@ -34,7 +34,7 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PairedRuns:
     """Both runs and their tables. `names` is (reference, comparison), the comparison's order."""
 
     names: tuple[str, str]
@@ -67,7 +67,7 @@ class Outcome:
         return final_window(self.steps)
 
 
-def simulate(request: Request) -> Outcome:
+def run_pair(request: Request) -> PairedRuns:
     """Run both scenarios of `request` and tabulate them (cached by the request)."""
     return _simulate(
         request.reference.model_dump_json(),
@@ -79,12 +79,12 @@ def simulate(request: Request) -> Outcome:
 
 
 @lru_cache(maxsize=4)
-def _simulate(reference: str, comparison: str, steps: int, replications: int, seed: int) -> Outcome:
+def _simulate(reference: str, comparison: str, steps: int, replications: int, seed: int) -> PairedRuns:
     specs = [Scenario.model_validate_json(text) for text in (reference, comparison)]
     runs = compare(specs, steps=steps, replications=replications, seed=seed)
     datasets = {name: res.dataset for name, res in runs.items()}
     first = runs[runs.reference].scenario
-    return Outcome(
+    return PairedRuns(
         names=(specs[0].name, specs[1].name),
         runs=runs,
         final=runs.table(),

@@ -12,15 +12,15 @@ from typing import Any
 import solara
 
 from sim.app import sources
-from sim.app.policies import NewPolicy, add_policy, catalogue, policy_label
+from sim.app.policies import NewPolicy, add_policy, move_catalogue, policy_label
 from sim.app.settings import (
     INTENSITY,
     PARAMETERS,
     PROBABILITY,
     REPLICATIONS,
     STEPS,
+    DocumentedRange,
     Draft,
-    Range,
     error_line,
 )
 from sim.util import calendar
@@ -38,7 +38,7 @@ Change = Callable[[Callable[[Draft], Draft]], None]  # applies an edit to the dr
 
 @solara.component
 def NumberSetting(
-    name: str, value: float, bounds: Range, on_value: Any, disabled: bool = False, note: str = ""
+    name: str, value: float, bounds: DocumentedRange, on_value: Any, disabled: bool = False, note: str = ""
 ) -> None:
     """A slider for a narrow range, a number field for a wide one; the label states the documented range."""
     about = f"{bounds.description}; " if bounds.description else ""
@@ -70,7 +70,7 @@ def ScenarioPicker(draft: Draft, change: Change, extra: solara.Reactive[dict[str
 
     def get(label: str) -> sources.Loaded | None:
         try:
-            return extra.value.get(label) or sources.load(label)
+            return extra.value.get(label) or sources.load_source(label)
         except ConfigError as exc:
             error.set(error_line(exc))
             return None
@@ -114,7 +114,9 @@ def ScenarioFiles(on_loaded: Callable[[sources.Loaded], None], error: solara.Rea
 
     with solara.Row(style={"align-items": "center"}):
         solara.InputText("…or a scenario file (path)", value=path, continuous_update=True)
-        solara.Button("Load", on_click=lambda: read(lambda: sources.load(path.value.strip())), disabled=not path.value)
+        solara.Button(
+            "Load", on_click=lambda: read(lambda: sources.load_source(path.value.strip())), disabled=not path.value
+        )
     solara.FileDrop(label="…or drop a scenario file here (it becomes the comparison)", on_file=dropped, lazy=False)
 
 
@@ -163,7 +165,7 @@ def AddPolicy(draft: Draft, change: Change) -> None:
     """A policy from the world's catalogue: move or bundle, actor and target (the world's codes), when (dates with
     a calendar), how often, probability and intensity. Checked at once, like a line of the scenario file."""
     spec = draft.base.spec
-    moves, actors = catalogue(spec), spec.actors
+    moves, actors = move_catalogue(spec), spec.actors
     fresh = NewPolicy(next(iter(moves)), actors[1], actors[0], spec.start or 1)
     form = solara.use_reactive(fresh)
     error = solara.use_reactive("")

@@ -18,8 +18,8 @@ import solara
 from sim.app import compute, figures, sources
 from sim.app.controls import AddPolicy, Change, ParameterControls, PolicyList, RunControls, ScenarioPicker
 from sim.app.panels import STALE, Chart, Download, Essay, FinalTable, Network, View, actor_names
-from sim.app.settings import Draft, comparison_name, default_dyads, dyad_labels, error_line, resolve, status_quo
-from sim.app.yardstick import yardstick
+from sim.app.settings import Draft, default_dyads, dyad_labels, error_line, resolve_draft, status_quo, variant_name
+from sim.runs import yardstick
 from sim.scenario.dyads import parse, split
 from sim.util.errors import ConfigError
 
@@ -34,21 +34,21 @@ class Asked:
 
 def ask(draft: Draft) -> Asked:
     """The draft resolved into two scenarios and the run settings both share (ConfigError if it cannot be)."""
-    reference, comparison = resolve(draft)
+    reference, comparison = resolve_draft(draft)
     return Asked(draft, compute.Request(reference, comparison, draft.steps, draft.replications, draft.seed))
 
 
-def update(asked: Asked, dyads: list[str], number: int, report: Callable[[float, str], None]) -> View:
+def run_and_draw(asked: Asked, dyads: list[str], number: int, report: Callable[[float, str], None]) -> View:
     """Run (or fetch from the cache) the comparison and draw its charts for the dyads shown."""
     started, request = time.perf_counter(), asked.request
     size = f"{request.replications} replications × {request.steps} months each"
     report(0.1, f"running {request.comparison.name} and {request.reference.name}: {size}")
-    outcome = compute.simulate(request)
+    outcome = compute.run_pair(request)
     actors = request.reference.actors
     shown = tuple(pair for pair in map(split, dyads) if pair and set(pair) <= set(actors))
     shown = shown or tuple(parse(d, actors) for d in default_dyads(actors))
     report(0.8, "drawing")
-    error = yardstick().sampling_error
+    error = yardstick.observed().sampling_error
     trust = figures.png(figures.trust_figure(outcome, shown, actor_names(request.reference), error))
     alignment = figures.png(figures.alignment_figure(outcome, error)) if outcome.alignment is not None else None
     return View(asked.draft, outcome, shown, trust, alignment, number, time.perf_counter() - started)
@@ -68,7 +68,7 @@ def Dashboard() -> None:
             task.progress = 100 * fraction
             phase.set(what)
 
-        return update(asked.value, dyads.value, runs.value, report)
+        return run_and_draw(asked.value, dyads.value, runs.value, report)
 
     task = solara.lab.use_task(work, dependencies=[runs.value, tuple(dyads.value)], raise_error=False)
 
@@ -91,7 +91,7 @@ def Dashboard() -> None:
 
     solara.Title("diplosim dashboard")
     Sidebar(draft.value, change, extra, dyads, run, task.pending, error.value)
-    Results(draft.value, task, phase.value)
+    ResultsPanel(draft.value, task, phase.value)
 
 
 @solara.component
@@ -131,13 +131,13 @@ def Sidebar(
 
 
 @solara.component
-def Results(draft: Draft, task: solara.lab.Task, phase: str) -> None:
+def ResultsPanel(draft: Draft, task: solara.lab.Task, phase: str) -> None:
     """The scenarios, the status of the last run, and its results (marked when the controls have moved on)."""
     view: View | None = task.latest
     reference = status_quo(draft.base.spec) if draft.reference is None else draft.reference.spec
     with solara.Row(style={"align-items": "stretch"}):
         Essay("Reference", reference.name, reference, draft.reference)
-        Essay("Comparison", comparison_name(draft), draft.base.spec, draft.base)
+        Essay("Comparison", variant_name(draft), draft.base.spec, draft.base)
     Status(task, phase, view)
     if view is None:
         return
@@ -145,7 +145,7 @@ def Results(draft: Draft, task: solara.lab.Task, phase: str) -> None:
     if stale:
         solara.Warning(STALE, classes=["diplosim-stale"])
     with solara.Column(style={"opacity": "0.45"} if stale else {}, classes=["diplosim-results"]):
-        FinalTable(view, yardstick())
+        FinalTable(view, yardstick.observed())
         ref, scen = view.outcome.names
         Chart(view.trust_png, f"{scen}_trust.png", "diplosim-trust-chart")
         if view.alignment_png:

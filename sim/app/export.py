@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from sim.app.compute import Outcome
+from sim.app.compute import PairedRuns
 from sim.outputs.figures import comparison_figures
 from sim.outputs.folder import result_folder
 from sim.outputs.manifest import run_fields
@@ -23,17 +23,17 @@ from sim.runs.checks import comparison_name
 COMMAND = "diplosim app (downloaded from the dashboard)"
 
 
-def folder_name(outcome: Outcome) -> str:
+def folder_name(outcome: PairedRuns) -> str:
     """The name `diplosim compare` gives the comparison's folder: <reference>_vs_<comparison>."""
     return comparison_name(list(outcome.names))
 
 
-def fields(outcome: Outcome) -> dict[str, object]:
+def fields(outcome: PairedRuns) -> dict[str, object]:
     """The manifest's fields, as `diplosim compare` records them."""
     return {"scenarios": list(outcome.names), **run_fields(outcome.runs[outcome.names[0]].scenario)}
 
 
-def write(folder: Path, outcome: Outcome) -> Path:
+def write_folder(folder: Path, outcome: PairedRuns) -> Path:
     """Write the comparison folder at `folder` (it appears only when complete)."""
     meta = fields(outcome)
     with result_folder(folder, force=False, command=COMMAND, fields=meta) as writing:
@@ -43,12 +43,12 @@ def write(folder: Path, outcome: Outcome) -> Path:
     return folder
 
 
-def zipped(outcome: Outcome) -> bytes:
+def zipped(outcome: PairedRuns) -> bytes:
     """The comparison folder as zip bytes, every file under <reference>_vs_<comparison>/."""
     name = folder_name(outcome)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="diplosim-download-") as tmp:
-        folder = write(Path(tmp) / name, outcome)
+        folder = write_folder(Path(tmp) / name, outcome)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 archive.write(path, f"{name}/{path.relative_to(folder)}")

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from sim.app.compute import Outcome
+from sim.app.compute import PairedRuns
 from sim.app.policies import when
 from sim.figures.network import draw_network
 from sim.figures.style import (
@@ -97,7 +97,7 @@ def _legend(sampling_error: float) -> tuple[list[Any], list[str]]:
     return handles, labels
 
 
-def _rows(outcome: Outcome, frames: Sequence[pd.DataFrame], labels: Sequence[str], unit: str, caption: str) -> Any:
+def _rows(outcome: PairedRuns, frames: Sequence[pd.DataFrame], labels: Sequence[str], unit: str, caption: str) -> Any:
     """A figure with one row per frame: reference fan | comparison fan | difference (sharing a scale)."""
     ref, scen = outcome.names
     rows = len(frames)
@@ -140,7 +140,7 @@ def _title(prefix: str, names: tuple[str, str]) -> str:
 
 
 def trust_figure(
-    outcome: Outcome, dyads: Sequence[tuple[str, str]], names: Mapping[str, str], sampling_error: float
+    outcome: PairedRuns, dyads: Sequence[tuple[str, str]], names: Mapping[str, str], sampling_error: float
 ) -> Figure:
     """Trust over time for the chosen dyads: both fans and the paired difference with its CI."""
     t = outcome.over_time
@@ -157,7 +157,7 @@ def trust_figure(
     return fig
 
 
-def alignment_figure(outcome: Outcome, sampling_error: float) -> Figure:
+def alignment_figure(outcome: PairedRuns, sampling_error: float) -> Figure:
     """Pakistan's alignment between the US (0) and China (1): both runs and the paired difference."""
     assert outcome.alignment is not None, "the world has Pakistan, the US and China"
     caption = wrap(
@@ -175,7 +175,7 @@ def alignment_figure(outcome: Outcome, sampling_error: float) -> Figure:
     return fig
 
 
-def network_figure(outcome: Outcome, month: int, names: Mapping[str, str]) -> Figure:
+def network_figure(outcome: PairedRuns, month: int, names: Mapping[str, str]) -> Figure:
     """Both runs' trust networks at one month (median over replications), drawn as in trust_network.png."""
     t = outcome.over_time[outcome.over_time["step"] == month]
     actors = list(pd.unique(t["observer"]))
@@ -193,7 +193,7 @@ def network_figure(outcome: Outcome, month: int, names: Mapping[str, str]) -> Fi
     return fig
 
 
-def final_rows(outcome: Outcome, dyads: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+def final_rows(outcome: PairedRuns, dyads: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     """Final trust (mean of the final window) per chosen dyad: both runs' medians and the paired difference."""
     ref, scen = outcome.names
     table = outcome.final.set_index(["scenario", "observer", "target"])

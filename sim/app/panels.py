@@ -18,7 +18,7 @@ from sim.app import compute, export, figures
 from sim.app.policies import when
 from sim.app.settings import Draft, sentences
 from sim.app.sources import Loaded
-from sim.app.yardstick import Yardstick
+from sim.runs.yardstick import Yardstick
 from sim.scenario.schema import Scenario
 
 STALE = "Out of date — press Run: the controls have changed since these results were computed."
@@ -29,7 +29,7 @@ class View:
     """One finished update: the draft it ran, the runs, and the charts drawn from them for the dyads shown."""
 
     draft: Draft
-    outcome: compute.Outcome
+    outcome: compute.PairedRuns
     dyads: tuple[tuple[str, str], ...]
     trust_png: bytes
     alignment_png: bytes | None
@@ -79,8 +79,7 @@ def FinalTable(view: View, yardstick: Yardstick) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=_table(figures.final_rows(outcome, view.dyads)))
         solara.Text(
             f"The difference is the mean over replications of {outcome.names[1]} − {outcome.names[0]}, each pair"
-            " run on the same random numbers. Its bracketed 95% interval is Monte Carlo precision: it narrows with"
-            " more replications and says nothing about whether the model or its parameters are right.",
+            " run on the same random numbers; its bracketed 95% interval narrows with more replications.",
             style={"font-size": "0.85em", "margin-top": "6px", "display": "block"},
         )
         solara.Text(yardstick.text(), style={"font-size": "0.85em", "display": "block"}, classes=["diplosim-yardstick"])

@@ -30,7 +30,7 @@ class NewPolicy:
     intensity: float = 1.0
 
 
-def catalogue(spec: Scenario) -> dict[str, str]:
+def move_catalogue(spec: Scenario) -> dict[str, str]:
     """Every move and bundle a policy of this world can make, with what it is: the move's description, Goldstein
     weight and answer, or the bundle's moves."""
     world = spec.world

@@ -25,7 +25,6 @@ from sim.app.sources import STARTED_WITH as SCENARIO_VARIABLE
 from sim.util.crash import exception_line
 from sim.util.errors import ConfigError
 
-EXTRA = "app"
 PACKAGES = ("solara", "solara_assets", "uvicorn", "starlette", "altair")  # what Solara and Mesa's SolaraViz need
 APP_MODULE = "sim.app.pages"
 SOLARA_ENV = {
@@ -72,7 +71,7 @@ def _refuse_cdn(url: str) -> bytes:
     raise FileNotFoundError(url)
 
 
-def warm_up(scenario: str) -> None:
+def _warm_up_quietly(scenario: str) -> None:
     """Calibrate the scenario's world and load the numerical and plotting stack (sim.app.warm: about 2 s, once per
     process), so that the first page's first update is as quick as the next ones. A server stopped meanwhile ends
     it quietly; a failure is one line in the log (the page reports its own errors)."""
@@ -97,7 +96,7 @@ def _log_lines() -> None:
 def serve(scenario: str, served: Listening) -> None:
     """Run the dashboard (/) and the Mesa step-through view (/mesa) until interrupted."""
     _log_lines()
-    threading.Thread(target=warm_up, args=(scenario,), name="diplosim-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up_quietly, args=(scenario,), name="diplosim-warm-up", daemon=True).start()
     os.environ.update(SOLARA_ENV)
     os.environ[SCENARIO_VARIABLE] = scenario
     os.environ[START_VARIABLE] = os.getcwd()

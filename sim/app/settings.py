@@ -36,7 +36,7 @@ ARROW = " → "
 
 
 @dataclass(frozen=True)
-class Range:
+class DocumentedRange:
     """A number's documented range (bounds inclusive or not) and its description, from the schema."""
 
     low: float
@@ -75,7 +75,7 @@ def _number(x: float) -> str:
     return f"{x:,.0f}" if x == int(x) else f"{x:,g}"
 
 
-def field_range(model: type[BaseModel], name: str) -> Range:
+def field_range(model: type[BaseModel], name: str) -> DocumentedRange:
     """The bounds pydantic enforces on `model.name` (ge/gt/le/lt), with the field's description."""
     field = model.model_fields[name]
     bounds: dict[str, Any] = {"low": -math.inf, "high": math.inf, "description": field.description or ""}
@@ -84,10 +84,10 @@ def field_range(model: type[BaseModel], name: str) -> Range:
             bounds.update(low=float(getattr(rule, "ge", getattr(rule, "gt", 0))), low_inclusive=isinstance(rule, Ge))
         elif isinstance(rule, Le | Lt):
             bounds.update(high=float(getattr(rule, "le", getattr(rule, "lt", 0))), high_inclusive=isinstance(rule, Le))
-    return Range(**bounds)
+    return DocumentedRange(**bounds)
 
 
-PARAMETERS: dict[str, Range] = {name: field_range(Parameters, name) for name in Parameters.model_fields}
+PARAMETERS: dict[str, DocumentedRange] = {name: field_range(Parameters, name) for name in Parameters.model_fields}
 PROBABILITY = field_range(Policy, "probability")
 INTENSITY = field_range(Policy, "intensity")
 STEPS = field_range(Scenario, "steps")
@@ -187,15 +187,15 @@ def _run_of(loaded: Loaded, replications: int = DEFAULT_REPLICATIONS) -> tuple[i
     return spec.steps, min(spec.replications, replications), spec.seed
 
 
-def resolve(draft: Draft) -> tuple[Scenario, Scenario]:
+def resolve_draft(draft: Draft) -> tuple[Scenario, Scenario]:
     """The reference and the comparison the draft describes, validated; run settings are applied when they run."""
     base = draft.base
-    comparison = changed(base, draft, comparison_name(draft))
+    comparison = changed(base, draft, variant_name(draft))
     reference = status_quo(base.spec) if draft.reference is None else draft.reference.spec
     return reference, comparison
 
 
-def comparison_name(draft: Draft) -> str:
+def variant_name(draft: Draft) -> str:
     """The base scenario's name; with `_variant` added (shortened to fit) when it is changed or compared with
     itself."""
     name = draft.base.spec.name

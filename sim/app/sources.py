@@ -84,7 +84,7 @@ def history() -> dict[str, Path]:
     return found
 
 
-def load(ref: str) -> Loaded:
+def load_source(ref: str) -> Loaded:
     """A bundled scenario by name, a history replay by its label, or a scenario file by path from `folders()`
     (errors as ConfigError)."""
     replay = history().get(ref.strip())
@@ -95,7 +95,7 @@ def load(ref: str) -> Loaded:
 
 def initial() -> Loaded:
     """The scenario `diplosim app` was started with."""
-    return load(os.environ.get(STARTED_WITH, "baseline"))
+    return load_source(os.environ.get(STARTED_WITH, "baseline"))
 
 
 def load_upload(filename: str, data: bytes) -> Loaded:

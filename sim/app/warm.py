@@ -5,7 +5,7 @@ next ones."""
 from __future__ import annotations
 
 from sim.app import compute, figures, sources
-from sim.app.settings import Draft, resolve
+from sim.app.settings import Draft, resolve_draft
 from sim.scenario.load import load_scenario
 
 
@@ -14,6 +14,6 @@ def warm_up(scenario: str) -> None:
     chart of it, and the list of history replays."""
     sources.history()
     draft = Draft.start(sources.Loaded(load_scenario(scenario), scenario, scenario))
-    reference, comparison = resolve(draft)
-    outcome = compute.simulate(compute.Request(reference, comparison, draft.steps, 2, draft.seed))
+    reference, comparison = resolve_draft(draft)
+    outcome = compute.run_pair(compute.Request(reference, comparison, draft.steps, 2, draft.seed))
     figures.png(figures.trust_figure(outcome, [tuple(reference.actors[:2])], {}, 0.0))

@@ -65,6 +65,6 @@ def _discover(args: argparse.Namespace) -> int:
     fields = {"sweep": found.sweep, "folder": str(args.folder), "outcome": found.outcome, side: threshold}
     fields |= {"cases": args.cases, "min_coverage": args.min_coverage, "box": found.chosen}
     with result_folder(out, force=args.force, command=args.command_line, fields=fields) as writing:
-        writing.files += prim.write(found, writing.path, args.format)
+        writing.files += prim.write_boxes(found, writing.path, args.format)
     print(out if args.quiet else f"{found.text()}\n\nWrote {out}/")
     return 0

@@ -92,7 +92,7 @@ def _explain(args: argparse.Namespace) -> int:
     for text in dyads:
         parse_dyad(text, first.actors, key="--dyad")
     for text in args.outcome:
-        outcomes.resolve(text, first.actors, first.start, first.steps, key="--outcome")
+        outcomes.resolve_outcome(text, first.actors, first.start, first.steps, key="--outcome")
     questions = [*dyads, *args.outcome]
     check_run_memory(first, min(first.replications, explain.CHUNK))
     pairs = [(spec, None) for spec in specs] if len(specs) == 1 else [(spec, first) for spec in specs[1:]]

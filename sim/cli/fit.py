@@ -48,41 +48,47 @@ def add_parsers(sub: Any) -> None:
     _add_score(sub)
 
 
+CALIBRATE_HELP = """
+    Fit a posterior sample of model parameters to dated histories, and score it out of sample.
+
+    One fit across every history given: a parameter vector's distance is the mean over series of each
+    series' RMSE on the training window (years up to --split; rows marked verified = no are never read),
+    from the mean of --replications runs of each history (the same random numbers for every candidate).
+    Each history is fitted on the series between the actors its policies involve. The posterior is
+    sampled by ABC-SMC (population Monte Carlo with an adaptive tolerance, uniform priors on the
+    ranges): --particles per population, at most --generations populations.
+
+    Each block of candidates runs in this process, on every core (default), or is cut into one piece per
+    worker and run on --workers N local processes or on a Dask cluster (--scheduler ADDRESS), as a sweep's
+    chunks are. The result is the same, file for file, on any of them.
+
+    The posterior is then scored: every history and its no-moves version run --predictive times, each
+    replication on its own posterior draw, and every row (training and held out) is scored beside the
+    training mean and persistence (RMSE, CRPS, coverage of the 90% band, the poll's sampling error),
+    ending with a verdict on the held-out years.
+
+    Writes posterior.csv (the sample `run --fit` draws from), populations.csv, parameters.csv,
+    metrics.csv, points.csv, bands.csv, histories/, series.csv, journal.jsonl (every evaluation),
+    fit.png and manifest.json. The folder appears only when complete; an interrupted calibration
+    continues with --resume and ends with the same result.
+
+    A fit file holds [[param]] tables (path, low, high: the prior range of a model parameter) and
+    optionally particles, generations, quantile, replications, predictive, seed, split and series; options
+    given on the command line win.
+
+    examples:
+      diplosim calibrate scenarios/history/us_china.toml scenarios/history/observed.csv \\
+          --param parameters.alpha=0.02:0.6 --param parameters.level_gain=0:60
+      diplosim calibrate scenarios/history/*.toml scenarios/history/observed.csv \\
+          --fit scenarios/fits/default.toml --out scenarios/fits/default
+      diplosim calibrate scenarios/history/us_china.toml observed.csv --fit ranges.toml --out f --resume
+      diplosim calibrate scenarios/history/*.toml scenarios/history/observed.csv \\
+          --fit scenarios/fits/default.toml --scheduler tcp://10.0.0.5:8786
+"""
+
+
 def _add_calibrate(sub: Any) -> None:
-    p = sub.add_parser(
-        "calibrate",
-        **help_text("""
-            Fit a posterior sample of model parameters to dated histories, and score it out of sample.
-
-            One fit across every history given: a parameter vector's distance is the mean over series of each
-            series' RMSE on the training window (years up to --split; rows marked verified = no are never read),
-            from the mean of --replications runs of each history (the same random numbers for every candidate).
-            Each history is fitted on the series between the actors its policies involve. The posterior is
-            sampled by ABC-SMC (population Monte Carlo with an adaptive tolerance, uniform priors on the
-            ranges): --particles per population, at most --generations populations.
-
-            The posterior is then scored: every history and its no-moves version run --predictive times, each
-            replication on its own posterior draw, and every row (training and held out) is scored beside the
-            training mean and persistence (RMSE, CRPS, coverage of the 90% band, the poll's sampling error),
-            ending with a verdict on the held-out years.
-
-            Writes posterior.csv (the sample `run --fit` draws from), populations.csv, parameters.csv,
-            metrics.csv, points.csv, bands.csv, histories/, series.csv, journal.jsonl (every evaluation),
-            fit.png and manifest.json. The folder appears only when complete; an interrupted calibration
-            continues with --resume and ends with the same result.
-
-            A fit file holds [[param]] tables (path, low, high: the prior range of a model parameter) and
-            optionally particles, generations, quantile, replications, predictive, seed, split and series; options
-            given on the command line win.
-
-            examples:
-              diplosim calibrate scenarios/history/us_china.toml scenarios/history/observed.csv \\
-                  --param parameters.alpha=0.02:0.6 --param parameters.level_gain=0:60
-              diplosim calibrate scenarios/history/*.toml scenarios/history/observed.csv \\
-                  --fit scenarios/fits/default.toml --out scenarios/fits/default
-              diplosim calibrate scenarios/history/us_china.toml observed.csv --fit ranges.toml --out f --resume
-        """),
-    )
+    p = sub.add_parser("calibrate", **help_text(CALIBRATE_HELP))
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="dated history scenarios: names or paths")
     p.add_argument("series", type=Path, help=SERIES_HELP)
     ranges = p.add_mutually_exclusive_group(required=True)
@@ -103,9 +109,21 @@ def _add_calibrate(sub: Any) -> None:
     )
     p.add_argument("-f", "--force", action="store_true", help="replace DIR, or discard an unfinished calibration there")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration from its journal")
+    _add_where(p)
     p.add_argument("--no-plots", action="store_true", help="no figure")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the output folder")
     p.set_defaults(handler=_calibrate)
+
+
+def _add_where(p: argparse.ArgumentParser) -> None:
+    """Where the candidates run: --workers or --scheduler, as for `diplosim sweep`."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=count, metavar="N", help="local worker processes for the candidates (default: this process)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run the candidates on a Dask scheduler, e.g. tcp://host:8786"
+    )
 
 
 def _add_score(sub: Any) -> None:
@@ -229,6 +247,8 @@ def _calibrate(args: argparse.Namespace) -> int:
             figures=not args.no_plots,
             progress=watching(args),
             command=getattr(args, "command_line", None),
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     except Interrupted as exc:
         print(f"diplosim calibrate: {exc}", file=sys.stderr)

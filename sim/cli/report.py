@@ -38,5 +38,5 @@ def _add_report(sub: Any) -> None:
 def _report(args: argparse.Namespace) -> int:
     from sim.report import page
 
-    print(page.write(args.folder, args.out, args.force))
+    print(page.write_report(args.folder, args.out, args.force))
     return 0

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 def add_parsers(sub: Any) -> None:
     """Register `run` and `compare`."""
+    _add_run(sub)
+    _add_compare(sub)
+
+
+def _add_run(sub: Any) -> None:
+    """`diplosim run SCENARIO`: one scenario's results folder."""
     p = sub.add_parser(
         "run",
         **help_text("""
@@ -43,6 +49,9 @@ def add_parsers(sub: Any) -> None:
     _add_fit_option(p)
     p.set_defaults(handler=_run)
 
+
+def _add_compare(sub: Any) -> None:
+    """`diplosim compare A B ...`: scenarios on common random numbers, each against the first."""
     p = sub.add_parser(
         "compare",
         **help_text("""
@@ -102,7 +111,7 @@ def _add_fit_option(p: argparse.ArgumentParser) -> None:
 
 def check_outcomes(expressions: list[str], spec: Scenario) -> None:
     """Every --outcome must parse and fit the run (its actors, its months), before any work."""
-    from sim.runs.outcomes import resolve as resolve_outcome
+    from sim.runs.outcomes import resolve_outcome
 
     for text in expressions:
         resolve_outcome(text, spec.actors, spec.start, spec.steps, key="--outcome")
@@ -154,6 +163,7 @@ def _run(args: argparse.Namespace) -> int:
                 window=window,
                 replications=spec.replications,
                 start=spec.start,
+                fit=fit,
             )
         )
         if asked is not None:

@@ -73,8 +73,7 @@ class Engine(mesa.Model):
         self.record = record is not False
 
         self.world: World = world if world is not None else compile_world(config)
-        w = self.world
-        self.index = {code: i for i, code in enumerate(w.actors)}
+        self.index = {code: i for i, code in enumerate(self.world.actors)}
         self.parameters = list(parameters) if parameters is not None else [config.parameters]
         self.rows = np.zeros(r, np.int64) if rows is None else np.ascontiguousarray(rows, np.int64)
         if (
@@ -83,43 +82,18 @@ class Engine(mesa.Model):
             or not 0 <= self.rows.min() <= self.rows.max() < len(anchors)
         ):
             raise ValueError("need one anchors per parameter set and one row per replication")
-        self.packed = net.pack(w)  # the world as flat arrays; `net` is the compiled code's handle on them
+        self.packed = net.pack(self.world)  # the world as flat arrays; `net` is the compiled code's handle on them
         self.net = kernel.by_reference(self.packed)
         self.keys = replication_keys(seed, self.replication_index)
         self.bases = kernel.stream_bases(self.keys, self.packed.stream_ids)
         self.prm = np.array([net.parameter_row(p) for p in self.parameters])
-        self.anchors = np.array(
-            [
-                [
-                    a.baseline,
-                    p.level_gain * p.alpha * (a.expected[0] + a.expected[1]),
-                    p.level_gain * p.mu * a.expected[2],
-                    net.sigma_of(w, p),
-                ]
-                for p, a in zip(self.parameters, anchors, strict=True)
-            ]
-        )  # [G, 4, n, n]: see sim.core.kernel.BASELINE...
+        self.anchors = self._anchor_table(anchors)  # [G, 4, n, n]: see sim.core.kernel.BASELINE...
         self.expected = np.array([a.expected for a in anchors])
-        n, c = w.n, len(w.channels)
-        self.state = kernel.State(
-            log_odds=np.zeros((r, n, n)),
-            trust=np.zeros((r, n, n)),
-            expected=np.zeros((r, 3, n, n)),
-            calm=np.zeros((r, n, n)),
-            moves=np.zeros((r, c)),
-            previous=np.zeros((r, c)),
-        )
+        self.state = self._zero_state()
         kernel.initial_state(self._initial_log_odds(), self.expected, self.rows, self.state)
-        self.counts = np.zeros((r, len(w.events)), np.int64)
-        self.step_tables = net.Schedule.of(w, self.n_steps)
-        self.recording: Recording | None = None
-        if isinstance(record, Recording):
-            if (record.replications, record.steps) != (r, self.n_steps):
-                shape = f"{record.replications} x {record.steps}"
-                raise ValueError(f"the recording holds {shape} replications x steps, not {r} x {self.n_steps}")
-            self.recording = record
-        elif record:
-            self.recording = Recording.allocate(w, r, self.n_steps)
+        self.counts = np.zeros((r, len(self.world.events)), np.int64)
+        self.step_tables = net.Schedule.of(self.world, self.n_steps)
+        self.recording: Recording | None = self._recording_for(record)
         if self.recording is not None:  # step 0 is the initial state
             self.recording.write(0, self.trust, 0, 0)
 
@@ -136,6 +110,42 @@ class Engine(mesa.Model):
     def moves(self) -> np.ndarray:
         """This step's move intensities [R, C] by channel (sim.world)."""
         return self.state.moves
+
+    def _anchor_table(self, anchors: Sequence[Anchors]) -> np.ndarray:
+        """Per parameter set [G, 4, n, n]: the baseline, the two level terms and the shock scale (kernel.BASELINE)."""
+        return np.array(
+            [
+                [
+                    a.baseline,
+                    p.level_gain * p.alpha * (a.expected[0] + a.expected[1]),
+                    p.level_gain * p.mu * a.expected[2],
+                    net.sigma_of(self.world, p),
+                ]
+                for p, a in zip(self.parameters, anchors, strict=True)
+            ]
+        )
+
+    def _zero_state(self) -> kernel.State:
+        """The kernel's state arrays of R replications, all zero (kernel.initial_state fills them)."""
+        r, n, c = self.n_replications, self.world.n, len(self.world.channels)
+        return kernel.State(
+            log_odds=np.zeros((r, n, n)),
+            trust=np.zeros((r, n, n)),
+            expected=np.zeros((r, 3, n, n)),
+            calm=np.zeros((r, n, n)),
+            moves=np.zeros((r, c)),
+            previous=np.zeros((r, c)),
+        )
+
+    def _recording_for(self, record: bool | Recording) -> Recording | None:
+        """The recording given (checked against R and the steps), a new one when `record` is True, else None."""
+        r = self.n_replications
+        if isinstance(record, Recording):
+            if (record.replications, record.steps) != (r, self.n_steps):
+                shape = f"{record.replications} x {record.steps}"
+                raise ValueError(f"the recording holds {shape} replications x steps, not {r} x {self.n_steps}")
+            return record
+        return Recording.allocate(self.world, r, self.n_steps) if record else None
 
     def _initial_log_odds(self) -> np.ndarray:
         """The essay's levels (or the scenario's `initial_state`) for every replication, or, with

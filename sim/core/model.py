@@ -179,7 +179,7 @@ def _mean_trust(i: int, j: int):
     return report
 
 
-def warm_up() -> None:
+def compile_entry_points() -> None:
     """Compile every compiled entry point now (or load it from the cache): a tiny run of each path, the Mesa
     step, the whole-run loop with and without a recording, and the calibration probe."""
 

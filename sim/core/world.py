@@ -17,7 +17,7 @@ from sim.scenario.schema import Event, Parameters, Policy, Rule, Scenario, World
 
 
 @dataclass(frozen=True)
-class Schedule:
+class PolicySchedule:
     """A policy compiled: its channels, when it acts, how likely and how strongly."""
 
     name: str
@@ -92,7 +92,7 @@ class World:
     reply_scale: np.ndarray  # [C]
     background: np.ndarray  # [E] channel of each background entry
     background_prob: np.ndarray  # [E]
-    policies: list[Schedule]
+    policies: list[PolicySchedule]
     rules: list[CompiledRule]
     events: list[CompiledEvent]
 
@@ -269,10 +269,10 @@ def _events(specs: dict[str, Event], table: _Channels, *, fixed: bool) -> list[C
     return events
 
 
-def _policies(specs: list[Policy], table: _Channels) -> list[Schedule]:
+def _policies(specs: list[Policy], table: _Channels) -> list[PolicySchedule]:
     """Policies as schedules on their channels, with their intensity profiles as arrays."""
     return [
-        Schedule(
+        PolicySchedule(
             name=p.name or f"policy{i}:{p.actor}:{p.move}:{p.target}",
             actor=table.actor_index[p.actor],
             channels=table.of(p.actor, p.move, p.target),

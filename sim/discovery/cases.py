@@ -25,7 +25,7 @@ def outcome_name(text: str, available: list[str]) -> str:
     'PAK-USA' -> mutual_PAK_USA, 'P(PAK->USA < 0.2 by 2030-12)' -> prob_trust_PAK_USA_lt_0.2_by_2030-12
     (sim.scenario.outcome_syntax), or a name as the sweep writes it."""
     try:
-        name = outcome_syntax.parse(text, key="--outcome").name
+        name = outcome_syntax.parse_outcome(text, key="--outcome").name
     except ConfigError:
         name = text.strip()
     if name not in available:

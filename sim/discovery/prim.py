@@ -233,7 +233,7 @@ def _of_interest(values: np.ndarray, name: str, threshold: float, above: bool) -
     )
 
 
-def write(found: Discovery, folder: Path, fmt: str = "png") -> list[Path]:
+def write_boxes(found: Discovery, folder: Path, fmt: str = "png") -> list[Path]:
     """Write boxes.csv, box.csv and the figures trajectory.<fmt> and limits.<fmt> into `folder`."""
     import matplotlib as mpl
 

@@ -7,6 +7,8 @@
   metrics (RMSE, CRPS, coverage of the 90% band, direction, the polls' sampling error), per series and window.
 - `abc`: ABC-SMC, a posterior sample for a simulator without a likelihood, a block of candidates at a time.
 - `problem`: the histories, rows and prior ranges of a calibration, and the block evaluator.
+- `blocks`: a block of candidates cut into pieces for the sweep's executors (this process, worker processes, Dask),
+  their records handed back in candidate order.
 - `journal`: the append-only record of a calibration's evaluations, which makes it resumable.
 - `report` and `figures`: what a score or a calibration prints and writes, and its figure.
 - `api`: `score_run`, `run_calibration` and the checked Python API (`sim.score`, `sim.calibrate`).

@@ -39,10 +39,6 @@ class Population:
     proposed: int
 
     @property
-    def acceptance(self) -> float:
-        return len(self.particles) / self.proposed
-
-    @property
     def ess(self) -> float:
         """Effective sample size of the weights."""
         return float(1.0 / np.sum(self.weights**2))

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.fit import report, score
+from sim.fit import blocks, report, score
 from sim.fit.abc import Outcome, Population, abc_smc
 from sim.fit.journal import NAME as JOURNAL
 from sim.fit.journal import Journal
@@ -49,11 +49,13 @@ from sim.scenario.load import load_scenario, scenario_path
 from sim.scenario.schema import Scenario
 from sim.scenario.serialize import SCENARIO_FILE, write_scenario
 from sim.scenario.settings import no_moves
+from sim.sweep.execute import Executor, open_executor
 from sim.util.arguments import as_whole
 from sim.util.errors import ConfigError
 from sim.util.interrupts import Terminated
 
 RUNS = ("run", "no_moves")  # the simulated runs scored; the baselines are score.BASELINES
+DASK_HINT = "e.g. tcp://10.0.0.5:8786, as `dask scheduler` prints it"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Scoring a run folder
@@ -162,12 +164,15 @@ class _Simulated:
 
 
 def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file: str | Path) -> _Simulated:
-    trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
-    fit = _fit_of(folder)
-    if trajectories.is_file():
-        from sim.runs.results import Results
+    """What a run folder simulated, read through the checked readers (sim.outputs.read): a damaged folder is one
+    ConfigError naming the file."""
+    from sim.outputs.read import read_manifest, read_summary, read_trajectories
 
-        results = Results.load(trajectories)
+    trajectories, summary = folder / TRAJECTORIES, folder / "summary.csv"
+    meta = read_manifest(folder, "run")
+    fit = meta.get("fit") if isinstance(meta.get("fit"), str) else None
+    if trajectories.is_file():
+        results = read_trajectories(trajectories, meta)
         trust = _dated(results.trust, spec)
         kept, outside = _split_covered(observed, score.step_dates(trust), spec, series_file)
         band = score.band(score.draws(trust, kept), kept["value"])
@@ -176,20 +181,9 @@ def _simulated(folder: Path, spec: Scenario, observed: pd.DataFrame, series_file
     if summary.is_file():
         dates = score.calendar(spec)
         kept, outside = _split_covered(observed, dates, spec, series_file)
-        band = score.band_from_summary(pd.read_csv(summary), dates, kept)
+        band = score.band_from_summary(read_summary(folder, meta), dates, kept)
         return _Simulated(band, kept, outside, np.arange(spec.replications), spec.seed, fit, False)
     raise ConfigError("has neither trajectories.nc nor summary.csv", file=folder, hint="give a run folder")
-
-
-def _fit_of(folder: Path) -> str | None:
-    """The fit a run folder's manifest names (runs made with --fit), if any."""
-    from sim.outputs.read import read_manifest
-
-    try:
-        fit = read_manifest(folder).get("fit")
-    except ConfigError:
-        return None
-    return fit if isinstance(fit, str) else None
 
 
 def _dated(trust: Any, spec: Scenario) -> Any:
@@ -289,33 +283,36 @@ def run_calibration(
     figures: bool = True,
     progress: bool = False,
     command: list[str] | str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Calibration:
-    """Fit, score, then write the fit folder; Interrupted (journal kept) on Ctrl-C or SIGTERM before it is done."""
+    """Fit, score, then write the fit folder; Interrupted (journal kept) on Ctrl-C or SIGTERM before it is done.
+
+    The candidates run in this process (default, or `workers=1`), on `workers` local worker processes, or on the
+    Dask cluster at `scheduler` (the sweep's executors; sim.fit.blocks): the result is the same on any of them.
+    """
     if not isinstance(problem, Problem):
         raise ConfigError(f"must be a checked calibration (sim.fit.api.load_problem), got {problem!r}", key="problem")
     started = datetime.now(UTC)
     final = check_target(out, force)
     s = problem.settings
     info = {"scenarios": [t.scenario.name for t in problem.targets], "parameters": problem.names, "settings": asdict(s)}
-    journal = Journal.start(final, problem.fingerprint(), info, resume=resume, force=force)
+    # Before the journal: bad --workers or a scheduler that cannot be reached leaves nothing behind.
+    executor = open_executor(1 if workers is None else workers, scheduler, preload=("sim.fit.problem",))
     try:
-        bar = _progress_bar(problem, len(journal), progress)
+        journal = Journal.start(final, problem.fingerprint(), info, resume=resume, force=force)
+    except BaseException:
+        executor.close()
+        raise
+    try:
         try:
-            outcome = abc_smc(
-                _distance(problem, journal, bar),
-                problem.low,
-                problem.high,
-                particles=s.particles,
-                generations=s.generations,
-                quantile=s.quantile,
-                seed=s.seed,
-            )
+            outcome = _sample(problem, journal, executor, progress)
         finally:
-            bar.close()
+            executor.close()  # scoring runs here: the workers are done
         last = outcome.posterior
         posterior = Posterior(Path(final), tuple(problem.names), last.particles, last.weights)
         scored_ = score_histories(problem.targets, posterior, s)
-        fields = _manifest_fields(problem, outcome, scored_, series_file, len(journal))
+        fields = _manifest_fields(problem, outcome, scored_, series_file, len(journal), executor.description)
         with result_folder(final, force=force, command=command, fields=fields, started=started) as writing:
             files = _write_result(writing.path, problem, outcome, scored_, journal, series_file)
             if figures:
@@ -337,19 +334,41 @@ def run_calibration(
     return Calibration(problem, outcome, posterior, scored_, final)
 
 
-def _distance(problem: Problem, journal: Journal, bar: Any) -> Any:
-    """The ABC's distance: the journal answers known vectors, the rest run as one block."""
+def _sample(problem: Problem, journal: Journal, executor: Executor, progress: bool) -> Outcome:
+    """ABC-SMC with the journal answering known candidates and the executor running the others."""
+    s = problem.settings
+    bar = _progress_bar(problem, len(journal), progress)
+    try:
+        return abc_smc(
+            _distance(problem, journal, bar, executor),
+            problem.low,
+            problem.high,
+            particles=s.particles,
+            generations=s.generations,
+            quantile=s.quantile,
+            seed=s.seed,
+        )
+    finally:
+        bar.close()
+
+
+def _distance(problem: Problem, journal: Journal, bar: Any, executor: Executor) -> Any:
+    """The ABC's distance: the journal answers known vectors, the rest run on the executor (sim.fit.blocks) and
+    are journaled in candidate order."""
 
     def distance(xs: np.ndarray) -> np.ndarray:
         todo: dict[tuple[float, ...], np.ndarray] = {}
         for x in xs:
             if journal.get(x) is None:
                 todo.setdefault(tuple(x), x)
+        bar.update(len(xs) - len(todo))
         if todo:
-            block = np.array(list(todo.values()))
-            for x, record in zip(block, evaluate_block(problem, block), strict=True):
-                journal.append(x, record)
-        bar.update(len(xs))
+            for piece, records in blocks.evaluate_pieces(
+                executor, evaluate_block, problem, np.array(list(todo.values()))
+            ):
+                for x, record in zip(piece, records, strict=True):
+                    journal.append(x, record)
+                bar.update(len(piece))
         return np.array([journal.get(x)["distance"] for x in xs])
 
     return distance
@@ -420,7 +439,7 @@ def _write_result(
 
 
 def _manifest_fields(
-    problem: Problem, outcome: Outcome, scored_: Scored, series_file: str | Path, evaluated: int
+    problem: Problem, outcome: Outcome, scored_: Scored, series_file: str | Path, evaluated: int, executor: str
 ) -> dict[str, Any]:
     s, last = problem.settings, outcome.posterior
     metrics = scored_.metrics
@@ -438,6 +457,7 @@ def _manifest_fields(
         "stopped": outcome.stopped,
         "proposed": sum(p.proposed for p in outcome.populations),
         "evaluations": evaluated,  # candidates simulated (a block may run past the last one a population needs)
+        "executor": executor,
         "posterior_ess": last.ess,
         "verdict": scored_.verdict,
         "coverage90_test": _mean(metrics, "run", "test", "coverage90"),
@@ -562,12 +582,16 @@ def calibrate_api(
     force: bool = False,
     figures: bool = True,
     series_names: Sequence[str] | str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
     **settings: Any,
 ) -> Calibration:
     """Calibrate histories against a series file (`diplosim calibrate`) into the fit folder `out`.
 
     `params` maps model parameters to prior ranges, e.g. {"alpha": (0.02, 0.6)}, or `fit_file` gives them;
-    `settings` are particles, generations, quantile, replications, predictive, seed and split.
+    `settings` are particles, generations, quantile, replications, predictive, seed and split. The candidates run
+    in this process (default), on `workers` local processes, or on the Dask cluster at `scheduler` (an address
+    such as "tcp://host:8786"), with the same result on each.
     """
     if (params is None) == (fit_file is None):
         raise ConfigError("give the prior ranges as params={...} or fit_file=..., one of them", key="params")
@@ -597,8 +621,18 @@ def calibrate_api(
     for flag, value in (("resume", resume), ("force", force), ("figures", figures)):
         if not isinstance(value, bool):
             raise ConfigError(f"must be True or False, got {value!r}", key=flag)
+    where = _where(workers, scheduler)
     series_path = _file(series, "series")
     problem = load_problem(_paths(scenarios, "scenarios"), series_path, ranges, given)
     return run_calibration(
-        problem, _file(out, "out"), series_file=series_path, resume=resume, force=force, figures=figures
+        problem, _file(out, "out"), series_file=series_path, resume=resume, force=force, figures=figures, **where
     )
+
+
+def _where(workers: Any, scheduler: Any) -> dict[str, Any]:
+    """`workers` and `scheduler` checked like the command line's --workers and --scheduler (one of them)."""
+    if workers is not None and scheduler is not None:
+        raise ConfigError("give workers or scheduler, not both", key="scheduler")
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ConfigError(f"must be a Dask scheduler's address, got {scheduler!r}", key="scheduler", hint=DASK_HINT)
+    return {"workers": None if workers is None else _whole(workers, "workers"), "scheduler": scheduler}

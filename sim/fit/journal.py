@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from sim.outputs.resumable import Resumable, output_of
+from sim.outputs.resumable import Resumable, header_fingerprint
 from sim.util.errors import ConfigError
 
 NAME = "journal.jsonl"
@@ -57,26 +57,11 @@ class Journal(Resumable):
             return None
         except OSError as exc:
             raise ConfigError(f"cannot read the journal: {exc.strerror or exc}", file=path) from None
-        try:
-            header = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            header = None
-        fingerprint = header.get("fingerprint") if isinstance(header, dict) else None
-        if not isinstance(fingerprint, str):
+        fingerprint = header_fingerprint(line)
+        if fingerprint is None:
             what = "is empty" if not line else "has no header (a JSON object with the calibration's fingerprint)"
             raise ConfigError(f"the journal {what}", file=path, hint=DAMAGED)
         return fingerprint
-
-    @classmethod
-    def find_unfinished(cls, folder: Path, fingerprint: str) -> Path | None:
-        """As for any store, skipping journals that cannot be read (they are someone else's to repair)."""
-        for root in sorted(folder.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
-            try:
-                if cls.fingerprint_of(root) == fingerprint:
-                    return output_of(root)
-            except ConfigError:
-                continue
-        return None
 
     @classmethod
     def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Self:

@@ -18,7 +18,7 @@ import pandas as pd
 from sim.outputs.readers.manifest import Kind, folder_kind, read_manifest, window_of
 from sim.outputs.readers.runs import read_comparison, read_final, read_outcomes, read_summary, run_tables
 from sim.outputs.readers.sweeps import (
-    Chunk,
+    ChunkFile,
     read_chunk,
     read_chunks,
     read_failures,
@@ -30,7 +30,7 @@ from sim.runs.results import Results
 from sim.util.errors import ConfigError
 
 __all__ = [
-    "Chunk",
+    "ChunkFile",
     "Kind",
     "folder_kind",
     "is_comparison",

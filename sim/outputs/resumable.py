@@ -31,6 +31,17 @@ def output_of(store: Path) -> Path:
     return store.parent / store.name[1 : -len(".unfinished")]
 
 
+def header_fingerprint(header: bytes) -> str | None:
+    """The `fingerprint` of a store's header (a UTF-8 JSON object that names it); None when `header` is not one
+    (missing, damaged or cut short)."""
+    try:
+        info = json.loads(header.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    fingerprint = info.get("fingerprint") if isinstance(info, dict) else None
+    return fingerprint if isinstance(fingerprint, str) else None
+
+
 class Resumable:
     """A store of unfinished work. Subclasses say what it holds: how to create it, and its fingerprint."""
 
@@ -42,7 +53,8 @@ class Resumable:
 
     @classmethod
     def fingerprint_of(cls, root: Path) -> str | None:
-        """The fingerprint of the work stored in `root`, or None when there is none (or it cannot be read)."""
+        """The fingerprint of the work stored in `root`, or None when there is none; a store that cannot be read
+        may say so with a ConfigError."""
         raise NotImplementedError
 
     @classmethod
@@ -119,10 +131,14 @@ class Resumable:
 
     @classmethod
     def find_unfinished(cls, folder: Path, fingerprint: str) -> Path | None:
-        """The output folder of the newest unfinished store of this work under `folder` (--resume without --out)."""
+        """The output folder of the newest unfinished store of this work under `folder` (--resume without --out),
+        skipping stores that cannot be read (they are someone else's to repair)."""
         for root in sorted(folder.glob(".*.unfinished"), key=lambda p: p.stat().st_mtime, reverse=True):
-            if cls.fingerprint_of(root) == fingerprint:
-                return output_of(root)
+            try:
+                if cls.fingerprint_of(root) == fingerprint:
+                    return output_of(root)
+            except ConfigError:
+                continue
         return None
 
     def remove(self) -> None:

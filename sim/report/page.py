@@ -245,6 +245,45 @@ def _figures(folder: Path, kind: str, meta: Mapping[str, Any]) -> str:
 # The page
 
 
+def _run_parts(folder: Path, meta: Mapping[str, Any], window: tuple[int, int]) -> tuple[str, str, str]:
+    """A run's title, its scenario, and its final trust table."""
+    spec = load_scenario(folder / SCENARIO_FILE)
+    when = printout.window_text(window, int(meta["replications"]), spec.start)
+    results = f"<p>Final trust: {_e(when)}; median and 90% band over replications.</p>" + _run_table(
+        _final_run(folder, meta)
+    )
+    return f"Scenario {spec.name}", _scenario_section(spec, ""), results
+
+
+def _comparison_parts(folder: Path, meta: Mapping[str, Any], window: tuple[int, int]) -> tuple[str, str, str]:
+    """A comparison's title, its scenarios, and its table of differences with the yardstick to read them on."""
+    names = list(meta["scenarios"])
+    specs = [load_scenario(folder / n / SCENARIO_FILE) for n in names]
+    when = printout.window_text(window, int(meta["replications"]), specs[0].start)
+    about = "".join(_scenario_section(spec, n) for spec, n in zip(specs, names, strict=True))
+    note = f"<p><b>Note:</b> {_e(meta['aligned'])}.</p>" if meta.get("aligned") else ""
+    results = (
+        f"{note}<p>Final trust: {_e(when)}; median and 90% band over replications, grouped by dyad as"
+        " <code>diplosim compare</code> prints it. Differences are taken per replication (common random"
+        " numbers): the mean difference with its 95% confidence interval, and the range of 90% of the"
+        " per-replication differences.</p>"
+        + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
+        + f"<p>{_e(yardstick.observed().text())}</p>"
+    )
+    return "Scenarios compared: " + " vs ".join(names), about, results
+
+
+def _sweep_parts(folder: Path) -> tuple[str, str, str]:
+    """A sweep's title, its description and base scenario, and its summary as `diplosim sweep` prints it."""
+    from sim.sweep.result import read
+
+    sweep = read(folder)
+    about = f"<p>{_e(sweep.sweep.config.description or '(no description)')}</p>" + _scenario_section(
+        sweep.sweep.scenario, f"Base scenario: {sweep.sweep.scenario.name}"
+    )
+    return f"Sweep {sweep.sweep.name}", about, f"<pre>{_e(sweep.text())}</pre>"
+
+
 def render(folder: str | Path) -> str:
     """The report of a result folder as one self-contained HTML document."""
     folder = Path(folder)
@@ -252,41 +291,13 @@ def render(folder: str | Path) -> str:
         raise ConfigError("no such folder", file=folder, hint="give a folder written by run, compare or sweep")
     kind = _kind(folder)
     meta = read_manifest(folder, kind)
-    steps = int(meta["steps"])
     window = window_of(meta)
-    replications = int(meta["replications"])
     if kind == "run":
-        spec = load_scenario(folder / SCENARIO_FILE)
-        when = printout.window_text(window, replications, spec.start)
-        title = f"Scenario {spec.name}"
-        about = _scenario_section(spec, "")
-        results = f"<p>Final trust: {_e(when)}; median and 90% band over replications.</p>" + _run_table(
-            _final_run(folder, meta)
-        )
+        title, about, results = _run_parts(folder, meta, window)
     elif kind == "comparison":
-        names = list(meta["scenarios"])
-        specs = [load_scenario(folder / n / SCENARIO_FILE) for n in names]
-        when = printout.window_text(window, replications, specs[0].start)
-        title = "Scenarios compared: " + " vs ".join(names)
-        about = "".join(_scenario_section(spec, n) for spec, n in zip(specs, names, strict=True))
-        note = f"<p><b>Note:</b> {_e(meta['aligned'])}.</p>" if meta.get("aligned") else ""
-        results = (
-            f"{note}<p>Final trust: {_e(when)}; median and 90% band over replications, grouped by dyad as"
-            " <code>diplosim compare</code> prints it. Differences are taken per replication (common random"
-            " numbers): the mean difference with its 95% confidence interval, and the range of 90% of the"
-            " per-replication differences.</p>"
-            + _comparison_table(read_comparison(folder, meta)["comparison.csv"])
-            + f"<p>{_e(yardstick.observed().text())}</p>"
-        )
+        title, about, results = _comparison_parts(folder, meta, window)
     else:
-        from sim.sweep.result import read
-
-        sweep = read(folder)
-        title = f"Sweep {sweep.sweep.name}"
-        about = f"<p>{_e(sweep.sweep.config.description or '(no description)')}</p>" + _scenario_section(
-            sweep.sweep.scenario, f"Base scenario: {sweep.sweep.scenario.name}"
-        )
-        results = f"<pre>{_e(sweep.text())}</pre>"
+        title, about, results = _sweep_parts(folder)
     asked = read_outcomes(folder, meta) if kind != "sweep" else None
     if asked is not None:
         results += _outcomes_section(asked, meta, window)
@@ -296,7 +307,7 @@ def render(folder: str | Path) -> str:
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{_e(title)}</h1><p class='meta'>diplosim {__version__}: {_e(folder)}; report written {generated}."
-        f" {int(meta['replications'])} replications, {steps} months, seed {_e(meta.get('seed'))}.</p>"
+        f" {int(meta['replications'])} replications, {int(meta['steps'])} months, seed {_e(meta.get('seed'))}.</p>"
         f"<h2>Results</h2>{results}"
         f"<h2>Figures</h2>{_figures(folder, kind, meta)}"
         f"<h2>What was run, and the essay it rests on</h2>{about}"
@@ -305,7 +316,7 @@ def render(folder: str | Path) -> str:
     )
 
 
-def write(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
+def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
     """Write the report (default: folder/report.html), atomically; an existing file only with `force`."""
     path = Path(out) if out else Path(folder) / REPORT
     if path.is_dir():

@@ -112,7 +112,7 @@ class Comparison(Mapping[str, Results]):
         first = self.runs[self.reference]
         names = {code: actor.name for code, actor in first.scenario.world.actors.items()}
         final, over_time = self._tables
-        return views.plot_comparison(
+        return views.comparison_figure(
             kind,
             final,
             over_time,

@@ -195,7 +195,7 @@ def _cell(row: object) -> str:
     return printout.band_text(value, low, high, signed=True)
 
 
-def default_dyads(scenario: Scenario, reference: Scenario) -> list[str]:
+def acted_on_dyads(scenario: Scenario, reference: Scenario) -> list[str]:
     """Final trust of the dyads the differing moves act on (both directions), or of every dyad."""
     acts = [p for p in scenario.policies if p not in reference.policies]
     acts += [p for p in reference.policies if p not in scenario.policies]
@@ -214,12 +214,12 @@ def explain(
     questions: Sequence[str] | None = None,
 ) -> Explanation:
     """Explain `scenario` against `reference` (default: its own run without moves) over `replications`, for the
-    outcomes `questions` (default: final trust of the dyads its moves act on; see `default_dyads`). Both must
+    outcomes `questions` (default: final trust of the dyads its moves act on; see `acted_on_dyads`). Both must
     share seed, months and actors (sim.runs.align makes them so)."""
     against = "the same run without its moves" if reference is None else reference.name
     reference = no_moves(scenario) if reference is None else reference
-    texts = list(questions) if questions else default_dyads(scenario, reference)
-    asked = [outcomes.resolve(t, scenario.actors, scenario.start, scenario.steps) for t in texts]
+    texts = list(questions) if questions else acted_on_dyads(scenario, reference)
+    asked = [outcomes.resolve_outcome(t, scenario.actors, scenario.start, scenario.steps) for t in texts]
     cache: dict[str, np.ndarray] = {}
 
     def y(spec: Scenario) -> np.ndarray:

@@ -19,7 +19,7 @@ import pandas as pd
 from sim.core import dynamics
 from sim.runs import stats
 from sim.scenario.dyads import ALIGNMENT_ACTORS, dyads, has_alignment, mutual_name, pairs, trust_name
-from sim.scenario.outcome_syntax import Outcome, compare, parse
+from sim.scenario.outcome_syntax import Outcome, holds, parse_outcome
 from sim.util.errors import ConfigError
 
 DEFAULT = ("trust", "alignment", "polarization")
@@ -36,9 +36,9 @@ def catalogue(actors: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
-def resolve(text: str, actors: Sequence[str], start: str | None, steps: int, key: str = "outcome") -> Outcome:
+def resolve_outcome(text: str, actors: Sequence[str], start: str | None, steps: int, key: str = "outcome") -> Outcome:
     """An outcome checked against a run: its actors, alignment's three, and the month it names."""
-    outcome = parse(text, list(actors), key=key)
+    outcome = parse_outcome(text, list(actors), key=key)
     if outcome.quantity == "alignment" and not has_alignment(actors):
         raise ConfigError(
             f"'{outcome.label}': alignment needs {', '.join(ALIGNMENT_ACTORS)}", key=key, hint="ask for a dyad"
@@ -78,7 +78,7 @@ def values(
     column = int(np.flatnonzero(steps == at)[0])
     if outcome.kind == "at":
         return series[:, column].astype(np.float64)
-    test = np.asarray(compare(series, outcome.op, outcome.threshold)) & (steps >= 1)
+    test = np.asarray(holds(series, outcome.op, outcome.threshold)) & (steps >= 1)
     if outcome.kind == "prob":
         hit = test[:, column] if outcome.mode == "at" else test[:, : column + 1].any(axis=1)
         return hit.astype(np.float64)
@@ -141,12 +141,12 @@ class Tracker:
                 held = held + q if self.window[0] <= step <= self.window[1] else held
             elif outcome.kind == "at" or (outcome.kind == "prob" and outcome.mode == "at"):
                 if step == target:
-                    held = q if outcome.kind == "at" else np.asarray(compare(q, outcome.op, outcome.threshold), float)
+                    held = q if outcome.kind == "at" else np.asarray(holds(q, outcome.op, outcome.threshold), float)
             elif outcome.kind == "prob":
                 if step <= target:
-                    held = np.maximum(held, np.asarray(compare(q, outcome.op, outcome.threshold), float))
+                    held = np.maximum(held, np.asarray(holds(q, outcome.op, outcome.threshold), float))
             else:  # first crossing
-                new = np.isnan(held) & np.asarray(compare(q, outcome.op, outcome.threshold))
+                new = np.isnan(held) & np.asarray(holds(q, outcome.op, outcome.threshold))
                 held = np.where(new, float(step), held)
             self.state[k] = held
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.outcome_syntax import parse
+from sim.scenario.outcome_syntax import parse_outcome
 from sim.util import calendar
 
 if TYPE_CHECKING:
@@ -41,16 +42,29 @@ def window_text(window: tuple[int, int], replications: int, start: str | None = 
 
 
 def final_text(
-    final: pd.DataFrame, *, scenario: str, window: tuple[int, int], replications: int, start: str | None = None
+    final: pd.DataFrame,
+    *,
+    scenario: str,
+    window: tuple[int, int],
+    replications: int,
+    start: str | None = None,
+    fit: str | None = None,
 ) -> str:
-    """A run's final trust per directed dyad: median and 90% band over replications (final.csv)."""
-    lines = [
-        f"Final trust, {scenario}: {window_text(window, replications, start)}",
-        f"{'observer -> target':<{DYAD_WIDTH}}median [90% band]",
-    ]
+    """A run's final trust per directed dyad: median and 90% band over replications (final.csv); with a fit, the
+    band holds parameter uncertainty too, and the header says so."""
+    lines = [f"Final trust, {scenario}: {window_text(window, replications, start)}"]
+    if fit is not None:
+        lines.append(f"Parameters drawn from the fit in {fit_text(fit)}: one posterior draw per replication.")
+    lines.append(f"{'observer -> target':<{DYAD_WIDTH}}median [90% band]")
     for row in final.itertuples():
         lines.append(f"{row.observer + ' -> ' + row.target:<{DYAD_WIDTH}}{band_text(row.p50, row.p05, row.p95)}")
     return "\n".join(lines)
+
+
+def fit_text(fit: str) -> str:
+    """A fit's folder as a user would type it: relative to the working folder when inside it."""
+    path, here = Path(fit), Path.cwd()
+    return str(path.relative_to(here)) if path.is_absolute() and path.is_relative_to(here) else str(path)
 
 
 def comparison_text(
@@ -69,8 +83,8 @@ def comparison_text(
     ]
     if fit is not None:
         lines += [
-            f"Fit {fit}: every replication draws its parameters from the posterior (the same draw in every",
-            "scenario), so the 90% range holds parameter uncertainty; the 95% CI is Monte Carlo precision only.",
+            f"Parameters drawn from the fit in {fit_text(fit)}: one posterior draw per replication, the same in",
+            "every scenario, so the 90% range holds parameter uncertainty; the 95% CI is Monte Carlo precision only.",
             f"P(above): the share of draws in which the scenario ends above {names[0]}.",
         ]
     lines += [
@@ -146,7 +160,9 @@ def outcomes_text(table: pd.DataFrame, *, start: str | None, steps: int, replica
     several = len(names) > 1
     width = max(len("outcome"), *map(len, table["label"])) + 2
     who = max(12, *map(len, names)) + 2 if several else 0
-    cells = {i: outcome_cell(row, parse(row.outcome).kind, start, steps) for i, row in enumerate(table.itertuples())}
+    cells = {
+        i: outcome_cell(row, parse_outcome(row.outcome).kind, start, steps) for i, row in enumerate(table.itertuples())
+    }
     cell = max(len("median [90% band]"), *map(len, cells.values())) + 2
     about = (
         f"Outcomes over {replications} replications: P(...) with its 95% CI; first(...) as the median month"

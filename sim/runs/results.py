@@ -134,7 +134,7 @@ class Results:
 
     def headline(self) -> str:
         """'baseline: 500 replications x 120 months, seed 20261128, actors PAK USA CHN IND'."""
-        return views.headline(self.dataset)
+        return views.run_headline(self.dataset)
 
     def __repr__(self) -> str:
         d = self.dataset.sizes
@@ -214,7 +214,7 @@ class Results:
 
     def resolve_outcomes(self, expressions: Sequence[str]) -> list[Outcome]:
         """The outcomes, checked against this run: its actors and months (a ConfigError otherwise)."""
-        return [outcomes.resolve(e, self.actors, self.scenario.start, self.steps) for e in expressions]
+        return [outcomes.resolve_outcome(e, self.actors, self.scenario.start, self.steps) for e in expressions]
 
     def explain(self, questions: Sequence[str] | None = None) -> Any:
         """Why this run differs from the same run without its moves (its policies, rules and events), split into

@@ -67,7 +67,7 @@ def plot_results(ds: xr.Dataset, kind: str = "fan", ax: Any = None, **options: A
         return run.activity_chart(moves, events, names=_names(ds), **common)
 
 
-def plot_comparison(
+def comparison_figure(
     kind: str,
     final: pd.DataFrame,
     over_time: pd.DataFrame,
@@ -97,7 +97,7 @@ def plot_comparison(
 # HTML
 
 
-def headline(ds: xr.Dataset) -> str:
+def run_headline(ds: xr.Dataset) -> str:
     """'baseline: 500 replications x 120 months, seed 20261128, actors PAK USA CHN IND'."""
     d = ds.sizes
     return (
@@ -122,7 +122,7 @@ def results_html(ds: xr.Dataset) -> str:
     window = stats.final_window(int(ds["step"].max()))
     when = printout.window_text(window, ds.sizes["replication"], tables.scenario(ds).start)
     caption = f"Final trust of the row actor in the column actor ({when}): median [90% band]."
-    return _html(headline(ds), caption, matrix)
+    return _html(run_headline(ds), caption, matrix)
 
 
 def comparison_html(

@@ -140,7 +140,7 @@ def outcome(name: str) -> Label:
     """The label of a sweep outcome: trust_PAK_USA -> 'trust PAK → USA', mutual_PAK_USA, alignment, ...; an
     outcome of sim.scenario.outcome_syntax (prob_..., first_..., ..._at_...) as it is written."""
     if name.startswith(("prob_", "first_")) or "_at_" in name:
-        asked = outcome_syntax.parse(name)
+        asked = outcome_syntax.parse_outcome(name)
         of = outcome(asked.quantity)
         if asked.kind == "prob":
             return Label(asked.label, f"probability, over replications, for {of.short}", "probability")

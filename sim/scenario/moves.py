@@ -46,61 +46,77 @@ def _table(rows: list[list[str]], gap: int = 2) -> list[str]:
 
 def catalogue_text(world: WorldSpec, source: str, quotes: bool = True) -> str:
     """What `diplosim moves` prints for a world (named `source` in the first line)."""
-    rec = world.reciprocity
-    own = f" ({', '.join(rec.actors)}: their own, in [reciprocity.actors])" if rec.actors else ""
-    about = (
-        "Class: cooperative (Goldstein weight above 0) or hostile (below 0); the weight says how much, the "
-        "credibility how diagnostic (costly acts 1.0, talk less). Answered by: the move reciprocity replies with, "
-        f"with probability {rec.hostile:g} to a hostile and {rec.cooperative:g} to a cooperative move, at "
-        f"{rec.scale:g} times the intensity received{own}."
-    )
     lines = [
         f"Moves of {source}: name one as a policy's `move`, a rule's `respond` or an event's `triggers`.",
-        *textwrap.wrap(about, 112),
+        *textwrap.wrap(_reading_guide(world), 112),
         "",
+        *_move_lines(world),
+        *_less_lines(world),
+        *_bundle_lines(world),
+        "",
+        f"Actors: {', '.join(f'{code} ({actor.name})' for code, actor in world.actors.items())}.",
     ]
-    rows = [["move", "class", "Goldstein", "credibility", "answered by", "CAMEO", "essay"]]
-    cited: list[str] = []
-    for name, move in world.moves.items():
-        rows.append(
-            [
-                name,
-                move_class(move.goldstein),
-                f"{move.goldstein:+.1f}",
-                f"{move.credibility:.1f}",
-                answer(world, name),
-                move.cameo,
-                " ".join(move.evidence) or "-",
-            ]
-        )
-        cited += move.evidence
-    table = _table(rows)
-    lines.append(table[0])
-    for row, move in zip(table[1:], world.moves.values(), strict=True):
-        lines.append(row)
-        if move.description:
-            lines.append(f"    {move.description}")
-    less = less_moves(world)
-    if less:
-        lines += [
-            "",
-            f"Less of something: an intensity is always above 0, so say 'less' with a move that does less: "
-            f"{', '.join(less)}",
-            "(CAMEO's 'reduce relations' family, 16x), or give the policy a lower probability.",
-        ]
-    if world.bundles:
-        lines += ["", "Bundles: move = NAME plays every move of the bundle."]
-        lines += _table(
-            [["bundle", "class", "moves"]]
-            + [[name, bundle_class(world, members), ", ".join(members)] for name, members in world.bundles.items()]
-        )
-    actors = ", ".join(f"{code} ({actor.name})" for code, actor in world.actors.items())
-    lines += ["", f"Actors: {actors}."]
+    cited = [sid for move in world.moves.values() for sid in move.evidence]
     if quotes and cited:
         lines += ["", "The essay's sentences cited above:"]
         for sid in sorted(dict.fromkeys(cited), key=_order):
             lines += textwrap.wrap(f'{sid} "{SENTENCES[sid]}"', 112, initial_indent="  ", subsequent_indent="      ")
     return "\n".join(lines)
+
+
+def _reading_guide(world: WorldSpec) -> str:
+    """How to read the table's class, weight, credibility and 'answered by' columns, with this world's reciprocity."""
+    rec = world.reciprocity
+    own = f" ({', '.join(rec.actors)}: their own, in [reciprocity.actors])" if rec.actors else ""
+    return (
+        "Class: cooperative (Goldstein weight above 0) or hostile (below 0); the weight says how much, the "
+        "credibility how diagnostic (costly acts 1.0, talk less). Answered by: the move reciprocity replies with, "
+        f"with probability {rec.hostile:g} to a hostile and {rec.cooperative:g} to a cooperative move, at "
+        f"{rec.scale:g} times the intensity received{own}."
+    )
+
+
+def _move_lines(world: WorldSpec) -> list[str]:
+    """The table of moves, each row followed by the move's description (indented) when it has one."""
+    header = ["move", "class", "Goldstein", "credibility", "answered by", "CAMEO", "essay"]
+    rows = [
+        [
+            name,
+            move_class(move.goldstein),
+            f"{move.goldstein:+.1f}",
+            f"{move.credibility:.1f}",
+            answer(world, name),
+            move.cameo,
+            " ".join(move.evidence) or "-",
+        ]
+        for name, move in world.moves.items()
+    ]
+    table = _table([header, *rows])
+    lines = [table[0]]
+    for row, move in zip(table[1:], world.moves.values(), strict=True):
+        lines += [row, f"    {move.description}"] if move.description else [row]
+    return lines
+
+
+def _less_lines(world: WorldSpec) -> list[str]:
+    """How to say 'less of something' with this world's moves (none when it has no CAMEO 16x move)."""
+    less = less_moves(world)
+    if not less:
+        return []
+    return [
+        "",
+        f"Less of something: an intensity is always above 0, so say 'less' with a move that does less: "
+        f"{', '.join(less)}",
+        "(CAMEO's 'reduce relations' family, 16x), or give the policy a lower probability.",
+    ]
+
+
+def _bundle_lines(world: WorldSpec) -> list[str]:
+    """The table of bundles (none when the world has none)."""
+    if not world.bundles:
+        return []
+    rows = [[name, bundle_class(world, members), ", ".join(members)] for name, members in world.bundles.items()]
+    return ["", "Bundles: move = NAME plays every move of the bundle.", *_table([["bundle", "class", "moves"], *rows])]
 
 
 def _order(sid: str) -> tuple[int, int]:

@@ -123,7 +123,7 @@ def value_range(name: str) -> tuple[float, float | None]:
     """The range one replication's value of the outcome `name` lies in: 0 to 1 for trust, mutual trust, alignment
     and probabilities; -1 to 1 for polarization (and its value at a month); months from 1 for a first crossing
     (the month after the run for never: no upper bound without the run's length)."""
-    asked = parse(name)
+    asked = parse_outcome(name)
     if asked.kind == "first":
         return 1.0, None
     if asked.kind == "prob" or asked.quantity != "polarization":
@@ -131,7 +131,7 @@ def value_range(name: str) -> tuple[float, float | None]:
     return -1.0, 1.0
 
 
-def compare(value: object, op: str, threshold: float) -> object:
+def holds(value: object, op: str, threshold: float) -> object:
     """`value op threshold` for numbers or numpy arrays."""
     if op == "<":
         return value < threshold
@@ -163,7 +163,7 @@ def quantity_label(name: str) -> str:
     return name
 
 
-def parse(text: str, actors: list[str] | None = None, key: str = "outcome") -> Outcome:
+def parse_outcome(text: str, actors: list[str] | None = None, key: str = "outcome") -> Outcome:
     """An outcome from an expression or a name; with `actors`, its dyad is checked against them. A ConfigError
     naming what is wrong and the syntax otherwise."""
     written = " ".join(str(text).split())

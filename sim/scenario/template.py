@@ -28,31 +28,20 @@ def starting_scenario(name: str, world: WorldSpec) -> str:
     """The text of a new scenario file named `name`, on `world` (the bundled one unless a file says otherwise)."""
     actors = list(world.actors)
     actor, target = ("USA", "PAK") if {"USA", "PAK"} <= set(actors) else (actors[0], actors[1])
-    talk = _first(world, "cooperative", "dialogue")
-    press = _first(world, "hostile", "demand")
     first = world.first_month()
     year = calendar.month_label(calendar.month_index(first) + 12) if first else None
-    when = (
-        _line(f'from = "{year}"', 'first month it may act (or start = a step); until = "YYYY-MM" to stop')
-        if year
-        else _line("start = 13", "first step it may act; end = a step to stop")
+    return "\n".join(
+        [
+            _opening(name),
+            _run_settings(name, world),
+            _policy(world, actor, target, year),
+            _commented_tables(world, actor, target, year),
+        ]
     )
-    params = Parameters()
-    parameter_lines = "\n".join(
-        _line(f"# {key} = {getattr(params, key):g}", str(field.description))
-        for key, field in Parameters.model_fields.items()
-    )
-    calendar_note = (
-        f"# The calendar comes from the world: month 0 is the end of {world.present}, step 1 is {first}\n"
-        '# (docs/essay.md). Give start = "YYYY-MM" for another step 1, and end = "YYYY-MM" instead of steps to end\n'
-        "# in a given month."
-        if first
-        else '# The world has no calendar: steps are months from the start. Give start = "YYYY-MM" to date them.'
-    )
-    less = ", ".join(less_moves(world)) or "a hostile move"
-    seed = Scenario.model_fields["seed"].default
-    bundle = next(iter(world.bundles), None)
-    bundle_note = f" or a bundle ({', '.join(world.bundles)})" if bundle else ""
+
+
+def _opening(name: str) -> str:
+    """The file's first comments: how to check, run, compare and explain it; where the keys are explained."""
     about = "\n".join(f"# {line}" for line in about_lines())
     return f"""# {name}: a scenario of diplosim, started by `diplosim new {name}`.
 #
@@ -66,8 +55,26 @@ def starting_scenario(name: str, world: WorldSpec) -> str:
 # hostile), weight and what answers them; `diplosim show baseline --full` prints the whole world.
 #
 {about}
+"""
 
-name = "{name}"
+
+def _run_settings(name: str, world: WorldSpec) -> str:
+    """Name, description, evidence, the calendar, steps, replications, seed, and the parameters commented out."""
+    first = world.first_month()
+    calendar_note = (
+        f"# The calendar comes from the world: month 0 is the end of {world.present}, step 1 is {first}\n"
+        '# (docs/essay.md). Give start = "YYYY-MM" for another step 1, and end = "YYYY-MM" instead of steps to end\n'
+        "# in a given month."
+        if first
+        else '# The world has no calendar: steps are months from the start. Give start = "YYYY-MM" to date them.'
+    )
+    params = Parameters()
+    parameter_lines = "\n".join(
+        _line(f"# {key} = {getattr(params, key):g}", str(field.description))
+        for key, field in Parameters.model_fields.items()
+    )
+    seed = Scenario.model_fields["seed"].default
+    return f"""name = "{name}"
 description = "What this scenario plays out, in one line (the first line shows in `diplosim list`)."
 evidence = ["P8.S3"]            # the essay's sentences it rests on, P<paragraph>.S<sentence>
 # inferred = "why, where the essay is silent"
@@ -81,8 +88,20 @@ seed = {seed}                 # the bundled scenarios': compare with them on com
 # table's first line and its own.
 # [parameters]
 {parameter_lines}
+"""
 
-# A policy: a move{bundle_note}
+
+def _policy(world: WorldSpec, actor: str, target: str, year: str | None) -> str:
+    """One policy that runs as written: `actor` plays a cooperative move toward `target` from `year` on."""
+    talk = _first(world, "cooperative", "dialogue")
+    when = (
+        _line(f'from = "{year}"', 'first month it may act (or start = a step); until = "YYYY-MM" to stop')
+        if year
+        else _line("start = 13", "first step it may act; end = a step to stop")
+    )
+    bundle_note = f" or a bundle ({', '.join(world.bundles)})" if world.bundles else ""
+    less = ", ".join(less_moves(world)) or "a hostile move"
+    return f"""# A policy: a move{bundle_note}
 # from one actor to another, on a schedule.
 # Actors: {", ".join(f"{code} ({a.name})" for code, a in world.actors.items())}.
 [[policies]]
@@ -95,8 +114,14 @@ probability = 0.5               # chance it acts in each month of its schedule
 intensity = 1.0                 # scales the move's weight: above 0, at most 10. "Less" is a move that does
                                 # less ({less}), or a lower probability
 evidence = ["P8.S3"]
+"""
 
-# A rule: a reaction, written as data (never code). Uncomment to add it.
+
+def _commented_tables(world: WorldSpec, actor: str, target: str, year: str | None) -> str:
+    """A rule and an event, commented out: how a reaction and a changed event are written."""
+    talk = _first(world, "cooperative", "dialogue")
+    press = _first(world, "hostile", "demand")
+    return f"""# A rule: a reaction, written as data (never code). Uncomment to add it.
 # [[rules]]
 # name = "{target.lower()}_answers_{press}"
 # actor = "{target}"

@@ -93,6 +93,6 @@ def unit_points(design: Design, k: int, samples: int, seed: int, *, levels: int 
     raise ValueError(f"not a sampled design: {design}")
 
 
-def values(unit: np.ndarray, marginals: Sequence[Marginal]) -> np.ndarray:
+def parameter_values(unit: np.ndarray, marginals: Sequence[Marginal]) -> np.ndarray:
     """Map unit-cube points [P, k] to parameter values through each column's marginal."""
     return np.column_stack([m.ppf(unit[:, j]) for j, m in enumerate(marginals)]) if len(unit) else unit

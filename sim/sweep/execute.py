@@ -1,9 +1,11 @@
-"""Executors: run chunks in this process, in a local process pool, or on a Dask distributed cluster.
+"""Executors: run tasks in this process, in a local process pool, or on a Dask distributed cluster.
 
-All three call the same `sim.sweep.tasks.run_chunk` on the same chunks, so the numbers do not depend on the
-executor or the number of workers. Results come back to this process as chunks finish (in any order) and are
-written to the store there, so cluster workers need no shared disk. A chunk whose task itself fails (a worker
-dies, a pickling error) comes back as a result with every point failed, so the other chunks still finish.
+An executor runs one task function over a list of items with a shared argument (`task(shared, item)`) and hands
+back each result as it finishes, in any order; the caller stores them in this process, so cluster workers need
+no shared disk. A sweep's tasks are its chunks (`map`: every executor calls the same `sim.sweep.tasks.run_chunk`
+on the same chunks, so the numbers do not depend on the executor or the number of workers; a chunk whose task
+itself fails, say a worker dies, comes back with every point failed, so the other chunks still finish). A
+calibration's are blocks of candidates (sim.fit.blocks), through `run`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import os
 import signal
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -22,9 +25,26 @@ from sim.util import threads
 from sim.util.errors import ConfigError
 from sim.util.processes import die_with
 
+Task = Callable[[Any, Any], Any]  # task(shared, item): a module-level function, so that workers can import it
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished task: the position of its item, and its value or the exception it raised."""
+
+    index: int
+    value: Any = None
+    error: Exception | None = None
+
 
 class Executor(Protocol):
     description: str
+
+    def slots(self) -> int:
+        """How many tasks run at once (to cut work into as many pieces)."""
+        ...
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[Done]: ...
 
     def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]: ...
 
@@ -48,17 +68,33 @@ def failed(plan: Plan, chunk: Chunk, exc: BaseException) -> ChunkResult:
     return ChunkResult(chunk.index, values, {p: error for p in chunk.points})
 
 
-class Serial:
-    """Chunks one after another in this process."""
+class _Chunks:
+    """A sweep's chunks on an executor's `run`: a chunk whose task failed comes back with every point failed."""
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[Done]:
+        raise NotImplementedError
+
+    def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        for done in self.run(run_chunk, plan, chunks):
+            yield done.value if done.error is None else failed(plan, chunks[done.index], done.error)
+
+
+class Serial(_Chunks):
+    """Tasks one after another in this process."""
 
     description = "serial"
 
-    def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        for chunk in chunks:
+    def slots(self) -> int:
+        return 1
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[Done]:
+        for i, item in enumerate(items):
             try:
-                yield run_chunk(plan, chunk)
+                value = task(shared, item)
             except Exception as exc:
-                yield failed(plan, chunk, exc)
+                yield Done(i, error=exc)
+            else:
+                yield Done(i, value)
 
     def close(self) -> None:
         pass
@@ -73,31 +109,38 @@ def _start_worker(parent: int, threads_each: int) -> None:
     die_with(parent)
 
 
-class Pool:
-    """A local process pool; workers are forked from a server that has already imported the engine."""
+class Pool(_Chunks):
+    """A local process pool; workers are forked from a server that has already imported the engine and the
+    modules `preload` (those of the tasks it will run)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, preload: Sequence[str] = ("sim.sweep.tasks",)) -> None:
         import multiprocessing as mp
 
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         context = mp.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(["sim.sweep.tasks", "sim.core.model"])
+            context.set_forkserver_preload([*preload, "sim.core.model"])
         self.description = f"process pool ({workers} workers)"
+        self._workers = workers
         each = max(1, threads.count() // workers)
         self._pool = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), each)
         )
 
-    def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        futures: dict[Future, Chunk] = {self._pool.submit(run_chunk, plan, c): c for c in chunks}
+    def slots(self) -> int:
+        return self._workers
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[Done]:
+        futures: dict[Future, int] = {self._pool.submit(task, shared, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):
-                chunk = futures.pop(future)
+                index = futures.pop(future)
                 try:
-                    yield future.result()
+                    value = future.result()
                 except Exception as exc:
-                    yield failed(plan, chunk, exc)
+                    yield Done(index, error=exc)
+                else:
+                    yield Done(index, value)
         finally:
             for future in futures:
                 future.cancel()
@@ -106,7 +149,10 @@ class Pool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-class Dask:
+SCHEDULER_HINT = "start one with `dask scheduler` and `dask worker tcp://HOST:8786`, then pass tcp://HOST:8786"
+
+
+class Dask(_Chunks):
     """An existing Dask distributed cluster, reached through its scheduler's address."""
 
     def __init__(self, address: str) -> None:
@@ -122,25 +168,34 @@ class Dask:
             self._client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise ConfigError(
-                f"cannot reach a Dask scheduler at '{address}': {exc}",
-                key="--scheduler",
-                hint="start one with `dask scheduler` and `dask worker tcp://HOST:8786`, then pass tcp://HOST:8786",
+                f"cannot reach a Dask scheduler at '{address}': {exc}", key="--scheduler", hint=SCHEDULER_HINT
+            ) from None
+        except MemoryError:  # something else answers there: distributed reads its reply as a huge message length
+            raise ConfigError(
+                f"what answers at '{address}' is not a Dask scheduler", key="--scheduler", hint=SCHEDULER_HINT
             ) from None
         self.description = f"dask ({address})"
 
-    def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+    def slots(self) -> int:
+        """The threads of the cluster's workers now (at least 1: tasks wait for workers that join later)."""
+        return max(1, sum(self._client.nthreads().values()))
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[Done]:
         from distributed import as_completed as completed
 
-        shared = self._client.scatter(plan, broadcast=True, hash=False)
-        futures = {self._client.submit(run_chunk, shared, c, pure=False): c for c in chunks}
+        scattered = self._client.scatter(shared, broadcast=True, hash=False)
+        futures = {self._client.submit(task, scattered, item, pure=False): i for i, item in enumerate(items)}
         try:
             for future in completed(list(futures)):
-                chunk = futures.pop(future)
+                index = futures.pop(future)
                 try:
-                    yield future.result()
+                    value = future.result()
                 except Exception as exc:
-                    yield failed(plan, chunk, exc)
+                    done = Done(index, error=exc)
+                else:
+                    done = Done(index, value)
                 future.release()
+                yield done
         finally:
             self._client.cancel(list(futures))
 
@@ -148,12 +203,14 @@ class Dask:
         self._client.close()
 
 
-def open_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
+def open_executor(
+    workers: int | None = None, scheduler: str | None = None, *, preload: Sequence[str] = ("sim.sweep.tasks",)
+) -> Executor:
     """The executor for the options: Dask if a scheduler is given, else a pool of `workers` (default: the cores),
-    or this process for one worker."""
+    or this process for one worker. A pool's workers start with the modules `preload` imported."""
     if scheduler:
         return Dask(scheduler)
     n = cores() if workers is None else workers
     if n < 1:
         raise ConfigError(f"--workers must be at least 1 (got {n})", key="--workers")
-    return Serial() if n == 1 else Pool(n)
+    return Serial() if n == 1 else Pool(n, preload)

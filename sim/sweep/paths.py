@@ -111,7 +111,7 @@ def leaves(raw: dict[str, Any]) -> dict[str, tuple[Loc, Any]]:
     return out
 
 
-def resolve(raw: dict[str, Any], paths: Sequence[str], *, file: str | Path, keys: Sequence[str]) -> list[Address]:
+def resolve_paths(raw: dict[str, Any], paths: Sequence[str], *, file: str | Path, keys: Sequence[str]) -> list[Address]:
     """Addresses of `paths` in `raw`; a ConfigError (naming `keys[i]` in `file`) for a path that is not a number."""
     valid = leaves(raw)
     out = []

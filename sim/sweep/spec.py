@@ -25,7 +25,7 @@ from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import Scenario
 from sim.sweep import checks
 from sim.sweep import design as designs
-from sim.sweep.paths import Address, prepare, resolve
+from sim.sweep.paths import Address, prepare, resolve_paths
 from sim.sweep.schema import SweepFile, Vary
 from sim.util.errors import ConfigError, did_you_mean
 from sim.util.names import check_name
@@ -99,7 +99,7 @@ def load_sweep(source: str | Path | dict[str, Any], base_dir: str | Path | None 
     check_name(config.name if config.name is not None else (file.stem if file else "sweep"), file=label)
     scenario = _base_scenario(config, folder, label)
     keys = [f"vary[{i}].path" for i in range(len(config.vary))]
-    addresses = resolve(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)
+    addresses = resolve_paths(scenario.model_dump(), [v.path for v in config.vary], file=label, keys=keys)
     names = _outcomes(config.outcomes, scenario, label)
     checks.check_memory(config, len(names), label)
     seed = scenario.seed if config.seed is None else config.seed
@@ -137,7 +137,9 @@ def _outcomes(requested: list[str], scenario: Scenario, label: str) -> list[str]
             out.extend(n for n in known[name] if n not in out)
             continue
         try:
-            asked = outcomes.resolve(name, scenario.actors, scenario.start, scenario.steps, key=f"outcomes[{i}]")
+            asked = outcomes.resolve_outcome(
+                name, scenario.actors, scenario.start, scenario.steps, key=f"outcomes[{i}]"
+            )
         except ConfigError as exc:
             plain = "(" not in name and " at " not in name and "_at_" not in name  # a final value, by name
             raise ConfigError(
@@ -180,7 +182,7 @@ def _points(config: SweepFile, label: str, seed: int) -> tuple[np.ndarray | None
         seed,
         levels=config.levels,
     )
-    return unit, designs.values(unit, marginals)
+    return unit, designs.parameter_values(unit, marginals)
 
 
 def _samples_hint(config: SweepFile) -> str:

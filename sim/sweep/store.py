@@ -20,7 +20,7 @@ from typing import Any, Self
 import numpy as np
 
 from sim.outputs.read import read_chunk
-from sim.outputs.resumable import Resumable
+from sim.outputs.resumable import Resumable, header_fingerprint
 from sim.sweep.tasks import Chunk, ChunkResult
 from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
@@ -42,11 +42,11 @@ class Store(Resumable):
 
     @classmethod
     def fingerprint_of(cls, root: Path) -> str | None:
+        """The fingerprint in store.json; None when there is none or it cannot be read (the sweep starts over)."""
         try:
-            info = json.loads((Path(root) / INFO).read_text())
-        except (OSError, ValueError):
+            return header_fingerprint((Path(root) / INFO).read_bytes())
+        except OSError:
             return None
-        return info.get("fingerprint") if isinstance(info, dict) else None
 
     @classmethod
     def create(cls, root: Path, fingerprint: str, info: dict[str, Any]) -> Self:

@@ -148,7 +148,7 @@ def run_points(scenarios: list[Scenario], reps: np.ndarray, plan: Plan) -> tuple
     # Each outcome keeps only what it needs, at the months it needs (sim.runs.outcomes.Tracker): the final window's
     # running sum (the window of Results.final(), run and compare), a crossing flag, a first month, one month.
     first = scenarios[0]  # the points differ only in their parameters: one world, one calendar
-    asked = [outcomes.parse(name, first.actors) for name in plan.outcomes]
+    asked = [outcomes.parse_outcome(name, first.actors) for name in plan.outcomes]
     trackers = [outcomes.Tracker(asked, first.actors, model.n_steps, first.start, plan.last) for _ in scenarios]
     for step in sorted(set().union(*(t.needed() for t in trackers))):
         model.run(until=step)

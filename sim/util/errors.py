@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(ValueError):
@@ -19,10 +20,19 @@ class ConfigError(ValueError):
         self.hint = hint
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its parts (file, key, hint), so an error raised in a worker process or on a cluster is the
+        same error here."""
+        return _rebuild, (type(self), self.message, self.file, self.key, self.hint)
+
     def __str__(self) -> str:
         where = ": ".join(p for p in (self.file, f"key '{self.key}'" if self.key else None) if p)
         text = f"{where}: {self.message}" if where else self.message
         return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+def _rebuild(cls: type[ConfigError], message: str, file: str | None, key: str | None, hint: str | None) -> ConfigError:
+    return cls(message, file=file, key=key, hint=hint)
 
 
 def one_line(message: str) -> str:

@@ -4,7 +4,8 @@ scenario, so that tests/test_kernel.py can show the compiled engine computes the
     git archive a7206da sim | tar -x -C /tmp/numpy-engine
     PYTHONPATH=/tmp/numpy-engine python tests/data/numpy_reference.py
 
-(commit a7206da: the numpy engine with the reply fix of issue 17, item 1; the scenarios are read from this tree.)
+(commit a7206da: the numpy engine with the reply fix of issue 17, item 1; the scenarios were read from that tree.
+A bundled scenario changed since then is kept as it was in tests/data, and tests/test_kernel.py runs that copy.)
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import itertools
 import re
 import socket
 import tempfile
@@ -20,14 +19,12 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.transforms import Bbox
 
 import sim
 from sim.app import compute, export, figures
 from sim.app.dashboard import ask
 from sim.app.settings import Draft, default_dyads
-from sim.app.sources import load, load_upload
+from sim.app.sources import load_source, load_upload
 from sim.app.viz_model import VizModel
 from sim.cli import main as cli
 from sim.figures.style import STYLE
@@ -35,13 +32,14 @@ from sim.outputs.read import read_manifest
 from sim.scenario.dyads import parse
 from sim.scenario.load import load_scenario, scenario_path
 from sim.util.errors import ConfigError
+from tests.figure_layout import layout_problems
 
 SMALL = {"steps": 36, "replications": 40}
 
 
-def outcome_of(draft: Draft, **run: int) -> compute.Outcome:
+def outcome_of(draft: Draft, **run: int) -> compute.PairedRuns:
     """What Run shows for `draft`, at the small run settings."""
-    return compute.simulate(ask(draft.with_run(**(SMALL | run))).request)
+    return compute.run_pair(ask(draft.with_run(**(SMALL | run))).request)
 
 
 def test_a_parameter_change_shows_its_effect_and_no_change_shows_none() -> None:
@@ -49,30 +47,30 @@ def test_a_parameter_change_shows_its_effect_and_no_change_shows_none() -> None:
     change is the comparison's only. On the baseline it moves every replication (alpha weighs surprises, so it
     widens the spread more than it shifts the mean); on dialogue, whose moves surprise, PAK -> USA rises beyond
     its interval. With no change every replication is its reference's, and the difference is exactly zero."""
-    baseline = Draft.start(load("baseline")).with_comparison(None)
+    baseline = Draft.start(load_source("baseline")).with_comparison(None)
     same = outcome_of(baseline).over_time.dropna(subset=["diff"])
     assert len(same) and (same[["diff", "diff_low", "diff_high", "diff_p05", "diff_p95"]] == 0).all().all()
     final = outcome_of(baseline.with_parameter("alpha", 0.45)).final.dropna(subset=["diff"])
     assert (final["diff_p95"] - final["diff_p05"] > 0.01).all(), final
-    dialogue = Draft.start(load("dialogue")).with_comparison(None).with_parameter("alpha", 0.45)
+    dialogue = Draft.start(load_source("dialogue")).with_comparison(None).with_parameter("alpha", 0.45)
     final = outcome_of(dialogue).final.set_index(["scenario", "observer", "target"])
     assert final.loc[("dialogue_variant", "PAK", "USA"), "diff_low"] > 0.02
 
 
 def test_two_scenarios_are_compared_as_sim_compare_compares_them() -> None:
-    draft = Draft.start(load("us_pressure")).with_reference(load("dialogue"))
+    draft = Draft.start(load_source("us_pressure")).with_reference(load_source("dialogue"))
     outcome = outcome_of(draft, seed=11)
     expected = sim.compare(["dialogue", "us_pressure"], seed=11, **SMALL)
     pd.testing.assert_frame_equal(outcome.final, expected.table())
     assert outcome.names == ("dialogue", "us_pressure") and (outcome.replications, outcome.steps) == (40, 36)
-    assert compute.simulate(ask(draft.with_run(seed=11, **SMALL)).request) is outcome  # cached: a redraw reruns nothing
+    assert compute.run_pair(ask(draft.with_run(seed=11, **SMALL)).request) is outcome  # cached: a redraw reruns nothing
 
 
 def test_the_download_is_a_complete_comparison_folder_its_scenario_files_reproduce(tmp_path: Path, monkeypatch) -> None:
     """The zip unpacks to one folder with every file its manifest lists, and `diplosim compare` on the scenario
     files it holds, with its run settings, writes the same tables (the browser test compares it with
     `diplosim compare dialogue us_pressure` itself). Nothing is left in the temporary folder it was built in."""
-    outcome = outcome_of(Draft.start(load("dialogue")).with_comparison(None).with_parameter("mu", 0.3), seed=11)
+    outcome = outcome_of(Draft.start(load_source("dialogue")).with_comparison(None).with_parameter("mu", 0.3), seed=11)
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     with zipfile.ZipFile(io.BytesIO(export.zipped(outcome))) as archive:
@@ -106,40 +104,11 @@ def test_an_uploaded_file_reads_like_one_on_disk_from_memory(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
-def layout_problems(fig) -> list[str]:
-    """What a figure draws beyond its edges, and what overlaps: each panel with its ticks, labels and title (a
-    network's drawing and title apart), each figure-level text and legend."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    boxes = []
-    for i, ax in enumerate(fig.axes):
-        if ax.axison:
-            boxes.append((f"panel {i}", ax.get_tightbbox(renderer)))
-        else:
-            drawn = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches, *ax.lines]]
-            boxes += [(f"panel {i}", Bbox.union(drawn)), (f"title {i}", ax.title.get_window_extent(renderer))]
-    boxes += [(repr(t.get_text()[:40]), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
-    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
-    page = fig.bbox
-    problems = [
-        f"{name} sticks out"
-        for name, box in boxes
-        if not (
-            page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 - 0.5 <= box.y0 <= box.y1 <= page.y1 + 0.5
-        )
-    ]
-    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
-        overlap = Bbox.intersection(box_a, box_b)
-        if overlap is not None and min(overlap.width, overlap.height) >= 1.0:
-            problems.append(f"{a} overlaps {b}")
-    return problems
-
-
 @pytest.mark.parametrize("scenario", ["dialogue", "history/us_pakistan"])
 def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> None:
     """Long scenario names (uploads may have 100 characters) and a calendar: nothing runs past a figure's edge or
     into anything else."""
-    loaded = load(scenario)
+    loaded = load_source(scenario)
     long = loaded.spec.model_copy(update={"name": ("a_scenario_with_a_name_as_long_as_names_go_" * 3)[:100]})
     draft = Draft.start(type(loaded)(long, loaded.source, "long")).with_reference(loaded)
     outcome = outcome_of(draft, steps=loaded.spec.steps, replications=10)
@@ -153,7 +122,7 @@ def test_every_label_fits_in_the_figures_whatever_the_names(scenario: str) -> No
             "network": figures.network_figure(outcome, 12, names),
         }
         for what, fig in drawn.items():
-            assert layout_problems(fig) == [], what
+            assert layout_problems(fig, titles_apart=True) == [], what
     assert len(drawn["trust"].axes) == 3 * len(dyads) and len(drawn["one dyad"].axes) == 3
     assert figures.png(drawn["network"]).startswith(b"\x89PNG")
     rows = figures.final_rows(outcome, dyads)

@@ -162,7 +162,7 @@ def test_a_variant_shows_the_effect_of_a_parameter_and_of_an_added_policy(browse
     choose(page, "Move or bundle", "reduce_aid")
     expect(page.get_by_text("Cutting aid. Goldstein -5.6 (hostile)")).to_be_visible()
     page.get_by_role("button", name="Add policy").click()
-    added = page.locator(".diplosim-policy", has_text="usa_reduce_aid_pak: USA reduce aid → PAK, from month 1")
+    added = page.locator(".diplosim-policy", has_text="usa_reduce_aid_pak: USA reduce aid → PAK, from 2025-01")
     expect(added).to_be_visible(timeout=UPDATE_TIMEOUT)
     expect(page.locator(".diplosim-policy")).to_have_count(5)
     run(page, 3)

@@ -84,14 +84,18 @@ def test_history_scenarios_are_listed_shown_and_run_by_name(tmp_path: Path, caps
 
 def test_every_bundled_history_file_validates_as_what_it_is(capsys) -> None:
     files = sorted(str(p) for p in (scenario_dir() / "history").glob("*.toml"))
+    files += sorted(str(p) for p in (scenario_dir() / "fits").glob("*.toml"))
     files += sorted(str(p) for p in (scenario_dir() / "history").rglob("*.csv"))
     assert main(["validate", *files]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(files) and all(line.startswith("ok  ") for line in lines)
     said = " ".join(lines)
-    assert all(what in said for what in ("fit file: 3 ranges", "codebook:", "observed series:", "event table:"))
+    assert all(
+        what in said
+        for what in ("fit file: 4 ranges", "train/test split:", "codebook:", "observed series:", "event table:")
+    )
     with pytest.raises(sim.ConfigError, match="is a fit file"):
-        sim.load_scenario(scenario_dir() / "history" / "fit.toml")
+        sim.load_scenario(scenario_dir() / "fits" / "default.toml")
 
 
 @pytest.mark.parametrize("command", ["moves", "new", "explain"])

@@ -3,23 +3,20 @@ with the same pixels as one at a time; and the job runner they use (sim.util.par
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
 
 import matplotlib as mpl
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.transforms import Bbox
 
 from sim.figures import compare, run, style
 from sim.outputs import figures as figure_jobs
 from sim.outputs import read as folders
 from sim.util import parallel
+from tests.figure_layout import layout_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "results" / "examples"
@@ -45,34 +42,11 @@ def figures(folder: str, fmt: str = "png") -> list[str]:
     ]
 
 
-def layout(fig) -> tuple[Any, list[tuple[str, Any]]]:
-    """Draw `fig`; return its bounds and the boxes of what it shows: each panel with its ticks, labels, title and
-    legend (the tight box of what is drawn), and each figure-level text and legend."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    boxes = []
-    for i, ax in enumerate(fig.axes):
-        if ax.axison:
-            boxes.append((f"panel {i}", ax.get_tightbbox(renderer)))
-        else:  # a panel without axes (the grid's diagonal, a network): just what it draws
-            drawn = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches, *ax.lines]]
-            boxes.append((f"panel {i}", Bbox.union(drawn)))
-    boxes += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts if t.get_text().strip()]
-    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
-    return fig.bbox, boxes
-
-
 @pytest.mark.parametrize("folder", ["baseline", "compare"])
 def test_everything_is_inside_the_figure_and_nothing_overlaps(folder: str) -> None:
     with mpl.rc_context(style.STYLE):
         for fig in figures(folder):
-            page, boxes = layout(fig)
-            for name, box in boxes:
-                inside = page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5
-                assert inside and page.y0 - 0.5 <= box.y0 and box.y1 <= page.y1 + 0.5, f"{name} sticks out"
-            for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
-                overlap = box_a.intersection(box_a, box_b)
-                assert overlap is None or min(overlap.width, overlap.height) < 1.0, f"{a} overlaps {b}"
+            assert layout_problems(fig) == []
 
 
 def test_drawn_concurrently_the_figures_are_the_same_pixels(tmp_path: Path) -> None:

@@ -264,18 +264,45 @@ def test_compare_with_a_fit_prints_the_chance_one_scenario_beats_another(world, 
     assert 0 <= float(pak_usa["p_above"].iloc[0]) < 0.5  # cutting aid for giving it lowers Pakistan's trust
 
 
-def test_resume_after_an_interruption_ends_with_identical_results(world, truth, calibrated, tmp_path):
-    """An interruption is a journal cut after K evaluations (and a torn line); --resume computes only the rest."""
+SAME = ("posterior.csv", "populations.csv", "parameters.csv", "metrics.csv", "points.csv", "bands.csv", "journal.jsonl")
+
+
+@pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "two-workers"])
+def test_resume_after_an_interruption_ends_with_identical_results(world, truth, calibrated, tmp_path, where):
+    """An interruption is a journal cut after K evaluations (and a torn line); --resume computes only the rest, here
+    or on two worker processes (each block cut in two pieces), and ends with the same files byte for byte."""
     out = tmp_path / "resumed"
     staging = tmp_path / ".resumed.unfinished"
     staging.mkdir()
     lines = (calibrated / "journal.jsonl").read_text().splitlines(keepends=True)
     known = 20
     (staging / "journal.jsonl").write_text("".join(lines[: 1 + known]) + lines[1 + known][:25])
-    assert main([*calibrate_args(world), *FAST, "--out", str(out), "--resume"]) == 0
-    for name in ("posterior.csv", "populations.csv", "metrics.csv", "points.csv", "journal.jsonl"):
+    assert main([*calibrate_args(world), *FAST, *where, "--out", str(out), "--resume"]) == 0
+    for name in SAME:
         assert (out / name).read_bytes() == (calibrated / name).read_bytes(), name
     assert not staging.exists()
+    executor = json.loads((out / "manifest.json").read_text())["executor"]
+    assert executor == ("process pool (2 workers)" if where else "serial")
+
+
+@pytest.mark.slow
+def test_a_calibration_on_a_dask_cluster_writes_the_same_files(world, truth, calibrated, tmp_path):
+    """From scratch on a Dask cluster of two one-thread workers (the command in a process of its own, as a user
+    runs it: no Dask thread in the test process, which forks)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import dask_cluster
+
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    with dask_cluster(tmp_path / "cluster", workers=2) as address:
+        command = [sys.executable, "-m", "sim", *calibrate_args(world), *FAST, "--scheduler", address(), "-o", str(out)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for name in SAME:
+        assert (out / name).read_bytes() == (calibrated / name).read_bytes(), name
+    assert json.loads((out / "manifest.json").read_text())["executor"].startswith("dask (tcp://")
 
 
 def test_resume_refuses_another_calibration_and_a_fresh_start_refuses_an_unfinished_one(world, truth, tmp_path, capsys):
@@ -405,19 +432,82 @@ def test_a_refused_candidate_is_the_users_error_and_leaves_nothing_unfinished(
     assert list(tmp_path.iterdir()) == []  # no .fit.unfinished to trip over
 
 
-def test_sigterm_stops_a_calibration_with_143_and_keeps_its_journal(world, truth, tmp_path):
+def test_a_candidate_refused_in_a_worker_process_is_the_users_error_and_leaves_nothing(
+    world, truth, tmp_path, capsys, monkeypatch
+):
+    """A ConfigError raised in a worker process (here: a prior range past the schema's bound, slipped past the
+    checks) comes back whole: one line, exit 2, no .fit.unfinished left."""
+    import dataclasses
+
+    from sim.fit import api
+    from sim.fit.problem import Range
+
+    load = api.load_problem
+
+    def unchecked(*args, **kwargs):
+        problem = load(*args, **kwargs)
+        return dataclasses.replace(problem, ranges=(Range("parameters.alpha", 6.0, 7.0, "--param", "alpha"),))
+
+    monkeypatch.setattr(api, "load_problem", unchecked)
+    out = tmp_path / "fit"
+    assert main([*calibrate_args(world), *FAST, "--workers", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "key 'parameters.alpha'" in err and "less than or equal to 5" in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_scheduler_address_where_something_else_answers_is_one_line_and_writes_nothing(world, truth, tmp_path):
+    """--scheduler at a port where a web server answers (distributed reads its reply as a huge message length)."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    pytest.importorskip("distributed")
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        with server:
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4)
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    out = tmp_path / "fit"
+    command = [sys.executable, "-m", "sim", *calibrate_args(world), *FAST, "--scheduler", address, "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    server.close()
+    assert done.returncode == 2, done.stderr
+    assert f"key '--scheduler': what answers at '{address}' is not a Dask scheduler" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "where",
+    [pytest.param([], id="in-process"), pytest.param(["--workers", "2"], id="two-workers", marks=pytest.mark.slow)],
+)
+def test_sigterm_stops_a_calibration_with_143_and_keeps_its_journal(world, truth, tmp_path, where):
+    """SIGTERM once a candidate is journaled. Not as soon as the header appears: the header is readable before it
+    is synced, and a signal while the store is being created removes it (there is nothing to resume)."""
     import signal
     import subprocess
     import sys
     import time
 
     out = tmp_path / "fit"
-    command = [sys.executable, "-m", "sim", *calibrate_args(world), "--particles", "5000", "-q", "--out", str(out)]
+    options = ["--particles", "5000", *where, "-q", "--out", str(out)]
+    command = [sys.executable, "-m", "sim", *calibrate_args(world), *options]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     journal = tmp_path / ".fit.unfinished" / "journal.jsonl"
     deadline = time.monotonic() + 120
-    while not (journal.is_file() and journal.read_text().endswith("\n")) and proc.poll() is None:
-        assert time.monotonic() < deadline, "the calibration never started its journal"
+    while not (journal.is_file() and journal.read_text().count("\n") >= 2) and proc.poll() is None:
+        assert time.monotonic() < deadline, "the calibration never journaled a candidate"
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
@@ -434,6 +524,9 @@ def test_the_python_api_is_as_strict_as_the_command_line(world, truth, run_folde
         ({}, "give the prior ranges as params"),
         ({"params": {"alpha": (0.05, 1)}, "quantile": 2}, "key .quantile.: must be a number between 0 and 1"),
         ({"params": {"alfa": (0.05, 1)}}, "is not a model parameter"),
+        ({"params": {"alpha": (0.05, 1)}, "workers": 0}, "key .workers.: must be at least 1"),
+        ({"params": {"alpha": (0.05, 1)}, "workers": 2, "scheduler": "tcp://h:8786"}, "workers or scheduler, not both"),
+        ({"params": {"alpha": (0.05, 1)}, "scheduler": ""}, "must be a Dask scheduler's address"),
     ]:
         with pytest.raises(ConfigError, match=expected.replace("(", r"\(").replace(")", r"\)")):
             sim.calibrate(world / "replay.toml", world / "truth.csv", out=tmp_path / "x", **kwargs)

@@ -232,7 +232,7 @@ RUN_DAMAGE = {  # file damaged, how, what the message says (it names the damaged
     "summary cut at a line break": (
         "summary.csv",
         lambda p: p.write_text("".join(p.read_text().splitlines(keepends=True)[:500])),
-        "rows are missing",
+        "but its manifest says",  # the row count the manifest records
     ),
     "summary empty": ("summary.csv", lambda p: p.write_bytes(b""), "is empty"),
     "summary garbage": ("summary.csv", lambda p: p.write_bytes(bytes(range(256)) * 8), "summary.csv"),

@@ -1,5 +1,5 @@
-"""Structure: calibration beside the engine without an import cycle, no private name used across modules, and
-Mesa's conventions for `rng=None`."""
+"""Structure: calibration beside the engine without an import cycle, no private name used across modules, functions
+short enough to read, one module per public name, and Mesa's conventions for `rng=None`."""
 
 from __future__ import annotations
 
@@ -105,3 +105,55 @@ def test_batch_run_iterations_gives_different_runs():
         sim.DiplomacyModel, parameters={"scenario": "baseline"}, iterations=3, max_steps=12, display_progress=False
     )
     assert len({r["trust_PAK_USA"] for r in rows}) == 3
+
+
+# Functions that may still be longer than LONGEST lines, each while its owner works on it.
+LONG_FOR_NOW = {
+    "sim/core/net.py:pack",  # being optimised with the compiled kernel
+    "sim/core/kernel.py:by_reference",  # likewise
+}
+LONGEST = 60
+
+
+def _definitions(path: Path) -> list[tuple[str, ast.AST]]:
+    """Every function and class of a module, by qualified name ('Engine.__init__')."""
+    found: list[tuple[str, ast.AST]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.append((prefix + child.name, child))
+                visit(child, f"{prefix}{child.name}.")
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "")
+    return found
+
+
+def test_functions_are_short_enough_to_read():
+    """About 50 lines at most (issue 16): a longer function is split into named steps."""
+    long = {
+        f"{path.relative_to(PACKAGE.parent)}:{name}": node.end_lineno - node.lineno + 1
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for name, node in _definitions(path)
+        if not isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > LONGEST
+    }
+    assert {k: v for k, v in long.items() if k not in LONG_FOR_NOW} == {}
+
+
+# Names that two modules define for the same idea, each in its own namespace: every command module registers its
+# parsers with `add_parsers` and `main` is a script's entry point; `sim.run` and `sim.sweep.run` are the documented
+# APIs of a run and a sweep; `find_unfinished` finds a sweep's or a calibration's store; `sim.runs.tables.alignment`
+# is the labelled face of `sim.core.dynamics.alignment`. The rest wait for their owners: the compiled kernel's
+# `mix` and `logit` (being optimised) and the ABC search's `Outcome` (sim.fit.api is being edited).
+SAME_IDEA = {"add_parsers", "main", "run", "find_unfinished", "alignment", "mix", "logit", "Outcome"}
+
+
+def test_no_two_public_definitions_share_a_name():
+    """Names say one thing: a public function or class name is defined in one module of sim."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            named = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            if named and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE.parent)))
+    assert {name: paths for name, paths in where.items() if len(paths) > 1 and name not in SAME_IDEA} == {}

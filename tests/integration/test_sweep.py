@@ -6,14 +6,12 @@ subprocess, as a user would, and compare sweep.csv byte for byte.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ from sim.cli.main import main
 from sim.outputs.resumable import store_dir
 from sim.scenario.load import load_scenario
 from sim.sweep import api, tasks
+from tests.conftest import dask_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 DIPLOSIM = [sys.executable, "-c", "import sys; from sim.cli.main import main; sys.exit(main())"]
@@ -224,35 +223,6 @@ def cli_sweep(tmp_path_factory):
     file = folder / "beta.toml"
     file.write_text(CLI_SWEEP)
     return file, sweep_csv(file, folder / "w1", "--workers", "1")
-
-
-@contextlib.contextmanager
-def dask_cluster(folder: Path) -> Iterator[Callable[[], str]]:
-    """A Dask scheduler and a one-thread worker, started the way a cluster's user starts them (`dask scheduler`,
-    `dask worker`), in processes of their own: none of distributed's threads run in the test process, which forks.
-    Yields a function that waits for the scheduler file and returns the scheduler's address (the worker finds the
-    scheduler through that file; tasks wait for it to join)."""
-    folder.mkdir()
-    info = folder / "scheduler.json"
-    dask = [sys.executable, "-m", "dask"]
-    scheduler = [*dask, "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)]
-    workers = [*dask, "worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-nanny", "--no-dashboard"]
-    quiet = {"cwd": folder, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    started = [subprocess.Popen(command, **quiet) for command in (scheduler, workers)]
-
-    def address() -> str:
-        deadline = time.monotonic() + 120
-        while not info.exists() or not info.read_text().strip().endswith("}"):
-            assert started[0].poll() is None and time.monotonic() < deadline, "the Dask scheduler did not start"
-            time.sleep(0.05)
-        return json.loads(info.read_text())["address"]
-
-    try:
-        yield address
-    finally:
-        for proc in reversed(started):
-            proc.terminate()
-            proc.wait(timeout=60)
 
 
 @pytest.mark.slow

@@ -21,3 +21,13 @@ def test_did_you_mean_suggests_close_choices_or_lists_few():
     assert did_you_mean("alfa", ["alpha", "beta"]) == "did you mean 'alpha'?"
     assert did_you_mean("zzz", ["alpha", "beta"]) == "valid choices: alpha, beta"
     assert did_you_mean("zzz", [f"name{i}" for i in range(30)]) is None
+
+
+def test_a_config_error_pickles_with_its_parts():
+    """A ConfigError raised in a worker process or on a Dask worker reaches the command whole (file, key, hint)."""
+    import pickle
+
+    error = ConfigError("must be at most 5", file="<replay with alpha 6>", key="parameters.alpha", hint="lower it")
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is ConfigError and str(back) == str(error)
+    assert (back.message, back.file, back.key, back.hint) == (error.message, error.file, error.key, error.hint)

@@ -8,7 +8,7 @@ import pytest
 
 from sim.core import dynamics
 from sim.runs import outcomes
-from sim.scenario.outcome_syntax import parse
+from sim.scenario.outcome_syntax import parse_outcome
 from sim.util.errors import ConfigError
 
 ACTORS = ["PAK", "USA", "CHN"]
@@ -28,15 +28,15 @@ ACTORS = ["PAK", "USA", "CHN"]
     ],
 )
 def test_expressions_and_their_names_read_the_same(text, name, label):
-    asked = parse(text, ACTORS)
+    asked = parse_outcome(text, ACTORS)
     assert (asked.name, asked.label) == (name, label)
-    assert parse(asked.name, ACTORS) == asked  # a name is accepted wherever an expression is
+    assert parse_outcome(asked.name, ACTORS) == asked  # a name is accepted wherever an expression is
 
 
 @pytest.mark.parametrize("text", ["P(PAK->USA < 0.2", "PAK->USA at June", "first(PAK->IND < 0.2)", "P(PAK->PAK < 1)"])
 def test_bad_expressions_are_one_clear_error(text):
     with pytest.raises(ConfigError) as err:
-        parse(text, ACTORS)
+        parse_outcome(text, ACTORS)
     assert err.value.key == "outcome" and ("PAK->USA" in err.value.hint or "actors" in err.value.hint)
 
 
@@ -53,7 +53,7 @@ def test_known_answers_on_made_up_trajectories():
     start = "2025-01"  # step 3 is 2025-03
 
     def ask(text):
-        return outcomes.evaluate([parse(text, ACTORS)], trust, steps, ACTORS, start, last=2)[:, 0]
+        return outcomes.evaluate([parse_outcome(text, ACTORS)], trust, steps, ACTORS, start, last=2)[:, 0]
 
     np.testing.assert_allclose(ask("PAK->USA"), [(0.18 + 0.3) / 2, 0.3])  # mean of the last 2 months
     np.testing.assert_allclose(ask("PAK->USA at 2025-04"), [0.25, 0.3])
@@ -79,7 +79,7 @@ def test_the_tracker_keeps_only_what_it_needs_and_agrees_with_whole_trajectories
         "P(polarization > 0.3)",
         "first(CHN->PAK <= 0.1)",
     ]
-    asked = [parse(t, ACTORS) for t in texts]
+    asked = [parse_outcome(t, ACTORS) for t in texts]
     whole = outcomes.evaluate(asked, trust, steps, ACTORS, "2025-01", last=12)
     tracker = outcomes.Tracker(asked, ACTORS, 24, "2025-01", last=12)
     for step in range(1, 25):
@@ -90,10 +90,10 @@ def test_the_tracker_keeps_only_what_it_needs_and_agrees_with_whole_trajectories
 
 def test_a_month_outside_the_run_or_a_date_without_a_calendar_is_refused():
     with pytest.raises(ConfigError, match="outside the run"):
-        outcomes.resolve("PAK->USA at 2040-01", ACTORS, "2025-01", 120)
+        outcomes.resolve_outcome("PAK->USA at 2040-01", ACTORS, "2025-01", 120)
     with pytest.raises(ConfigError, match="no calendar"):
-        outcomes.resolve("PAK->USA at 2030-01", ACTORS, None, 120)
-    assert outcomes.resolve("PAK->USA at 36", ACTORS, None, 120).step(None, 120) == 36
+        outcomes.resolve_outcome("PAK->USA at 2030-01", ACTORS, None, 120)
+    assert outcomes.resolve_outcome("PAK->USA at 36", ACTORS, None, 120).step(None, 120) == 36
 
 
 def test_polarization_measures_how_sharply_the_world_splits():

@@ -19,7 +19,7 @@ def test_paths_reach_parameters_policies_dyads_and_events():
         "events.terror_attack_india.rate",
         "world.events.imf_review.rate",
     ]
-    found = paths.resolve(raw, names, file="f", keys=names)
+    found = paths.resolve_paths(raw, names, file="f", keys=names)
     assert [a.loc for a in found] == [
         ("parameters", "alpha"),
         ("policies", 0, "probability"),
@@ -32,7 +32,7 @@ def test_paths_reach_parameters_policies_dyads_and_events():
 
 def test_unset_optional_numbers_can_be_varied():
     raw = load_scenario("us_pressure").model_dump()
-    found = paths.resolve(raw, ["trust.PAK.USA.baseline", "policies.usa_pressure.end"], file="f", keys=["a", "b"])
+    found = paths.resolve_paths(raw, ["trust.PAK.USA.baseline", "policies.usa_pressure.end"], file="f", keys=["a", "b"])
     assert [a.integer for a in found] == [False, True]
     spec = validate_raw(paths.assign(paths.prepare(raw, found), found, [0.4, 60.2]))
     assert spec.world.trust["PAK"]["USA"].baseline == 0.4  # stated, so not calibrated
@@ -41,7 +41,7 @@ def test_unset_optional_numbers_can_be_varied():
 
 def test_event_path_changes_the_scenario_event_not_the_status_quo():
     raw = load_scenario("baseline").model_dump()
-    address = paths.resolve(raw, ["events.terror_attack_india.rate"], file="f", keys=["k"])
+    address = paths.resolve_paths(raw, ["events.terror_attack_india.rate"], file="f", keys=["k"])
     prepared = paths.prepare(raw, address)
     assert validate_raw(prepared).model_dump() != raw  # the event now also sits among the scenario's events ...
     assert validate_raw(prepared).all_events() == validate_raw(raw).all_events()  # ... which changes nothing
@@ -63,5 +63,5 @@ def test_event_path_changes_the_scenario_event_not_the_status_quo():
 def test_wrong_path_names_the_valid_ones_near_it(path, expected):
     raw = load_scenario("us_pressure").model_dump()
     with pytest.raises(ConfigError, match=expected) as info:
-        paths.resolve(raw, [path], file="sweep.toml", keys=["vary[0].path"])
+        paths.resolve_paths(raw, [path], file="sweep.toml", keys=["vary[0].path"])
     assert info.value.file == "sweep.toml" and info.value.key == "vary[0].path"

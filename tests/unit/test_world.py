@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.core.world import Schedule, compile_world
+from sim.core.world import PolicySchedule, compile_world
 from sim.scenario.load import validate_raw
 
 
@@ -106,8 +106,8 @@ def test_a_profile_holds_or_interpolates_its_intensity():
     """Points (3, 1.0) and (7, 3.0): held, 1.0 before and at 3, 1.0 at 6, 3.0 from 7; linear, 2.0 at 5."""
     common = dict(name="p", actor=0, channels=np.zeros(1, np.intp), start=1, end=None, every=1, probability=1.0)
     points = dict(profile_steps=np.array([3.0, 7.0]), profile_values=np.array([1.0, 3.0]))
-    held = Schedule(**common, intensity=1.0, **points)
+    held = PolicySchedule(**common, intensity=1.0, **points)
     assert [held.intensity_at(t) for t in (1, 3, 6, 7, 20)] == [1.0, 1.0, 1.0, 3.0, 3.0]
-    linear = Schedule(**common, intensity=1.0, **points, interpolate="linear")
+    linear = PolicySchedule(**common, intensity=1.0, **points, interpolate="linear")
     assert [linear.intensity_at(t) for t in (1, 5, 9)] == [1.0, 2.0, 3.0]
-    assert Schedule(**common, intensity=0.4).intensity_at(5) == 0.4
+    assert PolicySchedule(**common, intensity=0.4).intensity_at(5) == 0.4

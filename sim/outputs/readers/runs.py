@@ -25,15 +25,15 @@ from sim.outputs.readers.tables import (
     SHARE,
     TEXT,
     Column,
+    check_dates,
     complete,
-    dated,
     ordered,
     read_table,
 )
 from sim.runs.stats import BANDS, FINAL_BANDS
 from sim.runs.stats import DIFFERENCE as DIFFS
 from sim.scenario.dyads import dyads, has_alignment
-from sim.scenario.outcome_syntax import parse
+from sim.scenario.outcome_syntax import parse_outcome
 from sim.util.errors import ConfigError
 
 GOLDSTEIN = Column("number", -10.0, 10.0)  # the Goldstein scale, as the schema bounds it
@@ -64,7 +64,7 @@ def _read(folder: Path, name: str, columns: Mapping[str, Column], meta: Mapping[
         beyond = table["step"] > steps
         if beyond.any():
             raise ConfigError(f"has months after the run's last ({steps})", file=path, hint=RERUN)
-        dated(table, path, meta.get("start"))
+        check_dates(table, path, meta.get("start"))
     return table
 
 
@@ -155,7 +155,7 @@ def read_outcomes(folder: Path, meta: Mapping[str, Any]) -> pd.DataFrame | None:
         if scenario not in names:
             raise ConfigError(f"data row {row} names scenario '{scenario}', not one of this folder's", file=path)
         try:
-            parse(outcome)
+            parse_outcome(outcome)
         except ConfigError:
             raise ConfigError(f"data row {row}: '{outcome}' is not an outcome", file=path, hint=RERUN) from None
     return table

@@ -112,7 +112,7 @@ def _listed(meta: Mapping[str, Any], name: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Chunk:
+class ChunkFile:
     """One chunk file: outcomes [point, replication, outcome] of `points` over replications start..start+n-1,
     and the errors of its failed points."""
 
@@ -123,7 +123,7 @@ class Chunk:
     errors: dict[int, dict[str, str]]
 
 
-def read_chunk(path: Path, outcomes: Sequence[str], points: int, hint: str = RERUN) -> Chunk:
+def read_chunk(path: Path, outcomes: Sequence[str], points: int, hint: str = RERUN) -> ChunkFile:
     """A chunk file, checked: its arrays, shapes and types, outcomes as the sweep names them, points below
     `points`, errors as the sweep records them (a point's error and detail)."""
     try:
@@ -141,7 +141,7 @@ def read_chunk(path: Path, outcomes: Sequence[str], points: int, hint: str = RER
     return _checked(path, arrays, outcomes, points, hint)
 
 
-def _checked(path: Path, a: dict[str, np.ndarray], outcomes: Sequence[str], points: int, hint: str) -> Chunk:
+def _checked(path: Path, a: dict[str, np.ndarray], outcomes: Sequence[str], points: int, hint: str) -> ChunkFile:
     def fail(what: str) -> ConfigError:
         return ConfigError(what, file=path, hint=hint)
 
@@ -164,7 +164,7 @@ def _checked(path: Path, a: dict[str, np.ndarray], outcomes: Sequence[str], poin
         if not np.isfinite(column).all() or (column < low).any() or (high is not None and (column > high).any()):
             scale = f"from {low:g} to {high:g}" if high is not None else f"from {low:g}"
             raise fail(f"holds values of {name} that are not numbers {scale} for points that did not fail")
-    return Chunk(values, [int(p) for p in ids], int(start), list(outcomes), errors)
+    return ChunkFile(values, [int(p) for p in ids], int(start), list(outcomes), errors)
 
 
 def _errors(raw: np.ndarray, fail: Any) -> dict[int, dict[str, str]]:

@@ -157,7 +157,7 @@ def complete(
         raise ConfigError(f"is incomplete or altered: {what} (was it cut short?)", file=path, hint=hint)
 
 
-def dated(table: pd.DataFrame, path: Path, start: str | None, hint: str = RERUN) -> None:
+def check_dates(table: pd.DataFrame, path: Path, start: str | None, hint: str = RERUN) -> None:
     """A `date` column holds the month each step ends: real months, one month apart per step, from the calendar's
     `start` (when the manifest records it; then the column must be there, as the writer always writes it)."""
     if "date" not in table.columns:
