@@ -54,7 +54,6 @@ from sim.util.arguments import as_whole
 from sim.util.errors import ConfigError
 from sim.util.interrupts import Terminated
 
-RUNS = ("run", "no_moves")  # the simulated runs scored; the baselines are score.BASELINES
 DASK_HINT = "e.g. tcp://10.0.0.5:8786, as `dask scheduler` prints it"
 
 # ---------------------------------------------------------------------------------------------------------------
