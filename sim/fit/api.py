@@ -365,8 +365,7 @@ def _distance(problem: Problem, journal: Journal, bar: Any, executor: Executor) 
             for piece, records in blocks.evaluate_pieces(
                 executor, evaluate_block, problem, np.array(list(todo.values()))
             ):
-                for x, record in zip(piece, records, strict=True):
-                    journal.append(x, record)
+                journal.extend(piece, records)
                 bar.update(len(piece))
         return np.array([journal.get(x)["distance"] for x in xs])
 
