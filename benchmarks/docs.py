@@ -287,16 +287,6 @@ def examples() -> dict[str, str]:
 # Groups that simulate
 
 
-def _direct_dyads(spec: Any) -> set[tuple[str, str]]:
-    """The dyads a scenario acts on: its policies', rules' and events' actors and targets, both ways."""
-    pairs = {(p.actor, p.target) for p in spec.policies}
-    pairs |= {(r.actor, x.target) for r in spec.rules for x in r.respond}
-    for event in spec.events.values():
-        pairs |= {(s.observer, s.target) for s in event.shocks}
-        pairs |= {(t.actor, t.target) for t in event.triggers}
-    return pairs | {(b, a) for a, b in pairs}
-
-
 EFFECTS = {"replications": 300, "seed": 7}
 
 
@@ -304,6 +294,7 @@ def effects() -> dict[str, str]:
     """Every bundled scenario's ten-year effect against the baseline (not the history/ replays, which run on their own
     calendar and world): the largest direct one and spillover."""
     import sim
+    from sim.scenario.dyads import acted_on
 
     final = {
         name: sim.run(name, **EFFECTS).final().mean("replication")
@@ -316,7 +307,7 @@ def effects() -> dict[str, str]:
         effect = value - final["baseline"]
         actors = [str(a) for a in effect.observer.values]
         cells = {(o, t): float(effect.sel(observer=o, target=t)) for o in actors for t in actors if o != t}
-        direct = _direct_dyads(sim.load_scenario(name))
+        direct = acted_on(sim.load_scenario(name))
         top = max((k for k in cells if k in direct), key=lambda k: abs(cells[k]))
         spill = max((k for k in cells if k not in direct), key=lambda k: abs(cells[k]))
         ratio = abs(cells[spill]) / abs(cells[top]) if abs(cells[top]) >= 0.01 else None

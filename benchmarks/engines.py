@@ -97,9 +97,10 @@ def _env(path: Path, threads: int | None) -> dict[str, str]:
     return env
 
 
-def _time(path: Path, r: int, steps: int, repeats: int, threads: int | None = None) -> dict[str, float]:
+def _timed(path: Path, code: str, *args: object, threads: int | None = None) -> dict[str, Any]:
+    """Run a timing script in a fresh interpreter of the engine at `path`; the JSON its last line prints."""
     done = subprocess.run(
-        [sys.executable, "-c", TIMER, str(r), str(steps), str(repeats)],
+        [sys.executable, "-c", code, *map(str, args)],
         env=_env(path, threads),
         cwd=path,
         capture_output=True,
@@ -107,6 +108,10 @@ def _time(path: Path, r: int, steps: int, repeats: int, threads: int | None = No
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _time(path: Path, r: int, steps: int, repeats: int, threads: int | None = None) -> dict[str, float]:
+    return _timed(path, TIMER, r, steps, repeats, threads=threads)
 
 
 def per_step(sz: Sizes, old: Path, found: dict[str, Any]) -> Table:
@@ -193,15 +198,7 @@ REPLAY_MONTHS = 208
 
 
 def _population(path: Path, replay: str, mode: str, n: int, k: int, repeats: int, threads: int | None = None):
-    done = subprocess.run(
-        [sys.executable, "-c", POPULATION, replay, mode, str(n), str(k), str(repeats)],
-        env=_env(path, threads),
-        cwd=path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _timed(path, POPULATION, replay, mode, n, k, repeats, threads=threads)
 
 
 def population(sz: Sizes, old: Path, found: dict[str, Any]) -> Table:

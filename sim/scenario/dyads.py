@@ -7,8 +7,12 @@ out (PAK->USA, PAK->CHN, ..., IND->CHN for the essay's actors). Users write a dy
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sim.util.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 ALIGNMENT_ACTORS = ("PAK", "CHN", "USA")  # alignment = T[PAK, CHN] / (T[PAK, CHN] + T[PAK, USA])
 ARROWS = ("->", "→")
@@ -17,6 +21,16 @@ ARROWS = ("->", "→")
 def dyads(actors: Sequence[str]) -> list[tuple[str, str]]:
     """Every directed dyad of `actors`, observer-major, self-trust left out."""
     return [(o, t) for o in actors for t in actors if o != t]
+
+
+def acted_on(spec: Scenario) -> set[tuple[str, str]]:
+    """The dyads a scenario acts on directly, both ways: its policies', rules' and events' actors and targets."""
+    found = {(p.actor, p.target) for p in spec.policies}
+    found |= {(r.actor, x.target) for r in spec.rules for x in r.respond}
+    for event in spec.events.values():
+        found |= {(s.observer, s.target) for s in event.shocks}
+        found |= {(t.actor, t.target) for t in event.triggers}
+    return found | {(b, a) for a, b in found}
 
 
 def dyad_indices(n: int) -> tuple[list[int], list[int]]:

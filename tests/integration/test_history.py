@@ -8,18 +8,9 @@ from __future__ import annotations
 import pytest
 
 import sim
+from sim.scenario.dyads import acted_on
 from sim.scenario.load import list_scenarios
 from tests.conftest import face_run
-
-
-def _direct_dyads(spec: sim.Scenario) -> set[tuple[str, str]]:
-    """The dyads a scenario acts on: its policies', rules' and events' actors and targets, both ways."""
-    pairs = {(p.actor, p.target) for p in spec.policies}
-    pairs |= {(r.actor, x.target) for r in spec.rules for x in r.respond}
-    for event in spec.events.values():
-        pairs |= {(s.observer, s.target) for s in event.shocks}
-        pairs |= {(t.actor, t.target) for t in event.triggers}
-    return pairs | {(b, a) for a, b in pairs}
 
 
 @pytest.mark.parametrize("name", sorted(n for n in list_scenarios() if n != "baseline" and "/" not in n))
@@ -27,7 +18,7 @@ def test_every_bundled_scenario_stays_inside_the_effect_envelope(name):
     """Ten-year effect on any dyad within 0.3; spillover below half the largest direct effect (plus a noise floor
     of 0.01 for scenarios, like a single shock, whose ten-year effects are all close to zero)."""
     effect = face_run(name).final().mean("replication") - face_run("baseline").final().mean("replication")
-    direct = _direct_dyads(sim.load_scenario(name))
+    direct = acted_on(sim.load_scenario(name))
     actors = [str(a) for a in effect.observer.values]
     values = {(o, t): float(effect.sel(observer=o, target=t)) for o in actors for t in actors if o != t}
     largest_direct = max((abs(v) for k, v in values.items() if k in direct), default=0.0)
