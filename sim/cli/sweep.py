@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.args import EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, output_folder
+from sim.util.threads import cores
 
 EPILOG = """\
 examples:
@@ -56,6 +57,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 def _sweep(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
     with 2); an interruption or a failed write prints one line saying how to resume."""
+    if args.scheduler is None and (args.workers or cores()) > 1:  # a pool: its workers' server loads meanwhile
+        from sim.sweep.workers import start
+
+        start()
     from sim.sweep import api
     from sim.sweep.catalogue import sweep_path
     from sim.sweep.spec import load_sweep

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from sim.fit.problem import Problem
+from sim.sweep.chunks import MAX_BATCH
 from sim.sweep.execute import Executor, Task
-from sim.sweep.tasks import MAX_BATCH
 
 
 def pieces(count: int, replications: int, slots: int) -> list[slice]:

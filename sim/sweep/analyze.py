@@ -19,9 +19,9 @@ import xarray as xr
 from sim.outputs.read import read_chunks, read_manifest
 from sim.runs import outcomes
 from sim.sweep import design
+from sim.sweep.chunks import Chunk
 from sim.sweep.spec import Sweep
 from sim.sweep.store import Store
-from sim.sweep.tasks import Chunk
 from sim.util.errors import ConfigError
 
 

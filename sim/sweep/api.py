@@ -21,12 +21,11 @@ from sim.outputs.resumable import Interrupted
 from sim.runs import stats
 from sim.scenario.serialize import SCENARIO_FILE, write_scenario
 from sim.sweep import analyze
-from sim.sweep import figures as plots
+from sim.sweep.chunks import Chunk, Plan, chunk_layout, default_chunk_runs
 from sim.sweep.execute import Executor, open_executor
 from sim.sweep.result import SweepResult
 from sim.sweep.spec import Sweep, load_sweep
 from sim.sweep.store import Store
-from sim.sweep.tasks import Chunk, Plan, chunk_layout, default_chunk_runs
 from sim.util.files import write_atomic
 from sim.util.interrupts import Terminated
 
@@ -171,6 +170,8 @@ def _write(
     files.append(write_atomic(folder / "sweep.toml", resolved_toml(sweep).encode()))
     files.append(write_scenario(folder, sweep.scenario))
     if figures:
+        from sim.sweep import figures as plots  # here: matplotlib loads only when a sweep draws
+
         files += plots.draw(table, sens, plots.SweepInfo.of(sweep), folder)
     return files + store.link_into(folder)
 

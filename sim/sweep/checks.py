@@ -14,9 +14,9 @@ import numpy as np
 from sim.scenario.load import validate_raw
 from sim.scenario.schema import Scenario
 from sim.scenario.settings import apply_settings
+from sim.sweep.chunks import MAX_BATCH
 from sim.sweep.paths import Address, assign
 from sim.sweep.schema import SweepFile, Vary
-from sim.sweep.tasks import MAX_BATCH
 from sim.util import memory
 from sim.util.errors import ConfigError
 

@@ -20,7 +20,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from sim.sweep.tasks import Chunk, ChunkResult, Plan, run_chunk
+from sim.sweep.chunks import Chunk, ChunkResult, Plan
+from sim.sweep.workers import PRELOAD
+from sim.sweep.workers import start as start_server
 from sim.util import threads
 from sim.util.errors import ConfigError
 from sim.util.processes import die_with
@@ -51,14 +53,6 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def cores() -> int:
-    """CPU cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def failed(plan: Plan, chunk: Chunk, exc: BaseException) -> ChunkResult:
     """A result recording every point of `chunk` as failed with the task's error."""
     values = np.full((len(chunk.points), chunk.stop - chunk.start, len(plan.outcomes)), np.nan)
@@ -68,6 +62,14 @@ def failed(plan: Plan, chunk: Chunk, exc: BaseException) -> ChunkResult:
     return ChunkResult(chunk.index, values, {p: error for p in chunk.points})
 
 
+def _chunk_task(plan: Plan, chunk: Chunk) -> ChunkResult:
+    """sim.sweep.tasks.run_chunk, imported where the chunk runs (a pool's worker, whose server has loaded it, a
+    Dask worker, or this process in a serial sweep): a command that only sends chunks never loads the engine."""
+    from sim.sweep.tasks import run_chunk
+
+    return run_chunk(plan, chunk)
+
+
 class _Chunks:
     """A sweep's chunks on an executor's `run`: a chunk whose task failed comes back with every point failed."""
 
@@ -75,7 +77,7 @@ class _Chunks:
         raise NotImplementedError
 
     def map(self, plan: Plan, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        for done in self.run(run_chunk, plan, chunks):
+        for done in self.run(_chunk_task, plan, chunks):
             yield done.value if done.error is None else failed(plan, chunks[done.index], done.error)
 
 
@@ -110,16 +112,11 @@ def _start_worker(parent: int, threads_each: int) -> None:
 
 
 class Pool(_Chunks):
-    """A local process pool; workers are forked from a server that has already imported the engine and the
-    modules `preload` (those of the tasks it will run)."""
+    """A local process pool; workers are forked from a server that has already loaded the engine and imported
+    the modules `preload` (those of the tasks it will run; sim.sweep.workers)."""
 
-    def __init__(self, workers: int, preload: Sequence[str] = ("sim.sweep.tasks",)) -> None:
-        import multiprocessing as mp
-
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        context = mp.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload([*preload, "sim.core.model"])
+    def __init__(self, workers: int, preload: tuple[str, ...] = PRELOAD) -> None:
+        context = start_server(preload)
         self.description = f"process pool ({workers} workers)"
         self._workers = workers
         each = max(1, threads.count() // workers)
@@ -204,13 +201,13 @@ class Dask(_Chunks):
 
 
 def open_executor(
-    workers: int | None = None, scheduler: str | None = None, *, preload: Sequence[str] = ("sim.sweep.tasks",)
+    workers: int | None = None, scheduler: str | None = None, *, preload: tuple[str, ...] = PRELOAD
 ) -> Executor:
     """The executor for the options: Dask if a scheduler is given, else a pool of `workers` (default: the cores),
     or this process for one worker. A pool's workers start with the modules `preload` imported."""
     if scheduler:
         return Dask(scheduler)
-    n = cores() if workers is None else workers
+    n = threads.cores() if workers is None else workers
     if n < 1:
         raise ConfigError(f"--workers must be at least 1 (got {n})", key="--workers")
     return Serial() if n == 1 else Pool(n, preload)

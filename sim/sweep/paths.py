@@ -137,11 +137,14 @@ def prepare(raw: dict[str, Any], addresses: Sequence[Address]) -> dict[str, Any]
 
 
 def assign(raw: dict[str, Any], addresses: Sequence[Address], values: Sequence[float]) -> dict[str, Any]:
-    """A copy of the prepared `raw` with each address set to its value (rounded where the field is an integer)."""
-    out = copy.deepcopy(raw)
+    """The prepared `raw` with each address set to its value (rounded where the field is an integer), `raw` left
+    as it was: the tables and lists on each address's path are copied, the rest is shared (a sweep assigns every
+    point, so a deep copy each time would cost more than the point's validation)."""
+    out = dict(raw)
     for a, value in zip(addresses, values, strict=True):
         node: Any = out
         for part in a.loc[:-1]:
+            node[part] = copy.copy(node[part])
             node = node[part]
         node[a.loc[-1]] = round(float(value)) if a.integer else float(value)
     return out

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.outputs.read import read_chunk
 from sim.outputs.resumable import Resumable, header_fingerprint
-from sim.sweep.tasks import Chunk, ChunkResult
+from sim.sweep.chunks import Chunk, ChunkResult
 from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 

@@ -20,15 +20,20 @@ from concurrent.futures import ThreadPoolExecutor
 ENV = "NUMBA_NUM_THREADS"
 
 
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def count() -> int:
     """Threads a run uses: $NUMBA_NUM_THREADS, else the usable CPUs."""
     value = os.environ.get(ENV, "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return cores()
 
 
 def run_blocks(

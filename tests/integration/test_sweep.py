@@ -24,7 +24,7 @@ import sim.sweep.api  # used directly below: do not rely on another test having 
 from sim.cli.main import main
 from sim.outputs.resumable import store_dir
 from sim.scenario.load import load_scenario
-from sim.sweep import api, tasks
+from sim.sweep import api, chunks, tasks
 from tests.conftest import dask_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +120,7 @@ def test_outcomes_are_results_final_alignment_and_polarization():
 def test_numbers_do_not_depend_on_chunking(monkeypatch):
     one = sim.sweep.run(small(chunk=1000), workers=1).table
     per_point = sim.sweep.run(small(chunk=1), workers=1).table
-    monkeypatch.setattr(tasks, "MAX_BATCH", 5)  # split each point's 12 replications into blocks of 4
+    monkeypatch.setattr(chunks, "MAX_BATCH", 5)  # split each point's 12 replications into blocks of 4
     blocks = sim.sweep.run(small(), workers=1)
     assert len(api.chunks(blocks.sweep)) == 9
     pd.testing.assert_frame_equal(one, per_point, check_exact=True)
@@ -304,6 +304,19 @@ def test_scheduler_without_dask_installed_is_a_clear_error(tmp_path, capsys, mon
 def test_command_module_does_not_load_the_numerical_stack():
     code = "import sys, sim.cli.sweep; print(sorted({'numpy', 'pandas', 'mesa'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+def test_a_pool_sweep_never_loads_the_engine_in_the_command(tmp_path):
+    """The command only sends chunks and reads their outcomes: its workers' fork server loads the engine
+    (sim.sweep.workers), so the command's own start-up is not spent on mesa, numba or matplotlib."""
+    file = tmp_path / "beta.toml"
+    file.write_text(CLI_SWEEP)
+    code = (
+        "import sys, sim.sweep; table = sim.sweep.run(sys.argv[1], workers=2).table; "
+        "print(sorted({'sim.core.engine', 'numba', 'mesa', 'matplotlib'} & set(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(file)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
 
 
 def test_progress_bars_leave_no_thread_behind():

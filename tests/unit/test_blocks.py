@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.fit.blocks import evaluate_pieces, pieces
+from sim.sweep.chunks import MAX_BATCH
 from sim.sweep.execute import Done, Serial
-from sim.sweep.tasks import MAX_BATCH
 from sim.util.errors import ConfigError
 
 
