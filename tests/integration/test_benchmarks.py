@@ -14,11 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def quick_benchmark(tmp_path: Path, *sections: str) -> tuple[str, str]:
-    """Run `python -m benchmarks.run --quick --only SECTIONS --out FILE`; its stdout and the file it wrote."""
+def quick(tmp_path: Path, module: str, *args: str) -> tuple[str, str]:
+    """Run `python -m MODULE --quick ARGS --out FILE` from the repository; its stdout and the file it wrote."""
     out = tmp_path / "bench.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", *sections, "--out", str(out)],
+        [sys.executable, "-m", module, "--quick", *args, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -26,9 +26,14 @@ def quick_benchmark(tmp_path: Path, *sections: str) -> tuple[str, str]:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    written = out.read_text()
+    return proc.stdout, out.read_text()
+
+
+def quick_benchmark(tmp_path: Path, *sections: str) -> tuple[str, str]:
+    """`python -m benchmarks.run --quick --only SECTIONS`: its stdout and the file it wrote."""
+    stdout, written = quick(tmp_path, "benchmarks.run", "--only", *sections)
     assert "| target" in written and "python -m benchmarks.run --quick" in written
-    return proc.stdout, written
+    return stdout, written
 
 
 # Two halves, so that pytest-xdist can run them side by side: the engine's sections, and the commands'.
@@ -83,17 +88,7 @@ def test_side_by_side_benchmark_runs_both_engines(tmp_path: Path) -> None:
     known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", "51b1f8c^{commit}"], check=False)
     if known.returncode != 0:
         pytest.skip("this clone does not hold commit 51b1f8c (the numpy engine)")
-    out = tmp_path / "engines.md"
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.engines", "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    table = out.read_text()
+    _, table = quick(tmp_path, "benchmarks.engines")
     assert "numpy engine µs" in table and "compiled, 1 thread µs" in table
     assert "compiled, batched, 1 thread: CPU s" in table
     rows = {block.splitlines()[0]: block.count("\n|") - 2 for block in table.split("\n\n**")}  # title: body rows
