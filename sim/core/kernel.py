@@ -245,6 +245,7 @@ REP_REF = RepRef(
         ("flows", _t.float64[:, :, ::1]),  # scratch: summed weights [3, n, n]
         ("seen", _t.float64[:, :, ::1]),  # scratch: what each observer saw [3, n, n]
         ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
+        ("work", _t.float64[:, :, ::1]),  # scratch: the update's parts by dyad [3, n, n] (LEVEL_DIRECT...)
     ]
 )
 structref.define_boxing(RepRef, structref.StructRefProxy)
@@ -262,6 +263,7 @@ def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, 
     rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
     rep.counts = np.zeros(len(net.ev_rate), np.int64)
+    rep.work = np.zeros((3, n, n))
     return rep
 
 
@@ -459,10 +461,14 @@ def observe(net: NetRef, rep: RepRef) -> None:
     for a in range(n):
         for k in range(n):
             flows[2, a, k] = concave(flows[2, a, k], scale)
-    for o in range(n):
+    for o in range(n):  # a loop per kind of flow, so that the processor overlaps the logarithms (as in `update`)
         for a in range(n):
             seen[0, o, a] = concave(flows[0, a, o], scale)
+    for o in range(n):
+        for a in range(n):
             seen[1, o, a] = concave(flows[1, a, o], scale)
+    for o in range(n):
+        for a in range(n):
             total = 0.0
             for k in range(n):  # what a did to those o likes or fears (s[o, o] = 0, flows[a, a] = 0)
                 total += s[o, k] * flows[2, a, k]
@@ -511,16 +517,24 @@ def surprise(seen: np.ndarray, expected: np.ndarray, o: int, a: int, negativity:
     return (seen[0, o, a] - expected[0, o, a]) + hostile
 
 
+# Rows of a replication's `work` in the update: each dyad's two level terms, then its misperception noise.
+LEVEL_DIRECT, LEVEL_AUDIENCE, NOISE = range(3)
+
+
 @njit
 def update(t: int, net: NetRef, rep: RepRef) -> None:
     """Trust moves on surprise, structural balance and shocks, returns toward a level that habits shift, with
-    misperception noise; then expectations learn what was seen (docs/MODEL.md, 'Trust update')."""
-    n, prm, anchor, seen, expected = net.n, rep.prm, rep.anchor, rep.seen, rep.expected
-    s, shock, log_odds, trust, calm = rep.stance, rep.shock, rep.log_odds, rep.trust, rep.calm
+    misperception noise; then expectations learn what was seen (docs/MODEL.md, 'Trust update').
+
+    Each costly part (the level's tanh, the noise's inverse normal CDF, the logistic) runs over every dyad in a
+    loop of its own: the dyads are independent, so the processor overlaps one dyad's long chain of divisions
+    with the next one's, where one loop doing all of a dyad's parts would leave them one after another."""
+    levels(net, rep)
+    noise(t, net, rep)
+    n, prm, anchor, seen, expected, work = net.n, rep.prm, rep.anchor, rep.seen, rep.expected, rep.work
+    s, shock, log_odds, calm = rep.stance, rep.shock, rep.log_odds, rep.calm
     alpha, mu, beta, lam = prm[ALPHA], prm[MU], prm[BETA], prm[LAM]
-    kd, ka = prm[K_DIRECT], prm[K_AUDIENCE]
     l_max, reduction = prm[L_MAX], prm[NOISE_REDUCTION]
-    p = 0
     for o in range(n):
         for a in range(n):
             if o == a:
@@ -529,18 +543,55 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
             push += mu * (seen[2, o, a] - expected[2, o, a])
             push += beta * balance(s, o, a)
             push += shock[o, a]
-            habits = prm[G_ALPHA] * (expected[0, o, a] + expected[1, o, a])
-            level = anchor[BASELINE, o, a] + kd * kmath.tanh((habits - anchor[REFERENCE_DIRECT, o, a]) / kd)
-            heard = prm[G_MU] * expected[2, o, a]
-            level += ka * kmath.tanh((heard - anchor[REFERENCE_AUDIENCE, o, a]) / ka)
+            level = anchor[BASELINE, o, a] + work[LEVEL_DIRECT, o, a]
+            level += work[LEVEL_AUDIENCE, o, a]
             x = log_odds[o, a] + push - lam * (log_odds[o, a] - level)
-            sd = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
-            if sd != 0.0:
-                x += sd * normal(rep.base, net.off_noise + p, t)
+            if anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a]) != 0.0:
+                x += work[NOISE, o, a]
             log_odds[o, a] = min(max(x, -l_max), l_max)
-            trust[o, a] = kmath.logistic(log_odds[o, a])
-            p += 1
+    for o in range(n):
+        for a in range(n):
+            if o != a:
+                rep.trust[o, a] = kmath.logistic(log_odds[o, a])
     learn(expected, seen, prm[ETA])
+
+
+@njit
+def levels(net: NetRef, rep: RepRef) -> None:
+    """The two terms habits add to each dyad's level, into work[LEVEL_DIRECT] and work[LEVEL_AUDIENCE]:
+    k tanh((habit - reference) / k), direct (cooperation and hostility seen) and audience."""
+    n, prm, anchor, expected, work = net.n, rep.prm, rep.anchor, rep.expected, rep.work
+    kd, ka = prm[K_DIRECT], prm[K_AUDIENCE]
+    for o in range(n):
+        for a in range(n):
+            if o != a:
+                habits = prm[G_ALPHA] * (expected[0, o, a] + expected[1, o, a])
+                work[LEVEL_DIRECT, o, a] = (habits - anchor[REFERENCE_DIRECT, o, a]) / kd
+                work[LEVEL_AUDIENCE, o, a] = (prm[G_MU] * expected[2, o, a] - anchor[REFERENCE_AUDIENCE, o, a]) / ka
+    for o in range(n):
+        for a in range(n):
+            if o != a:
+                work[LEVEL_DIRECT, o, a] = kd * kmath.tanh(work[LEVEL_DIRECT, o, a])
+    for o in range(n):
+        for a in range(n):
+            if o != a:
+                work[LEVEL_AUDIENCE, o, a] = ka * kmath.tanh(work[LEVEL_AUDIENCE, o, a])
+
+
+@njit
+def noise(t: int, net: NetRef, rep: RepRef) -> None:
+    """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; no draw where
+    it is zero)."""
+    n, anchor, calm, work = net.n, rep.anchor, rep.calm, rep.work
+    reduction = rep.prm[NOISE_REDUCTION]
+    p = 0
+    for o in range(n):
+        for a in range(n):
+            if o == a:
+                continue
+            sd = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
+            work[NOISE, o, a] = sd * normal(rep.base, net.off_noise + p, t) if sd != 0.0 else 0.0
+            p += 1
 
 
 @njit
