@@ -20,6 +20,7 @@ class _References:
     def __init__(self, scenario: Scenario, origin: Any) -> None:
         self.scenario, self.world, self.origin = scenario, scenario.world, origin
         self.actors, self.moves = list(self.world.actors), list(self.world.moves)
+        self._named = {False: set(self.moves), True: set(self.moves) | set(self.world.bundles)}  # move names, +bundles
 
     def fail(self, loc: Loc, message: str, hint: str | None = None) -> NoReturn:
         raise ConfigError(message, file=self.origin(loc), key=dotted(loc), hint=hint)
@@ -30,8 +31,8 @@ class _References:
             self.fail(loc, f"unknown actor '{code}'", actors_hint(listed, code) + "; or add it under [actors]")
 
     def move(self, loc: Loc, name: str | None, bundles: bool = True) -> None:
-        valid = self.moves + list(self.world.bundles) if bundles else self.moves
-        if name is not None and name not in valid:
+        if name is not None and name not in self._named[bundles]:
+            valid = self.moves + list(self.world.bundles) if bundles else self.moves
             self.fail(loc, f"unknown move '{name}'", did_you_mean(name, valid) or "add it under [moves]")
 
     def at(self, step: int) -> str:
