@@ -1,7 +1,5 @@
 """`python -m sim`: the same as the `diplosim` command."""
 
-import sys
+from sim.cli.main import entry
 
-from sim.cli.main import main
-
-sys.exit(main())
+entry()

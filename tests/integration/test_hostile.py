@@ -45,7 +45,7 @@ path = "parameters.beta"
 values = [0.0, 0.2]
 """
 SCENARIO = 'name = "mine"\nsteps = 6\nreplications = 3\n'
-DIPLOSIM = [sys.executable, "-c", "import sys; from sim.cli.main import main; sys.exit(main())"]
+DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import entry; entry()"]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
