@@ -1,5 +1,5 @@
 """`python -m sim`: the same as the `diplosim` command."""
 
-from sim.cli.main import entry
+from sim.cli.main import console
 
-entry()
+console()

@@ -65,7 +65,7 @@ def build_parser() -> Parser:
     return parser
 
 
-def entry() -> NoReturn:
+def console() -> NoReturn:
     """The `diplosim` console script and `python -m sim`: `main`, then exit. Every object still alive is frozen
     first (gc.freeze), so that the interpreter's last collection skips the million or so objects a command
     imported, which the operating system frees at once anyway: 0.3 s of a `diplosim run`."""

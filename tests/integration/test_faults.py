@@ -21,7 +21,7 @@ import sim.sweep
 from sim.cli.main import main
 from sim.outputs.resumable import store_dir
 
-DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import entry; entry()"]
+DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import console; console()"]
 SWEEP = """\
 scenario = "baseline"
 replications = 40

@@ -45,7 +45,7 @@ path = "parameters.beta"
 values = [0.0, 0.2]
 """
 SCENARIO = 'name = "mine"\nsteps = 6\nreplications = 3\n'
-DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import entry; entry()"]
+DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import console; console()"]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -28,7 +28,7 @@ from sim.sweep import api, chunks, tasks
 from tests.conftest import dask_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
-DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import entry; entry()"]
+DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import console; console()"]
 
 # Eight points of beta over 40 replications, one point per chunk: a second of work in eight chunks.
 CLI_SWEEP = """

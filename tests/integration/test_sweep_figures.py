@@ -19,7 +19,7 @@ from sim.scenario.schema import Parameters, Policy
 from sim.sweep import figures
 from sim.sweep.catalogue import list_sweeps, sweep_dir, sweep_path
 
-DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import entry; entry()"]
+DIPLOSIM = [sys.executable, "-c", "from sim.cli.main import console; console()"]
 
 
 def grid_sweep(**settings) -> dict:
