@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import mesa
 import numpy as np
 
-from sim.core import kernel
+from sim.core import kernel, kstate
 from sim.core.net import Schedule
 from sim.scenario.schema import Scenario
 
@@ -25,12 +25,12 @@ class Stepping(Protocol):
 
     config: Scenario
     steps: int
-    net: Any  # sim.core.kernel.NetRef
+    net: Any  # sim.core.kstate.NetRef
     prm: np.ndarray  # [G, parameters]
     anchors: np.ndarray  # [G, 4, N, N]
     rows: np.ndarray  # [R]
     bases: np.ndarray  # [R, streams]
-    state: kernel.State
+    state: kstate.State
     step_tables: Schedule
 
 

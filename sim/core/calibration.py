@@ -5,10 +5,10 @@ The essay gives levels, not dynamics. For every dyad we choose the baseline L0 s
 mean trust stays at the essay's level, and we start every observer habituated to the status quo's flows.
 
 Moves do not depend on trust when it is held at the essay's levels, nor on alpha, mu, beta or the half-life, so a
-probe (the compiled step with trust frozen: sim.core.kernel.probe_learn and probe_measure, on the same move, event and
+probe (the compiled step with trust frozen: sim.core.kprobe.probe_learn and probe_measure, on the same move, event and
 observation functions as every run) runs the status quo once per world and habituation setting, and records the
 moments of every part of the push on trust; L0 then follows in closed form for any alpha, mu, beta and half-life
-(sim.core.kernel.calibrated_baseline). Dyads whose baseline the world file states keep it.
+(sim.core.kprobe.calibrated_baseline). Dyads whose baseline the world file states keep it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.core import kernel, net
+from sim.core import kernel, kmath, kprobe, kstate, net
 from sim.core.anchors import Anchors
 from sim.core.world import World, compile_world
 from sim.scenario.schema import Parameters, Scenario, WorldSpec
@@ -41,7 +41,7 @@ def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
     """The status quo with trust frozen at the essay's levels: per-step means [K, N, N] and raw second moments
     [K, K, N, N] of the parts of the push (PARTS), then the mean expectations (coop, host, audience)."""
     world = compile_world(scenario)
-    packed = kernel.by_reference(net.pack(world))
+    packed = kstate.by_reference(net.pack(world))
     prm = net.parameter_row(scenario.parameters)
     last = LEARN + SETTLE + MEASURE
     tables = net.Schedule.of(world, last)
@@ -56,7 +56,7 @@ def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
     expected = np.zeros((len(blocks), len(FLOWS), n, n))
 
     def learn(a: int, b: int) -> None:
-        kernel.probe_learn(packed, prm, keys[a:b], trust, tables.arrays, LEARN, moves[a:b], seen[a // BLOCK])
+        kprobe.probe_learn(packed, prm, keys[a:b], trust, tables.arrays, LEARN, moves[a:b], seen[a // BLOCK])
 
     threads.run_blocks(learn, blocks)
     mean_seen = seen.sum(axis=0) / (REPLICATIONS * LEARN)
@@ -65,7 +65,7 @@ def probe(scenario: Scenario) -> tuple[np.ndarray, ...]:
         i = a // BLOCK
         sums = (first[i], second[i], expected[i])
         spans = (LEARN, LEARN + SETTLE, last)
-        kernel.probe_measure(packed, prm, keys[a:b], trust, tables.arrays, *spans, moves[a:b], mean_seen, sums)
+        kprobe.probe_measure(packed, prm, keys[a:b], trust, tables.arrays, *spans, moves[a:b], mean_seen, sums)
 
     threads.run_blocks(measure, blocks)
     count = REPLICATIONS * MEASURE
@@ -118,9 +118,9 @@ def _calibrated(key: str, p: Parameters, world: World) -> Anchors:
     """The anchors that hold the status quo of a world (its `status_quo_key`; compiled: `world`) at its trust
     levels."""
     first, second, *expected = status_quo_moments(key, p.reply_floor, p.habituation, p.negativity, p.saturation)
-    lam = float(kernel.decay_rate(p.half_life))
+    lam = float(kmath.decay_rate(p.half_life))
     c = np.array([p.alpha, p.mu, 1.0, lam * p.level_gain * p.alpha, lam * p.level_gain * p.mu])
-    l0 = kernel.calibrated_baseline(
+    l0 = kprobe.calibrated_baseline(
         world.l_init, first, second, net.sigma_of(world, p), c, lam, p.beta, world.baseline_fixed, world.l_fixed
     )
     return Anchors(baseline=l0, expected=np.array(expected))

@@ -19,7 +19,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.core import kernel, net
+from sim.core import kdraws, kernel, kstate, net
 from sim.core.agents import Country
 from sim.core.anchors import Anchors
 from sim.core.recording import Recording
@@ -83,11 +83,11 @@ class Engine(mesa.Model):
         ):
             raise ValueError("need one anchors per parameter set and one row per replication")
         self.packed = net.pack(self.world)  # the world as flat arrays; `net` is the compiled code's handle on them
-        self.net = kernel.by_reference(self.packed)
+        self.net = kstate.by_reference(self.packed)
         self.keys = replication_keys(seed, self.replication_index)
-        self.bases = kernel.stream_bases(self.keys, self.packed.stream_ids)
+        self.bases = kdraws.stream_bases(self.keys, self.packed.stream_ids)
         self.prm = np.array([net.parameter_row(p) for p in self.parameters])
-        self.anchors = self._anchor_table(anchors)  # [G, 4, n, n]: see sim.core.kernel.BASELINE...
+        self.anchors = self._anchor_table(anchors)  # [G, 4, n, n]: see sim.core.kstate.BASELINE...
         self.expected = np.array([a.expected for a in anchors])
         self.state = self._zero_state()
         kernel.initial_state(self._initial_log_odds(), self.expected, self.rows, self.state)
@@ -112,7 +112,7 @@ class Engine(mesa.Model):
         return self.state.moves
 
     def _anchor_table(self, anchors: Sequence[Anchors]) -> np.ndarray:
-        """Per parameter set [G, 4, n, n]: the baseline, the two level terms and the shock scale (kernel.BASELINE)."""
+        """Per parameter set [G, 4, n, n]: the baseline, the two level terms and the shock scale (kstate.BASELINE)."""
         return np.array(
             [
                 [
@@ -125,10 +125,10 @@ class Engine(mesa.Model):
             ]
         )
 
-    def _zero_state(self) -> kernel.State:
+    def _zero_state(self) -> kstate.State:
         """The kernel's state arrays of R replications, all zero (kernel.initial_state fills them)."""
         r, n, c = self.n_replications, self.world.n, len(self.world.channels)
-        return kernel.State(
+        return kstate.State(
             log_odds=np.zeros((r, n, n)),
             trust=np.zeros((r, n, n)),
             expected=np.zeros((r, 3, n, n)),
@@ -197,7 +197,7 @@ class Engine(mesa.Model):
         s, tables = self.state, self.step_tables
 
         def block(a: int, b: int) -> None:
-            part = kernel.State(*(x[a:b] for x in s))
+            part = kstate.State(*(x[a:b] for x in s))
             recorded = (rec.trust[a:b], rec.moves[a:b], rec.events[a:b])
             kernel.run_block(
                 self.net, self.prm, self.anchors, self.rows[a:b], self.keys[a:b], part, tables.arrays, first, last,

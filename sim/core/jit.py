@@ -26,11 +26,11 @@ from typing import Any
 import numba
 import numba.extending  # for sim.kmath
 import numpy as np
-from numba.experimental import structref  # noqa: F401  (for sim.core.kernel)
+from numba.experimental import structref  # noqa: F401  (for sim.core.kstate)
 
 PACKAGE = Path(__file__).resolve().parent
 #: The modules whose compiled functions are cached; a change to any of them means compiling again.
-COMPILED = ("jit.py", "kmath.py", "kernel.py")
+COMPILED = ("jit.py", "kmath.py", "kstate.py", "kdraws.py", "kernel.py", "kprobe.py")
 PREFIX = "numba-"
 
 #: Every compiled function: cached, no fast-math (no reassociation, no fused multiply-add: the same bits on any

@@ -10,300 +10,48 @@ Two drivers call these same functions:
   threads run blocks of replications side by side (sim.util.threads).
 
 Random numbers are drawn where they are used and only when they are (a reply only to a move received, a rule's
-choice only when it fires): draw i of a replication at step t is SplitMix64 of (that replication's stream base
-i, t) (sim.util.rng), a pure function, so what is not drawn changes nothing else. Parameters come in rows (`prm`, one
-row per distinct parameter set, `rows[r]` the row of replication r), so a batch may mix parameter values.
+choice only when it fires; sim.core.kdraws). Parameters come in rows (`prm`, one row per distinct parameter set,
+`rows[r]` the row of replication r), so a batch may mix parameter values; the rows' columns, the packed world and a
+replication's working set are sim.core.kstate's.
 """
 
 from __future__ import annotations
 
-import math
-from typing import NamedTuple
-
 import numpy as np
 
 from sim.core import kmath
-from sim.core.jit import inline, njit, numba, structref
-from sim.core.recording import MAX_EVENT_COUNT
-
-# Columns of a parameter row (sim.core.net.parameter_rows).
-ALPHA, MU, BETA, LAM, ETA, NEGATIVITY, SATURATION, L_MAX, CALM_DECAY, NOISE_REDUCTION, REPLY_FLOOR = range(11)
-K_DIRECT, K_AUDIENCE, G_ALPHA, G_MU = range(11, 15)
-N_PARAMS = 15
-# Layers of a row's anchors [G, 4, n, n] (sim.engine): baseline L0, the level's reference habits (direct and
-# audience, where the status quo's expected flows put them) and each dyad's misperception noise.
-BASELINE, REFERENCE_DIRECT, REFERENCE_AUDIENCE, SIGMA = range(4)
-# Kinds of rule and of response weight.
-RECEIVED, TRUST_BELOW, TRUST_ABOVE = 0, 1, 2
-BY_NONE, BY_DEPENDENCE, BY_TRUST = 0, 1, 2
-# Parts of the push on trust recorded by the calibration probe (sim.calibrate.PARTS), and flows (coop, host, aud).
-N_PARTS = 5
-N_FLOWS = 3
-
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_TO_UNIT = 2.0**-53
-LN2 = 0.6931471805599453  # ln 2, correctly rounded
-
-
-class Net(NamedTuple):
-    """A compiled world as flat arrays (sim.core.net.pack). Lists of variable length are CSR: item i's part is
-    `*_ptr[i]:*_ptr[i + 1]`."""
-
-    n: int
-    n_moves: int
-    actor: np.ndarray  # [C] channel -> actor
-    target: np.ndarray  # [C]
-    actor_move: np.ndarray  # [C] actor * n_moves + move (what the recording counts)
-    positive: np.ndarray  # [C] max(weight, 0)
-    negative: np.ndarray  # [C] min(weight, 0)
-    audience_weight: np.ndarray  # [C]
-    calming: np.ndarray  # [C]
-    answer: np.ndarray  # [C]
-    reply_prob: np.ndarray  # [C]
-    reply_scale: np.ndarray  # [C]
-    inbox_ptr: np.ndarray  # [n + 1] -> inbox: channels received by each actor, ascending
-    inbox: np.ndarray
-    bg_ptr: np.ndarray  # [n + 1] -> bg_entry: background entries of each actor, in order
-    bg_entry: np.ndarray
-    bg_channel: np.ndarray  # [B]
-    bg_prob: np.ndarray  # [B]
-    rule_ptr: np.ndarray  # [n + 1] -> rule_index
-    rule_index: np.ndarray
-    rule_kind: np.ndarray  # [U]
-    rule_about: np.ndarray
-    rule_threshold: np.ndarray
-    rule_prob: np.ndarray
-    watch_ptr: np.ndarray  # [U + 1] -> watch (channels)
-    watch: np.ndarray
-    resp_ptr: np.ndarray  # [U + 1] -> responses
-    resp_weight: np.ndarray
-    resp_by: np.ndarray
-    resp_target: np.ndarray
-    resp_intensity: np.ndarray
-    resp_ch_ptr: np.ndarray  # [responses + 1] -> resp_ch
-    resp_ch: np.ndarray
-    pol_ptr: np.ndarray  # [n + 1] -> pol_index
-    pol_index: np.ndarray
-    pol_prob: np.ndarray  # [P]
-    pol_ch_ptr: np.ndarray  # [P + 1] -> pol_ch
-    pol_ch: np.ndarray
-    ev_rate: np.ndarray  # [E]
-    ev_p0: np.ndarray  # [E] e^-rate
-    shock_ptr: np.ndarray  # [E + 1]
-    shock_observer: np.ndarray
-    shock_target: np.ndarray
-    shock_delta: np.ndarray
-    shock_sd: np.ndarray
-    trig_ptr: np.ndarray  # [E + 1]
-    trig_channel: np.ndarray
-    trig_prob: np.ndarray
-    trig_intensity: np.ndarray
-    dependence: np.ndarray  # [n, n]
-    stream_ids: np.ndarray  # [S] uint64, in the order of the offsets below (sim.draws.stream_names)
-    off_background: int
-    off_reply: int
-    off_rule: int
-    off_policy: int
-    off_event: int
-    off_trigger: int
-    off_shock: int
-    off_noise: int
-
-
-_FLOAT = {
-    "positive", "negative", "audience_weight", "calming", "reply_prob", "reply_scale", "bg_prob", "rule_threshold",
-    "rule_prob", "resp_weight", "resp_intensity", "pol_prob", "ev_rate", "ev_p0", "shock_delta", "shock_sd",
-    "trig_prob", "trig_intensity",
-}  # fmt: skip
-
-
-def _field_type(name: str, annotation: object) -> numba.types.Type:
-    t = numba.types
-    if getattr(annotation, "__forward_arg__", annotation) in ("int", int):
-        return t.int64
-    if name == "dependence":
-        return t.float64[:, ::1]
-    if name == "stream_ids":
-        return t.uint64[::1]
-    return t.float64[::1] if name in _FLOAT else t.int64[::1]
-
-
-@structref.register
-class NetRef(numba.types.StructRef):
-    """The numba type of a `Net` held by reference: passing it to a compiled function costs one reference count,
-    where a tuple of its ~60 arrays would cost one for every array, at every call."""
-
-
-NET_REF = NetRef([(name, _field_type(name, kind)) for name, kind in Net.__annotations__.items()])
-structref.define_boxing(NetRef, structref.StructRefProxy)
-
-
-@njit
-def by_reference(t: Net) -> NetRef:
-    """The kernel's handle on a packed world (sim.core.net.pack)."""
-    net = structref.new(NET_REF)
-    net.n = t.n
-    net.n_moves = t.n_moves
-    net.actor = t.actor
-    net.target = t.target
-    net.actor_move = t.actor_move
-    net.positive = t.positive
-    net.negative = t.negative
-    net.audience_weight = t.audience_weight
-    net.calming = t.calming
-    net.answer = t.answer
-    net.reply_prob = t.reply_prob
-    net.reply_scale = t.reply_scale
-    net.inbox_ptr = t.inbox_ptr
-    net.inbox = t.inbox
-    net.bg_ptr = t.bg_ptr
-    net.bg_entry = t.bg_entry
-    net.bg_channel = t.bg_channel
-    net.bg_prob = t.bg_prob
-    net.rule_ptr = t.rule_ptr
-    net.rule_index = t.rule_index
-    net.rule_kind = t.rule_kind
-    net.rule_about = t.rule_about
-    net.rule_threshold = t.rule_threshold
-    net.rule_prob = t.rule_prob
-    net.watch_ptr = t.watch_ptr
-    net.watch = t.watch
-    net.resp_ptr = t.resp_ptr
-    net.resp_weight = t.resp_weight
-    net.resp_by = t.resp_by
-    net.resp_target = t.resp_target
-    net.resp_intensity = t.resp_intensity
-    net.resp_ch_ptr = t.resp_ch_ptr
-    net.resp_ch = t.resp_ch
-    net.pol_ptr = t.pol_ptr
-    net.pol_index = t.pol_index
-    net.pol_prob = t.pol_prob
-    net.pol_ch_ptr = t.pol_ch_ptr
-    net.pol_ch = t.pol_ch
-    net.ev_rate = t.ev_rate
-    net.ev_p0 = t.ev_p0
-    net.shock_ptr = t.shock_ptr
-    net.shock_observer = t.shock_observer
-    net.shock_target = t.shock_target
-    net.shock_delta = t.shock_delta
-    net.shock_sd = t.shock_sd
-    net.trig_ptr = t.trig_ptr
-    net.trig_channel = t.trig_channel
-    net.trig_prob = t.trig_prob
-    net.trig_intensity = t.trig_intensity
-    net.dependence = t.dependence
-    net.stream_ids = t.stream_ids
-    net.off_background = t.off_background
-    net.off_reply = t.off_reply
-    net.off_rule = t.off_rule
-    net.off_policy = t.off_policy
-    net.off_event = t.off_event
-    net.off_trigger = t.off_trigger
-    net.off_shock = t.off_shock
-    net.off_noise = t.off_noise
-    return net
-
-
-class State(NamedTuple):
-    """What every replication carries from step to step, [R, ...]."""
-
-    log_odds: np.ndarray  # [R, n, n]
-    trust: np.ndarray  # [R, n, n]
-    expected: np.ndarray  # [R, 3, n, n] coop, host, audience
-    calm: np.ndarray  # [R, n, n]
-    moves: np.ndarray  # [R, C] this step's move intensities
-    previous: np.ndarray  # [R, C]
-
-
-@structref.register
-class RepRef(numba.types.StructRef):
-    """The numba type of one replication's working set (`replication`): its parameters and anchors, random stream
-    bases, state, the run's tables by step, and scratch. One handle, one reference count per call."""
-
-
-_t = numba.types
-REP_REF = RepRef(
-    [
-        ("prm", _t.float64[::1]),  # the replication's parameter row (ALPHA...)
-        ("anchor", _t.float64[:, :, ::1]),  # [4, n, n] (BASELINE...)
-        ("base", _t.uint64[::1]),  # [S] stream bases
-        ("log_odds", _t.float64[:, ::1]),
-        ("trust", _t.float64[:, ::1]),
-        ("expected", _t.float64[:, :, ::1]),  # [3, n, n]
-        ("calm", _t.float64[:, ::1]),
-        ("moves", _t.float64[::1]),
-        ("previous", _t.float64[::1]),
-        ("scheduled", _t.int64[:, ::1]),  # [T+1, E] fixed-step event occurrences
-        ("active", _t.bool_[:, ::1]),  # [T+1, P] policies acting
-        ("intensity", _t.float64[:, ::1]),  # [T+1, P] their intensity
-        ("shock", _t.float64[:, ::1]),  # scratch: this step's log-odds shocks
-        ("stance", _t.float64[:, ::1]),  # scratch: 2T - 1
-        ("pairs", _t.float64[:, ::1]),  # scratch: calming moves by unordered pair
-        ("flows", _t.float64[:, :, ::1]),  # scratch: summed weights [3, n, n]
-        ("seen", _t.float64[:, :, ::1]),  # scratch: what each observer saw [3, n, n]
-        ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
-        ("work", _t.float64[:, :, ::1]),  # scratch: the update's parts by dyad [3, n, n] (LEVEL_DIRECT...)
-    ]
+from sim.core.jit import inline, njit
+from sim.core.kdraws import mix, normal, uniform
+from sim.core.kstate import (
+    ALPHA,
+    BASELINE,
+    BETA,
+    BY_DEPENDENCE,
+    BY_TRUST,
+    CALM_DECAY,
+    ETA,
+    G_ALPHA,
+    G_MU,
+    K_AUDIENCE,
+    K_DIRECT,
+    L_MAX,
+    LAM,
+    MU,
+    NEGATIVITY,
+    NOISE_REDUCTION,
+    RECEIVED,
+    REFERENCE_AUDIENCE,
+    REFERENCE_DIRECT,
+    REPLY_FLOOR,
+    SATURATION,
+    SIGMA,
+    TRUST_BELOW,
+    NetRef,
+    RepRef,
+    State,
+    replication,
 )
-structref.define_boxing(RepRef, structref.StructRefProxy)
-
-
-@njit
-def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, previous, scheduled, active, intensity):
-    """One replication's working set over views of the caller's arrays (its scratch is new)."""
-    rep = structref.new(REP_REF)
-    n = net.n
-    rep.prm, rep.anchor, rep.base = prm, anchor, base
-    rep.log_odds, rep.trust, rep.expected, rep.calm = log_odds, trust, expected, calm
-    rep.moves, rep.previous = moves, previous
-    rep.scheduled, rep.active, rep.intensity = scheduled, active, intensity
-    rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
-    rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
-    rep.counts = np.zeros(len(net.ev_rate), np.int64)
-    rep.work = np.zeros((3, n, n))
-    return rep
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Random numbers
-
-
-@inline
-def mix(x: np.uint64) -> np.uint64:
-    """SplitMix64's finaliser (wrap-around arithmetic)."""
-    x ^= x >> _S30
-    x *= _M1
-    x ^= x >> _S27
-    x *= _M2
-    x ^= x >> _S31
-    return x
-
-
-@njit
-def stream_bases(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """mix(key ^ id) for every replication key and stream id: [R, S]."""
-    out = np.empty((len(keys), len(ids)), np.uint64)
-    for r in range(len(keys)):
-        for s in range(len(ids)):
-            out[r, s] = mix(keys[r] ^ ids[s])
-    return out
-
-
-@inline
-def uniform(base: np.ndarray, i: int, t: int) -> float:
-    """Stream i's uniform in [0, 1) at step t (53-bit resolution)."""
-    x = mix(base[i] + _GAMMA * np.uint64(t + 1))
-    return float(x >> _S11) * _TO_UNIT
-
-
-@inline
-def normal(base: np.ndarray, i: int, t: int) -> float:
-    """Stream i's standard normal at step t: the inverse normal CDF at a uniform strictly inside (0, 1)."""
-    return kmath.ndtri(uniform(base, i, t) + 0.5 * _TO_UNIT)
-
+from sim.core.recording import MAX_EVENT_COUNT
 
 # ---------------------------------------------------------------------------------------------------------------
 # Moves
@@ -727,114 +475,3 @@ def initial_state(log_odds: np.ndarray, expected: np.ndarray, rows: np.ndarray, 
     state.calm[:] = 0.0
     state.moves[:] = 0.0
     state.previous[:] = 0.0
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The calibration probe: the same moves, events and observation, with trust frozen at the essay's levels
-
-
-@njit
-def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
-    new_step(rep)
-    for a in range(net.n):
-        actor_moves(a, t, net, rep)
-    fire_events(t, net, rep)
-    observe(net, rep)
-
-
-@njit
-def _probe_replication(net, prm, key, trust, moves, tables) -> RepRef:
-    """A replication of the probe: trust frozen (`trust`, shared), no anchors, its moves in `moves`."""
-    n = net.n
-    base = np.empty(len(net.stream_ids), np.uint64)
-    for i in range(len(base)):
-        base[i] = mix(key ^ net.stream_ids[i])
-    nothing = np.zeros((n, n))
-    rep = replication(
-        net, prm, np.zeros((4, n, n)), base, nothing, trust, np.zeros((3, n, n)), nothing, moves,
-        np.zeros(len(moves)), *tables,
-    )  # fmt: skip
-    stance(trust, rep.stance)
-    return rep
-
-
-@njit
-def probe_learn(net, prm, keys, trust, tables, steps, moves, seen_sum) -> None:
-    """Steps 1..steps of a block with trust frozen: the moves of the last step stay in `moves` [R, C]; the flows
-    seen, summed over steps and replications, are added to `seen_sum` [3, n, n]."""
-    for r in range(len(keys)):
-        moves[r] = 0.0
-        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
-        for t in range(1, steps + 1):
-            _probe_step(t, net, rep)
-            seen_sum += rep.seen
-
-
-@njit
-def probe_measure(net, prm, keys, trust, tables, start, settle, last, moves, mean_seen, sums) -> None:
-    """Steps start+1..last of a block (trust frozen), every observer starting habituated to `mean_seen` and then
-    learning step `start`'s flows (recomputed from `moves`, that step's moves); after step `settle`, the parts of
-    the push (direct surprise, audience surprise, shock, the two habits) summed into sums[0] [K, n, n], their
-    products into sums[1] [K, K, n, n] and the expectations into sums[2] [3, n, n]."""
-    first, second, expected_sum = sums
-    n = net.n
-    parts = np.empty(N_PARTS)
-    for r in range(len(keys)):
-        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
-        expected, seen, shock = rep.expected, rep.seen, rep.shock
-        observe(net, rep)
-        expected[:] = mean_seen
-        learn(expected, seen, prm[ETA])
-        for t in range(start + 1, last + 1):
-            _probe_step(t, net, rep)
-            if t > settle:
-                for o in range(n):
-                    for a in range(n):
-                        parts[0] = surprise(seen, expected, o, a, prm[NEGATIVITY])
-                        parts[1] = seen[2, o, a] - expected[2, o, a]
-                        parts[2] = shock[o, a]
-                        parts[3] = expected[0, o, a] + expected[1, o, a]
-                        parts[4] = expected[2, o, a]
-                        for i in range(N_PARTS):
-                            first[i, o, a] += parts[i]
-                            for j in range(N_PARTS):
-                                second[i, j, o, a] += parts[i] * parts[j]
-                expected_sum += expected
-            learn(expected, seen, prm[ETA])
-
-
-@njit
-def calibrated_baseline(l_init, first, second, sigma, coefficients, lam, beta, fixed, l_fixed) -> np.ndarray:
-    """L0 such that the status quo keeps mean trust at its initial value T0 = trust(l_init) (docs/MODEL.md,
-    section 6): E[push] and Var[push] from the parts' moments and `coefficients`, the logistic-normal mean by
-    the probit approximation, E[dL] = 0; dyads whose baseline is stated (`fixed`) keep `l_fixed`."""
-    n = l_init.shape[0]
-    k = len(coefficients)
-    s = np.zeros((n, n))
-    stance(trust_of(l_init), s)
-    out = np.zeros((n, n))
-    for o in range(n):
-        for a in range(n):
-            if o == a:
-                continue
-            if fixed[o, a]:
-                out[o, a] = l_fixed[o, a]
-                continue
-            mean = beta * balance(s, o, a)
-            for i in range(3):  # the habits' parts cancel against their reference (their mean)
-                mean += coefficients[i] * first[i, o, a]
-            var = 0.0
-            for i in range(k):
-                for j in range(k):
-                    var += coefficients[i] * (second[i, j, o, a] - first[i, o, a] * first[j, o, a]) * coefficients[j]
-            var += sigma[o, a] * sigma[o, a]
-            v = var / (1.0 - (1.0 - lam) * (1.0 - lam))
-            m = l_init[o, a] * math.sqrt(1.0 + math.pi * v / 8.0)
-            out[o, a] = m - mean / lam
-    return out
-
-
-@njit
-def decay_rate(half_life: float) -> float:
-    """The per-step weight of an exponential decay whose memory halves in `half_life` steps: 1 - 2^(-1/h)."""
-    return 1.0 - kmath.exp(-LN2 / half_life)

@@ -11,6 +11,7 @@ arithmetic (no fused multiply-add: sim.core.jit compiles without fast-math), so 
 - expm1: fdlibm's s_expm1 (musl's form): the same reduction, a degree-5 rational correction; error below 1 ulp.
 - tanh: musl's s_tanh on that expm1 (t / (t + 2) and 1 - 2 / (t + 2), t = e^2|x| - 1).
 - ndtri: Cephes' rational approximations (Moshier 1989, as in scipy.special.ndtri), relative error about 2e-16.
+- decay_rate: the per-step weight of a decay with a given half-life, on this module's exp.
 
 Tests (tests/test_kernel.py) check each against numpy or scipy to within a few ulps, and the whole engine against
 the numpy engine it replaced.
@@ -311,3 +312,12 @@ def logit_array(p: np.ndarray) -> np.ndarray:
     for i in range(flat.size):
         out[i] = logit(flat[i])
     return out.reshape(p.shape)
+
+
+LN2 = 0.6931471805599453  # ln 2, correctly rounded
+
+
+@njit
+def decay_rate(half_life: float) -> float:
+    """The per-step weight of an exponential decay whose memory halves in `half_life` steps: 1 - 2^(-1/h)."""
+    return 1.0 - exp(-LN2 / half_life)

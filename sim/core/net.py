@@ -1,4 +1,4 @@
-"""A compiled world and its parameters as the flat arrays the kernel reads (sim.core.kernel.Net, parameter rows).
+"""A compiled world and its parameters as the flat arrays the kernel reads (sim.core.kstate.Net, parameter rows).
 
 Variable-length lists (an actor's inbox, a rule's responses, an event's shocks) become CSR pairs: an index
 array and a pointer array whose entries i and i + 1 bound item i's part. The schedule of policies and
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core import kernel, kmath
+from sim.core import kmath, kstate
 from sim.core.draws import StreamLayout
 from sim.core.world import World
 from sim.scenario.schema import Parameters
@@ -37,7 +37,7 @@ def _f(values: Sequence[float]) -> np.ndarray:
     return np.array(values, np.float64).reshape(-1)
 
 
-def pack(world: World) -> kernel.Net:
+def pack(world: World) -> kstate.Net:
     """The kernel's view of a world."""
     w, n = world, world.n
     ch = w.channels
@@ -50,8 +50,8 @@ def pack(world: World) -> kernel.Net:
     resp_ptr = np.zeros(len(w.rules) + 1, np.int64)
     resp_ptr[1:] = np.cumsum([len(r.responses) for r in w.rules])
     resp_ch_ptr, resp_ch = _csr([x[0] for x in responses])
-    by = {"dependence": kernel.BY_DEPENDENCE, "trust": kernel.BY_TRUST}
-    kinds = {"received": kernel.RECEIVED, "trust_below": kernel.TRUST_BELOW, "trust_above": kernel.TRUST_ABOVE}
+    by = {"dependence": kstate.BY_DEPENDENCE, "trust": kstate.BY_TRUST}
+    kinds = {"received": kstate.RECEIVED, "trust_below": kstate.TRUST_BELOW, "trust_above": kstate.TRUST_ABOVE}
     pol_ptr, pol_index = _by_actor(n, [p.actor for p in w.policies])
     pol_ch_ptr, pol_ch = _csr([p.channels for p in w.policies])
     shock_ptr, _ = _csr([range(len(e.shocks)) for e in w.events])
@@ -59,7 +59,7 @@ def pack(world: World) -> kernel.Net:
     shocks = [s for e in w.events for s in e.shocks]
     triggers = [g for e in w.events for g in e.triggers]
     rates = _f([e.rate for e in w.events])
-    return kernel.Net(
+    return kstate.Net(
         n=n,
         n_moves=len(w.moves),
         actor=ch[:, 0].astype(np.int64),
@@ -88,7 +88,7 @@ def pack(world: World) -> kernel.Net:
         watch=watch,
         resp_ptr=resp_ptr,
         resp_weight=_f([x[1] for x in responses]),
-        resp_by=np.array([by.get(x[2], kernel.BY_NONE) for x in responses], np.int64),
+        resp_by=np.array([by.get(x[2], kstate.BY_NONE) for x in responses], np.int64),
         resp_target=np.array([x[3] for x in responses], np.int64),
         resp_intensity=_f([x[4] for x in responses]),
         resp_ch_ptr=resp_ch_ptr,
@@ -145,18 +145,18 @@ class Schedule:
 
 
 def parameter_row(p: Parameters) -> np.ndarray:
-    """One row of the kernel's parameter table (columns sim.core.kernel.ALPHA...): the parameters and what follows."""
-    row = np.zeros(kernel.N_PARAMS)
-    row[kernel.ALPHA], row[kernel.MU], row[kernel.BETA] = p.alpha, p.mu, p.beta
-    row[kernel.LAM] = kernel.decay_rate(p.half_life)
-    row[kernel.ETA] = kernel.decay_rate(p.habituation)
-    row[kernel.CALM_DECAY] = kernel.decay_rate(p.calm_half_life)
-    row[kernel.NEGATIVITY], row[kernel.SATURATION], row[kernel.L_MAX] = p.negativity, p.saturation, p.l_max
-    row[kernel.NOISE_REDUCTION], row[kernel.REPLY_FLOOR] = p.noise_reduction, p.reply_floor
-    row[kernel.K_DIRECT] = p.level_range
-    row[kernel.K_AUDIENCE] = AUDIENCE_SHARE * p.level_range
-    row[kernel.G_ALPHA] = p.level_gain * p.alpha
-    row[kernel.G_MU] = p.level_gain * p.mu
+    """One row of the kernel's parameter table (columns sim.core.kstate.ALPHA...): the parameters and what follows."""
+    row = np.zeros(kstate.N_PARAMS)
+    row[kstate.ALPHA], row[kstate.MU], row[kstate.BETA] = p.alpha, p.mu, p.beta
+    row[kstate.LAM] = kmath.decay_rate(p.half_life)
+    row[kstate.ETA] = kmath.decay_rate(p.habituation)
+    row[kstate.CALM_DECAY] = kmath.decay_rate(p.calm_half_life)
+    row[kstate.NEGATIVITY], row[kstate.SATURATION], row[kstate.L_MAX] = p.negativity, p.saturation, p.l_max
+    row[kstate.NOISE_REDUCTION], row[kstate.REPLY_FLOOR] = p.noise_reduction, p.reply_floor
+    row[kstate.K_DIRECT] = p.level_range
+    row[kstate.K_AUDIENCE] = AUDIENCE_SHARE * p.level_range
+    row[kstate.G_ALPHA] = p.level_gain * p.alpha
+    row[kstate.G_MU] = p.level_gain * p.mu
     return row
 
 

@@ -7,7 +7,7 @@ SplitMix64 (Steele, Lea and Flood 2014) of (key, name, t): a pure function, so
 - replication r draws the same numbers alone or inside a batch of any size, on any worker or executor;
 - two scenarios share every stream they both have (common random numbers), even when one adds policies.
 
-The engine draws inside its compiled step (sim.core.kernel.uniform and normal, the same arithmetic); `Streams`
+The engine draws inside its compiled step (sim.core.kdraws.uniform and normal, the same arithmetic); `Streams`
 here draws whole blocks with numpy, for decisions made before the first step (sampled initial trust).
 """
 

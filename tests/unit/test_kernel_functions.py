@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.core import kernel
+from sim.core import kernel, kmath
 
 LN3 = math.log(3)
 
@@ -49,7 +49,7 @@ def test_concave_has_slope_one_at_zero_half_at_the_scale_and_keeps_the_sign():
 @pytest.mark.parametrize(("half_life", "rate"), [(1.0, 0.5), (2.0, 1 - 2**-0.5), (24.0, 1 - 2 ** (-1 / 24))])
 def test_decay_rate_halves_the_memory_in_one_half_life(half_life, rate):
     """(1 - rate)^half_life = 1/2."""
-    assert kernel.decay_rate(half_life) == pytest.approx(rate, rel=1e-15)
+    assert kmath.decay_rate(half_life) == pytest.approx(rate, rel=1e-15)
 
 
 def test_surprise_weighs_only_the_hostile_part_by_negativity():

@@ -66,14 +66,14 @@ def test_uniforms_match_the_reference_for_every_replication_stream_and_step():
 def test_normals_invert_the_normal_cdf_at_the_centre_of_each_uniform_cell():
     """z = ndtri(u + 2^-54) (the kernel's own ndtri, within 2e-15 of scipy's): never infinite, since u + 2^-54
     lies strictly inside (0, 1)."""
-    from sim.core import kernel, kmath
+    from sim.core import kdraws, kmath
 
     keys = rng.replication_keys(3, [1])
-    bases = kernel.stream_bases(keys, rng.stream_ids(["noise:AA:BB"]))
+    bases = kdraws.stream_bases(keys, rng.stream_ids(["noise:AA:BB"]))
     u = reference_uniform(int(keys[0]), "noise:AA:BB", 5)
-    assert kernel.uniform(bases[0], 0, 5) == u
-    assert kernel.normal(bases[0], 0, 5) == kmath.ndtri(u + 2.0**-54)
-    np.testing.assert_allclose(kernel.normal(bases[0], 0, 5), ndtri(u + 2.0**-54), rtol=2e-15)
+    assert kdraws.uniform(bases[0], 0, 5) == u
+    assert kdraws.normal(bases[0], 0, 5) == kmath.ndtri(u + 2.0**-54)
+    np.testing.assert_allclose(kdraws.normal(bases[0], 0, 5), ndtri(u + 2.0**-54), rtol=2e-15)
 
 
 def test_a_stream_draws_the_same_whatever_other_streams_and_replications_are_drawn():

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.core import kernel
+from sim.core import kdraws
 from sim.scenario.load import validate_raw
 from sim.util.rng import replication_keys, stream_ids
 
@@ -106,8 +106,8 @@ def trust(spec: sim.Scenario, observer: str, target: str) -> np.ndarray:
 
 def normals(name: str, steps: int) -> list[float]:
     """The draws of one named normal stream ("noise:AA:BB") at steps 1..steps, for replication 0 of seed 5."""
-    bases = kernel.stream_bases(replication_keys(5, [0]), stream_ids([name]))
-    return [kernel.normal(bases[0], 0, t) for t in range(1, steps + 1)]
+    bases = kdraws.stream_bases(replication_keys(5, [0]), stream_ids([name]))
+    return [kdraws.normal(bases[0], 0, t) for t in range(1, steps + 1)]
 
 
 def logistic(log_odds: float) -> float:
