@@ -57,7 +57,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 def _sweep(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
     with 2); an interruption or a failed write prints one line saying how to resume."""
-    if args.scheduler is None and (args.workers or cores()) > 1:  # a pool: its workers' server loads meanwhile
+    workers = cores() if args.workers is None else args.workers
+    if args.scheduler is None and workers > 1:  # a local pool: its workers' server loads the engine meanwhile
         from sim.sweep.workers import start
 
         start()
