@@ -393,11 +393,17 @@ def after_moves(t: int, net: NetRef, rep: RepRef) -> None:
 
 
 @njit
-def step(t: int, net: NetRef, rep: RepRef) -> None:
-    """Step t of one replication: every actor's moves, then the model's part."""
+def all_moves(t: int, net: NetRef, rep: RepRef) -> None:
+    """Step t's moves of one replication: last step's become what was received, then every actor moves."""
     new_step(rep)
     for a in range(net.n):
         actor_moves(a, t, net, rep)
+
+
+@njit
+def step(t: int, net: NetRef, rep: RepRef) -> None:
+    """Step t of one replication: every actor's moves, then the model's part."""
+    all_moves(t, net, rep)
     after_moves(t, net, rep)
 
 

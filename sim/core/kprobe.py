@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.core.jit import njit
 from sim.core.kdraws import mix
-from sim.core.kernel import actor_moves, balance, fire_events, learn, new_step, observe, stance, surprise, trust_of
+from sim.core.kernel import all_moves, balance, fire_events, learn, observe, stance, surprise, trust_of
 from sim.core.kstate import ETA, NEGATIVITY, NetRef, RepRef, replication
 
 # Parts of the push on trust recorded by the calibration probe (sim.calibrate.PARTS), and flows (coop, host, aud).
@@ -19,9 +19,8 @@ N_FLOWS = 3
 
 @njit
 def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
-    new_step(rep)
-    for a in range(net.n):
-        actor_moves(a, t, net, rep)
+    """Step t of a probe replication: the moves, the events and what observers see; no trust update."""
+    all_moves(t, net, rep)
     fire_events(t, net, rep)
     observe(net, rep)
 
