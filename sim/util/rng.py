@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.util.seedseq import child_keys
+
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -36,11 +38,8 @@ def mix(x: np.ndarray) -> np.ndarray:
 
 
 def replication_keys(seed: int, replications: Sequence[int] | np.ndarray) -> np.ndarray:
-    """One key per replication index: the first word of that SeedSequence child's state."""
-    return np.array(
-        [np.random.SeedSequence(seed, spawn_key=(int(r),)).generate_state(1, np.uint64)[0] for r in replications],
-        dtype=np.uint64,
-    )
+    """One key per replication index: the first word of that SeedSequence child's state (sim.util.seedseq)."""
+    return child_keys(seed, np.asarray(replications, np.int64).reshape(-1))
 
 
 def stream_ids(names: Sequence[str]) -> np.ndarray:
