@@ -280,9 +280,9 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
     levels(net, rep)
     noise(t, net, rep)
     n, prm, anchor, seen, expected, work = net.n, rep.prm, rep.anchor, rep.seen, rep.expected, rep.work
-    s, shock, log_odds, calm = rep.stance, rep.shock, rep.log_odds, rep.calm
+    s, shock, log_odds = rep.stance, rep.shock, rep.log_odds
     alpha, mu, beta, lam = prm[ALPHA], prm[MU], prm[BETA], prm[LAM]
-    l_max, reduction = prm[L_MAX], prm[NOISE_REDUCTION]
+    l_max = prm[L_MAX]
     for o in range(n):
         for a in range(n):
             if o == a:
@@ -293,9 +293,7 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
             push += shock[o, a]
             level = anchor[BASELINE, o, a] + work[LEVEL_DIRECT, o, a]
             level += work[LEVEL_AUDIENCE, o, a]
-            x = log_odds[o, a] + push - lam * (log_odds[o, a] - level)
-            if anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a]) != 0.0:
-                x += work[NOISE, o, a]
+            x = log_odds[o, a] + push - lam * (log_odds[o, a] - level) + work[NOISE, o, a]
             log_odds[o, a] = min(max(x, -l_max), l_max)
     for o in range(n):
         for a in range(n):
@@ -329,7 +327,7 @@ def levels(net: NetRef, rep: RepRef) -> None:
 @njit
 def noise(t: int, net: NetRef, rep: RepRef) -> None:
     """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; no draw where
-    it is zero)."""
+    it is zero, and -0.0 there, which added to any x leaves it as it is, -0.0 included)."""
     n, anchor, calm, work = net.n, rep.anchor, rep.calm, rep.work
     reduction = rep.prm[NOISE_REDUCTION]
     p = 0
@@ -338,7 +336,7 @@ def noise(t: int, net: NetRef, rep: RepRef) -> None:
             if o == a:
                 continue
             sd = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
-            work[NOISE, o, a] = sd * normal(rep.base, net.off_noise + p, t) if sd != 0.0 else 0.0
+            work[NOISE, o, a] = sd * normal(rep.base, net.off_noise + p, t) if sd != 0.0 else -0.0
             p += 1
 
 
