@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.args import EXIT_INTERRUPTED, EXIT_IO, EXIT_TERMINATED, output_folder
-from sim.util.threads import cores
 
 EPILOG = """\
 examples:
@@ -57,11 +56,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 def _sweep(args: argparse.Namespace) -> int:
     """Run the sweep and print where the results are. Bad input raises ConfigError (the CLI prints it and exits
     with 2); an interruption or a failed write prints one line saying how to resume."""
-    workers = cores() if args.workers is None else args.workers
-    if args.scheduler is None and workers > 1:  # a local pool: its workers' server loads the engine meanwhile
-        from sim.sweep.workers import start
+    from sim.sweep import workers
 
-        start()
+    if args.scheduler is None and workers.local(args.workers) > 1:  # a pool: its server loads the engine meanwhile
+        workers.start()
     from sim.sweep import api
     from sim.sweep.catalogue import sweep_path
     from sim.sweep.spec import load_sweep

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.sweep.chunks import Chunk, ChunkResult, Plan
-from sim.sweep.workers import PRELOAD
+from sim.sweep.workers import PRELOAD, local
 from sim.sweep.workers import start as start_server
 from sim.util import threads
 from sim.util.errors import ConfigError
@@ -207,7 +207,7 @@ def open_executor(
     or this process for one worker. A pool's workers start with the modules `preload` imported."""
     if scheduler:
         return Dask(scheduler)
-    n = threads.cores() if workers is None else workers
+    n = local(workers)
     if n < 1:
         raise ConfigError(f"--workers must be at least 1 (got {n})", key="--workers")
     return Serial() if n == 1 else Pool(n, preload)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from multiprocessing.context import BaseContext
 
-from sim.util import forkserver
+from sim.util import forkserver, threads
 
 #: What a worker's fork server imports: the engine warm (sim.core.warm), then the tasks' module.
 ENGINE = "sim.core.warm"
 PRELOAD = ("sim.sweep.tasks",)
+
+
+def local(workers: int | None) -> int:
+    """How many local worker processes `workers` (the --workers option) asks for: the cores by default."""
+    return threads.cores() if workers is None else workers
 
 
 def start(preload: tuple[str, ...] = PRELOAD) -> BaseContext:
