@@ -13,8 +13,12 @@ arithmetic (no fused multiply-add: sim.core.jit compiles without fast-math), so 
 - ndtri: Cephes' rational approximations (Moshier 1989, as in scipy.special.ndtri), relative error about 2e-16.
 - decay_rate: the per-step weight of a decay with a given half-life, on this module's exp.
 
-Tests (tests/test_kernel.py) check each against numpy or scipy to within a few ulps, and the whole engine against
-the numpy engine it replaced.
+Each of exp, log, log1p, expm1, tanh, logistic and ndtri also has a branch-free form (`*_lane`): the same
+operations on every path, the result chosen per value, so that the step's loops over dyads and flows run several
+values at a time in SIMD registers, with the same bits (tests/unit/test_kmath_lanes.py compares them bit for bit).
+
+Tests (tests/integration/test_kernel.py) check each against numpy or scipy to within a few ulps, and the whole
+engine against the numpy engine it replaced.
 """
 
 from __future__ import annotations
@@ -321,3 +325,182 @@ LN2 = 0.6931471805599453  # ln 2, correctly rounded
 def decay_rate(half_life: float) -> float:
     """The per-step weight of an exponential decay whose memory halves in `half_life` steps: 1 - 2^(-1/h)."""
     return 1.0 - exp(-LN2 / half_life)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Branch-free forms: the same operations as the functions above, every path computed and the result chosen per
+# value (a select, not a jump), so that a loop applying one to the elements of an array runs in SIMD registers,
+# several values at a time. IEEE +, -, *, / and sqrt round the same in a vector lane as alone, and nothing is
+# contracted or reordered (no fast-math), so each gives the same bits as its scalar form
+# (tests/unit/test_kmath_lanes.py checks every one on every path).
+
+
+@numba.extending.intrinsic
+def select(typingctx, condition, yes, no):
+    """`yes` where `condition`, else `no`: an LLVM select (both already computed), which vectorises."""
+
+    kind = typingctx.unify_types(numba.types.unliteral(yes), numba.types.unliteral(no))
+
+    def codegen(context, builder, signature, args):
+        cast = [context.cast(builder, v, t, kind) for v, t in zip(args[1:], signature.args[1:], strict=True)]
+        return builder.select(args[0], *cast)
+
+    return kind(numba.types.boolean, yes, no), codegen
+
+
+@inline
+def scale2_lane(y: float, k: int) -> float:
+    """scale2 without branches: y * 2^k1 * 2^(k - k1), k1 = k clamped to the normal exponents; where k is normal
+    the second factor is 1.0, an exact multiplication, so each case is scale2's own product."""
+    k1 = min(max(k, -1022), 1023)
+    return y * _float((k1 + 1023) << 52) * _float((k - k1 + 1023) << 52)
+
+
+@inline
+def _reduce_k(x: float, ax: float, half: float, one_and_half: float) -> int:
+    """The reduction's k (exp and expm1): 0 up to `half`, +-1 below `one_and_half`, else x / ln 2 rounded."""
+    k = int(_INV_LN2 * x + select(x > 0.0, 0.5, -0.5))
+    k = select(ax < one_and_half, select(x > 0.0, 1, -1), k)
+    return select(ax > half, k, 0)
+
+
+@inline
+def exp_lane(x: float) -> float:
+    """exp without branches."""
+    xs = select((x >= -7.45133219101941108420e02) & (x <= 7.09782712893383973096e02), x, 0.0)  # nan: 0.0
+    ax = abs(xs)
+    k = _reduce_k(xs, ax, 0.5 * _LN2_HI, 1.5 * _LN2_HI)
+    hi = xs - k * _LN2_HI  # k = 0: hi = x, lo = 0.0, x unchanged, as in exp
+    lo = k * _LN2_LO
+    xr = hi - lo
+    t = xr * xr
+    p1, p2, p3, p4, p5 = _EXP_P
+    c = xr - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+    y = 1.0 - ((lo - (xr * c) / (2.0 - c)) - hi)
+    r = select(k == 0, 1.0 - ((xr * c) / (c - 2.0) - xr), scale2_lane(y, k))
+    r = select(abs(x) < 3.7252902984e-09, 1.0 + x, r)
+    r = select(x < -7.45133219101941108420e02, 0.0, r)
+    r = select(x > 7.09782712893383973096e02, math.inf, r)
+    return select(x != x, x, r)
+
+
+@inline
+def logistic_lane(x: float) -> float:
+    """logistic without branches."""
+    return 1.0 / (1.0 + exp_lane(-x))
+
+
+@inline
+def log_lane(x: float) -> float:
+    """log without branches."""
+    subnormal = x < 2.2250738585072014e-308
+    xs = select(subnormal, x * 18014398509481984.0, x)
+    bits = _bits(xs)
+    e = select(subnormal, -54, 0) + (int((bits >> 52) & 0x7FF) - 1023)
+    m = _float((bits & 0xFFFFFFFFFFFFF) | (1023 << 52))
+    above = m > _SQRT_TWO
+    m = select(above, m * 0.5, m)
+    e = select(above, e + 1, e)
+    f = m - 1.0
+    hfsq = 0.5 * f * f
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    g1, g2, g3, g4, g5, g6, g7 = _LOG_G
+    t1 = w * (g2 + w * (g4 + w * g6))
+    t2 = z * (g1 + w * (g3 + w * (g5 + w * g7)))
+    r = t2 + t1
+    dk = float(e)
+    out = s * (hfsq + r) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
+    out = select(x == math.inf, x, out)
+    out = select(x == 0.0, -math.inf, out)
+    return select((x != x) | (x < 0.0), math.nan, out)
+
+
+@inline
+def log1p_lane(x: float) -> float:
+    """log1p without branches."""
+    u = 1.0 + x
+    r = log_lane(u) * (x / (u - 1.0))
+    r = select(u == math.inf, u, r)
+    return select(u == 1.0, x, r)
+
+
+@inline
+def expm1_lane(x: float) -> float:
+    """expm1 without branches."""
+    xs = select((x > -38.816242111356935) & (x <= 7.09782712893383973096e02), x, 0.0)  # the rest: a constant or x
+    ax = abs(xs)
+    k = _reduce_k(xs, ax, 0.34657359027997264, 1.0397207708399179)
+    hi = xs - k * _LN2_HI
+    lo = k * _LN2_LO
+    xr = hi - lo  # k = 0: x itself
+    c = (hi - xr) - lo
+    q1, q2, q3, q4, q5 = _EXPM1_Q
+    hfx = 0.5 * xr
+    hxs = xr * hfx
+    r1 = 1.0 + hxs * (q1 + hxs * (q2 + hxs * (q3 + hxs * (q4 + hxs * q5))))
+    t = 3.0 - r1 * hfx
+    e = hxs * ((r1 - t) / (6.0 - xr * t))
+    zero = xr - (xr * e - hxs)
+    e = xr * (e - c) - c
+    e -= hxs
+    two_k = scale2_lane(1.0, -k)
+    r = scale2_lane(xr - (e + two_k) + 1.0, k)
+    r = select(k < 20, scale2_lane(xr - e + (1.0 - two_k), k), r)
+    r = select((k < 0) | (k > 56), scale2_lane(xr - e + 1.0, k) - 1.0, r)
+    r = select(k == 1, select(xr < -0.25, -2.0 * (e - (xr + 0.5)), 1.0 + 2.0 * (xr - e)), r)
+    r = select(k == -1, 0.5 * (xr - e) - 0.5, r)
+    r = select(k == 0, zero, r)
+    r = select(abs(x) < 5.551115123125783e-17, x, r)
+    r = select(x > 7.09782712893383973096e02, math.inf, r)
+    r = select(x <= -38.816242111356935, -1.0, r)
+    return select(x != x, x, r)
+
+
+@inline
+def tanh_lane(x: float) -> float:
+    """tanh without branches."""
+    ax = abs(x)
+    middle = ax > 0.25541281188299536
+    t = expm1_lane(select(middle, 2.0 * ax, -2.0 * ax))
+    r = select(middle, t / (t + 2.0), -t / (t + 2.0))
+    r = select(ax > 0.5493061443340549, select(ax > 20.0, 1.0, 1.0 - 2.0 / (t + 2.0)), r)
+    r = select(x >= 0.0, r, -r)
+    return select((x != x) | (ax < 2.2250738585072014e-308), x, r)
+
+
+@inline
+def _polevl_pick(x: float, first: bool, a: np.ndarray, b: np.ndarray) -> float:
+    """_polevl with the coefficients of `a` where `first`, else of `b` (arrays of one length)."""
+    ans = select(first, a[0], b[0])
+    for i in range(1, len(a)):
+        ans = ans * x + select(first, a[i], b[i])
+    return ans
+
+
+@inline
+def _p1evl_pick(x: float, first: bool, a: np.ndarray, b: np.ndarray) -> float:
+    ans = x + select(first, a[0], b[0])
+    for i in range(1, len(a)):
+        ans = ans * x + select(first, a[i], b[i])
+    return ans
+
+
+@inline
+def ndtri_lane(y0: float) -> float:
+    """ndtri without branches: the middle and the tail both computed (the tail's two approximations share one
+    evaluation, their coefficients chosen per value)."""
+    upper = y0 > 1.0 - _EXP_M2
+    y = select(upper, 1.0 - y0, y0)
+    ym = y - 0.5
+    y2 = ym * ym
+    middle = (ym + ym * (y2 * _polevl(y2, _P0) / _p1evl(y2, _Q0))) * _S2PI
+    x = math.sqrt(-2.0 * log_lane(y))
+    x0 = x - log_lane(x) / x
+    z = 1.0 / x
+    near = x < 8.0
+    x = x0 - z * _polevl_pick(z, near, _P1, _P2) / _p1evl_pick(z, near, _Q1, _Q2)
+    r = select(y > _EXP_M2, middle, select(upper, x, -x))
+    r = select(y0 >= 1.0, math.inf, r)
+    return select(y0 <= 0.0, -math.inf, r)
