@@ -45,6 +45,12 @@ def uniform(base: np.ndarray, i: int, t: int) -> float:
 
 
 @inline
+def inner_uniform(base: np.ndarray, i: int, t: int) -> float:
+    """Stream i's uniform at step t moved half a step up, strictly inside (0, 1): what `normal` transforms."""
+    return uniform(base, i, t) + 0.5 * _TO_UNIT
+
+
+@inline
 def normal(base: np.ndarray, i: int, t: int) -> float:
-    """Stream i's standard normal at step t: the inverse normal CDF at a uniform strictly inside (0, 1)."""
-    return kmath.ndtri(uniform(base, i, t) + 0.5 * _TO_UNIT)
+    """Stream i's standard normal at step t: the inverse normal CDF at its inner uniform."""
+    return kmath.ndtri(inner_uniform(base, i, t))

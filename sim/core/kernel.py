@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.core import kmath
 from sim.core.jit import inline, njit
-from sim.core.kdraws import mix, normal, uniform
+from sim.core.kdraws import inner_uniform, mix, normal, uniform
 from sim.core.kstate import (
     ALPHA,
     BASELINE,
@@ -49,6 +49,7 @@ from sim.core.kstate import (
     NetRef,
     RepRef,
     State,
+    lanes,
     replication,
 )
 from sim.core.recording import MAX_EVENT_COUNT
@@ -173,11 +174,10 @@ def fire_events(t: int, net: NetRef, rep: RepRef) -> None:
 
 @inline
 def concave(x: float, scale: float) -> float:
-    """sign(x) * scale * log(1 + |x| / scale): slope 1 for small flows, halved at |x| = scale."""
-    if x == 0.0:
-        return 0.0
-    y = scale * kmath.log1p(abs(x) / scale)
-    return y if x > 0.0 else -y
+    """sign(x) * scale * log(1 + |x| / scale): slope 1 for small flows, halved at |x| = scale (branch-free, so
+    that a loop over flows runs in SIMD registers; 0 at 0)."""
+    y = scale * kmath.log1p_lane(abs(x) / scale)
+    return kmath.select(x == 0.0, 0.0, kmath.select(x > 0.0, y, -y))
 
 
 @njit
@@ -192,7 +192,7 @@ def stance(trust: np.ndarray, out: np.ndarray) -> None:
 @njit
 def observe(net: NetRef, rep: RepRef) -> None:
     """The flows each observer sees, rep.seen [3, n, n] (coop, host, audience; [observer, actor]), from the moves
-    and the stance; rep.flows holds the summed weights W+, W- and the audience's weights by [actor, k]."""
+    and the stance; rep.flows holds the three kinds by [actor, k], summed over moves, then each made concave."""
     n, moves, s, flows, seen = net.n, rep.moves, rep.stance, rep.flows, rep.seen
     scale = rep.prm[SATURATION]
     for f in range(3):
@@ -206,15 +206,13 @@ def observe(net: NetRef, rep: RepRef) -> None:
             flows[0, a, k] += x * net.positive[c]
             flows[1, a, k] += x * net.negative[c]
             flows[2, a, k] += x * net.audience_weight[c]
-    for a in range(n):
-        for k in range(n):
-            flows[2, a, k] = concave(flows[2, a, k], scale)
-    for o in range(n):  # a loop per kind of flow, so that the processor overlaps the logarithms (as in `update`)
-        for a in range(n):
-            seen[0, o, a] = concave(flows[0, a, o], scale)
+    flat = flows.reshape(flows.size)  # all three kinds at once, several flows in each instruction
+    for i in range(len(flat)):
+        flat[i] = concave(flat[i], scale)
     for o in range(n):
         for a in range(n):
-            seen[1, o, a] = concave(flows[1, a, o], scale)
+            seen[0, o, a] = flows[0, a, o]
+            seen[1, o, a] = flows[1, a, o]
     for o in range(n):
         for a in range(n):
             total = 0.0
@@ -265,24 +263,24 @@ def surprise(seen: np.ndarray, expected: np.ndarray, o: int, a: int, negativity:
     return (seen[0, o, a] - expected[0, o, a]) + hostile
 
 
-# Rows of a replication's `work` in the update: each dyad's two level terms, then its misperception noise.
-LEVEL_DIRECT, LEVEL_AUDIENCE, NOISE = range(3)
+# Rows of a replication's `work` in the update, by dyad p = 0, 1, ... (o, a in order, o != a; D dyads): the level's
+# terms (tanh, direct at p and audience at D + p), the noise (its inner uniform first), the noise's sd, the new
+# log-odds then trust. Each row is padded to whole SIMD registers (sim.core.kstate.lanes): the costly maths runs
+# on a whole row at once, branch-free (kmath's `*_lane`), several dyads in each instruction.
+LEVELS, NOISE, SD, TRUST = range(4)
 
 
 @njit
 def update(t: int, net: NetRef, rep: RepRef) -> None:
     """Trust moves on surprise, structural balance and shocks, returns toward a level that habits shift, with
-    misperception noise; then expectations learn what was seen (docs/MODEL.md, 'Trust update').
-
-    Each costly part (the level's tanh, the noise's inverse normal CDF, the logistic) runs over every dyad in a
-    loop of its own: the dyads are independent, so the processor overlaps one dyad's long chain of divisions
-    with the next one's, where one loop doing all of a dyad's parts would leave them one after another."""
+    misperception noise; then expectations learn what was seen (docs/MODEL.md, 'Trust update')."""
     levels(net, rep)
     noise(t, net, rep)
     n, prm, anchor, seen, expected, work = net.n, rep.prm, rep.anchor, rep.seen, rep.expected, rep.work
     s, shock, log_odds = rep.stance, rep.shock, rep.log_odds
     alpha, mu, beta, lam = prm[ALPHA], prm[MU], prm[BETA], prm[LAM]
-    l_max = prm[L_MAX]
+    l_max, kd, ka, d = prm[L_MAX], prm[K_DIRECT], prm[K_AUDIENCE], n * (n - 1)
+    p = 0
     for o in range(n):
         for a in range(n):
             if o == a:
@@ -291,53 +289,61 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
             push += mu * (seen[2, o, a] - expected[2, o, a])
             push += beta * balance(s, o, a)
             push += shock[o, a]
-            level = anchor[BASELINE, o, a] + work[LEVEL_DIRECT, o, a]
-            level += work[LEVEL_AUDIENCE, o, a]
-            x = log_odds[o, a] + push - lam * (log_odds[o, a] - level) + work[NOISE, o, a]
+            level = anchor[BASELINE, o, a] + kd * work[LEVELS, p]
+            level += ka * work[LEVELS, d + p]
+            x = log_odds[o, a] + push - lam * (log_odds[o, a] - level) + work[NOISE, p]
             log_odds[o, a] = min(max(x, -l_max), l_max)
+            work[TRUST, p] = log_odds[o, a]
+            p += 1
+    row = work[TRUST]
+    for i in range(lanes(d)):
+        row[i] = kmath.logistic_lane(row[i])
+    p = 0
     for o in range(n):
         for a in range(n):
             if o != a:
-                rep.trust[o, a] = kmath.logistic(log_odds[o, a])
+                rep.trust[o, a] = row[p]
+                p += 1
     learn(expected, seen, prm[ETA])
 
 
 @njit
 def levels(net: NetRef, rep: RepRef) -> None:
-    """The two terms habits add to each dyad's level, into work[LEVEL_DIRECT] and work[LEVEL_AUDIENCE]:
-    k tanh((habit - reference) / k), direct (cooperation and hostility seen) and audience."""
-    n, prm, anchor, expected, work = net.n, rep.prm, rep.anchor, rep.expected, rep.work
-    kd, ka = prm[K_DIRECT], prm[K_AUDIENCE]
+    """The tanh of the two terms habits add to each dyad's level, k tanh((habit - reference) / k), direct
+    (cooperation and hostility seen) and audience, into work[LEVELS] (the update multiplies by k)."""
+    n, prm, anchor, expected = net.n, rep.prm, rep.anchor, rep.expected
+    kd, ka, d = prm[K_DIRECT], prm[K_AUDIENCE], n * (n - 1)
+    row = rep.work[LEVELS]
+    p = 0
     for o in range(n):
         for a in range(n):
             if o != a:
                 habits = prm[G_ALPHA] * (expected[0, o, a] + expected[1, o, a])
-                work[LEVEL_DIRECT, o, a] = (habits - anchor[REFERENCE_DIRECT, o, a]) / kd
-                work[LEVEL_AUDIENCE, o, a] = (prm[G_MU] * expected[2, o, a] - anchor[REFERENCE_AUDIENCE, o, a]) / ka
-    for o in range(n):
-        for a in range(n):
-            if o != a:
-                work[LEVEL_DIRECT, o, a] = kd * kmath.tanh(work[LEVEL_DIRECT, o, a])
-    for o in range(n):
-        for a in range(n):
-            if o != a:
-                work[LEVEL_AUDIENCE, o, a] = ka * kmath.tanh(work[LEVEL_AUDIENCE, o, a])
+                row[p] = (habits - anchor[REFERENCE_DIRECT, o, a]) / kd
+                row[d + p] = (prm[G_MU] * expected[2, o, a] - anchor[REFERENCE_AUDIENCE, o, a]) / ka
+                p += 1
+    for i in range(len(row)):
+        row[i] = kmath.tanh_lane(row[i])
 
 
 @njit
 def noise(t: int, net: NetRef, rep: RepRef) -> None:
-    """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; no draw where
-    it is zero, and -0.0 there, which added to any x leaves it as it is, -0.0 included)."""
+    """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; where it is
+    zero the noise is -0.0, which added to any x leaves it as it is, -0.0 included; z is drawn all the same, the
+    draws being a pure function of stream and step)."""
     n, anchor, calm, work = net.n, rep.anchor, rep.calm, rep.work
     reduction = rep.prm[NOISE_REDUCTION]
+    z, sd = work[NOISE], work[SD]
     p = 0
     for o in range(n):
         for a in range(n):
             if o == a:
                 continue
-            sd = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
-            work[NOISE, o, a] = sd * normal(rep.base, net.off_noise + p, t) if sd != 0.0 else -0.0
+            sd[p] = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
+            z[p] = inner_uniform(rep.base, net.off_noise + p, t)
             p += 1
+    for i in range(lanes(p)):
+        z[i] = kmath.select(sd[i] != 0.0, sd[i] * kmath.ndtri_lane(z[i]), -0.0)
 
 
 @njit

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.core.jit import njit, numba, structref
+from sim.core.jit import inline, njit, numba, structref
 
 # Columns of a parameter row (sim.core.net.parameter_rows).
 ALPHA, MU, BETA, LAM, ETA, NEGATIVITY, SATURATION, L_MAX, CALM_DECAY, NOISE_REDUCTION, REPLY_FLOOR = range(11)
@@ -185,6 +185,18 @@ def by_reference(t: Net) -> NetRef:
     return net
 
 
+#: Doubles in the widest SIMD registers (AVX-512). The kernel's loops over dyads run branch-free maths
+#: (sim.core.kmath's `*_lane`) over rows padded to a multiple of this, so that every value is computed in vector
+#: registers: a loop's remainder would run one value at a time, paying for every path of the branch-free maths.
+LANES = 8
+
+
+@inline
+def lanes(m: int) -> int:
+    """m rounded up to a multiple of LANES."""
+    return (m + LANES - 1) // LANES * LANES
+
+
 class State(NamedTuple):
     """What every replication carries from step to step, [R, ...]."""
 
@@ -223,7 +235,7 @@ REP_REF = RepRef(
         ("flows", _t.float64[:, :, ::1]),  # scratch: summed weights [3, n, n]
         ("seen", _t.float64[:, :, ::1]),  # scratch: what each observer saw [3, n, n]
         ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
-        ("work", _t.float64[:, :, ::1]),  # scratch: the update's parts by dyad [3, n, n] (LEVEL_DIRECT...)
+        ("work", _t.float64[:, ::1]),  # scratch: the update's parts by dyad [4, lanes(2 n (n - 1))] (kernel.LEVELS...)
     ]
 )
 structref.define_boxing(RepRef, structref.StructRefProxy)
@@ -241,5 +253,5 @@ def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, 
     rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
     rep.counts = np.zeros(len(net.ev_rate), np.int64)
-    rep.work = np.zeros((3, n, n))
+    rep.work = np.zeros((4, lanes(2 * n * (n - 1))))
     return rep
