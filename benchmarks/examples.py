@@ -7,6 +7,7 @@
 Each example is one `diplosim` command; its tables (CSV, TOML) must come out byte for byte the same, and its
 per-replication chunks the same arrays. The test suite runs `--check` (tests/integration/test_examples.py), so a
 change that moves any committed number fails until the examples are regenerated with this script.
+The examples' trajectories.nc files (2.7 MB each) are written here but not committed (.gitignore).
 """
 
 from __future__ import annotations

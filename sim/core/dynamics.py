@@ -5,6 +5,8 @@ The trust update itself is compiled (sim.kernel); these read recorded trust [...
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -26,5 +28,13 @@ def polarization(t: np.ndarray) -> np.ndarray:
     if n < 3:
         return np.zeros(t.shape[:-2])
     s = t + np.swapaxes(t, -1, -2) - 1.0
-    i, j, k = np.array([(i, j, k) for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]).T
+    i, j, k = triads(n)
     return np.cbrt(s[..., i, j] * s[..., j, k] * s[..., i, k]).mean(axis=-1)
+
+
+@functools.cache
+def triads(n: int) -> np.ndarray:
+    """The triads i < j < k of n actors, as three index rows [3, n choose 3] (read-only: it is shared)."""
+    out = np.array([(i, j, k) for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]).T
+    out.flags.writeable = False
+    return out

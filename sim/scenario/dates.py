@@ -86,6 +86,29 @@ def resolve_dates(raw: dict[str, Any], origin: Callable[[Loc], str | Path]) -> N
             event["at"] = [cal.step(("events", name, "at", k), v) for k, v in enumerate(at)]
 
 
+def writable(raw: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `raw` whose parts resolve_dates writes are new (the top level, each policy and its profile's
+    points, each event) and whose other parts are shared: resolving a scenario built from a shared base (a sweep's
+    points) leaves the base as it was, at a small part of a deep copy's cost."""
+    out = dict(raw)
+    policies = out.get("policies")
+    if isinstance(policies, list):
+        out["policies"] = [_policy_copy(pol) for pol in policies]
+    events = out.get("events")
+    if isinstance(events, dict):
+        out["events"] = {name: dict(e) if isinstance(e, dict) else e for name, e in events.items()}
+    return out
+
+
+def _policy_copy(pol: Any) -> Any:
+    if not isinstance(pol, dict):
+        return pol
+    pol = dict(pol)
+    if isinstance(pol.get("profile"), list):
+        pol["profile"] = [dict(point) if isinstance(point, dict) else point for point in pol["profile"]]
+    return pol
+
+
 def _run(raw: dict[str, Any], cal: _Calendar) -> None:
     """The calendar's start and the run's length (`end` becomes `steps`)."""
     start = raw.get("start")

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.checks import check_references, check_schedules
-from sim.scenario.dates import resolve_dates
+from sim.scenario.dates import resolve_dates, writable
 from sim.scenario.kinds import is_sweep, is_world, kind
 from sim.scenario.messages import error_from_pydantic
 from sim.scenario.schema import WORLD_KEYS, Scenario, WorldSpec
@@ -221,7 +221,7 @@ def _keys(table: Any) -> set[str]:
 
 def validate_raw(raw: dict[str, Any], file: str | Path = "<scenario>") -> Scenario:
     """Validate an already-resolved scenario mapping (as `Scenario.model_dump()` gives) with the same checks."""
-    raw = copy.deepcopy(raw)
+    raw = writable(raw)  # resolved in place: the caller's mapping stays as it was
     resolve_dates(raw, lambda loc: Path(file))
     try:
         scenario = Scenario.model_validate(raw)

@@ -80,13 +80,14 @@ def run_points(scenarios: list[Scenario], reps: np.ndarray, plan: Plan) -> tuple
     # Each outcome keeps only what it needs, at the months it needs (sim.runs.outcomes.Tracker): the final window's
     # running sum (the window of Results.final(), run and compare), a crossing flag, a first month, one month.
     first = scenarios[0]  # the points differ only in their parameters: one world, one calendar
+    # One tracker serves every point: it works replication by replication, and the points' replications are
+    # consecutive blocks of the model's (batch.part).
     asked = [outcomes.parse_outcome(name, first.actors) for name in plan.outcomes]
-    trackers = [outcomes.Tracker(asked, first.actors, model.n_steps, first.start, plan.last) for _ in scenarios]
-    for step in sorted(set().union(*(t.needed() for t in trackers))):
+    tracker = outcomes.Tracker(asked, first.actors, model.n_steps, first.start, plan.last)
+    for step in sorted(tracker.needed()):
         model.run(until=step)
-        for k, tracker in enumerate(trackers):
-            tracker.update(step, model.trust[batch.part(k)])
+        tracker.update(step, model.trust)
     if plan.trajectories:
         model.run()  # to the end, for the recorded trajectories
-    values = np.stack([tracker.result() for tracker in trackers])
+    values = tracker.result().reshape(len(scenarios), len(reps), len(asked))
     return values, [batch.results(k) for k in range(len(scenarios))] if plan.trajectories else []

@@ -307,10 +307,16 @@ def test_sweep_replications_refuse_a_damaged_chunk(data) -> None:
 
 
 @pytest.fixture(scope="module")
-def trajectories() -> xr.Dataset:
-    """The committed baseline's trajectories, three replications of them (a valid file, quick to rewrite)."""
-    with xr.open_dataset(EXAMPLES / "baseline" / "trajectories.nc", engine="h5netcdf") as ds:
-        return ds.isel(replication=slice(0, 3)).load()
+def trajectories_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed baseline's run at three replications (its seed and months; the committed examples leave out
+    their .nc files): a valid trajectories file, quick to rewrite."""
+    return sim.run("baseline", replications=3).save(tmp_path_factory.mktemp("trajectories") / "trajectories.nc")
+
+
+@pytest.fixture(scope="module")
+def trajectories(trajectories_file: Path) -> xr.Dataset:
+    with xr.open_dataset(trajectories_file, engine="h5netcdf") as ds:
+        return ds.load()
 
 
 def damage_trajectories(draw: st.DrawFn, ds: xr.Dataset, path: Path) -> None:
@@ -383,13 +389,13 @@ def test_report_refuses_damaged_trajectories(capsys, trajectories, data) -> None
         refused(capsys, folder, folder / "trajectories.nc", "report")
 
 
-def test_the_committed_examples_read_whole(tmp_path) -> None:
+def test_the_committed_examples_read_whole(trajectories_file) -> None:
     """The control: every reader accepts the valid inputs it is tested on."""
     from sim.outputs import read
 
     meta, tables = read.read_run(EXAMPLES / "baseline")
     assert {len(t) for t in tables.values()} >= {12, 1452}
-    read.read_trajectories(EXAMPLES / "baseline" / "trajectories.nc", meta)
+    read.read_trajectories(trajectories_file, {**meta, "replications": 3})
     read.read_comparison(EXAMPLES / "compare", read.read_manifest(EXAMPLES / "compare"))
     for name in ("sweep_beta_pressure", "sweep_calibration_sobol", "sweep_pressure_intensity"):
         meta, table, _, failures = read.read_sweep(EXAMPLES / name)

@@ -142,3 +142,23 @@ def test_scenario_anywhere_uses_the_bundled_world_by_default(tmp_path):
     spec = load_scenario(path)
     assert spec.name == "elsewhere" and spec.parameters.alpha == 0.3
     assert spec.world == load_scenario("baseline").world
+
+
+def test_validating_a_mapping_leaves_it_as_it_was():
+    """validate_raw resolves dates on its own copy of what it writes: a sweep validates every point from one shared
+    base, so a base changed by the first point would give the second a different scenario."""
+    import copy
+
+    from sim.scenario.load import validate_raw
+
+    raw = load_scenario("crisis_shock").model_dump()
+    dated = {"actor": "PAK", "move": "dialogue", "target": "USA", "from": "2026-01", "until": "2027-06"}
+    raw["policies"].append(dated | {"profile": [{"at": "2026-01", "value": 1.0}, {"at": "2026-09", "value": 2.0}]})
+    raw["events"]["terror_attack_india"]["at"] = ["2026-05"]
+    before = copy.deepcopy(raw)
+    first, second = validate_raw(raw), validate_raw(raw)
+    assert raw == before
+    assert first == second
+    policy = first.policies[-1]
+    assert (policy.start, policy.end, [p.at for p in policy.profile]) == (13, 30, [13, 21])
+    assert first.events["terror_attack_india"].at == [17]
