@@ -16,6 +16,8 @@ arithmetic (no fused multiply-add: sim.core.jit compiles without fast-math), so 
 Each of exp, log, log1p, expm1, tanh, logistic and ndtri also has a branch-free form (`*_lane`): the same
 operations on every path, the result chosen per value, so that the step's loops over dyads and flows run several
 values at a time in SIMD registers, with the same bits (tests/unit/test_kmath_lanes.py compares them bit for bit).
+The step uses tanh and expm1 only in that form; their scalar forms stay as the published algorithms written out,
+the reference the branch-free forms are checked against.
 
 Tests (tests/integration/test_kernel.py) check each against numpy or scipy to within a few ulps, and the whole
 engine against the numpy engine it replaced.
