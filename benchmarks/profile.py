@@ -38,10 +38,10 @@ def _actors(n: int, steps: int = 4) -> Callable[[], None]:
 
     def case() -> None:
         import sim
-        import sim.core.model
+        import sim.core.prepare
         from benchmarks.run import _without_calibration
 
-        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
+        with mock.patch.object(sim.core.prepare, "anchors_for_each", _without_calibration):
             sim.DiplomacyModel(spec, replications=1000, rng=1, steps=steps, record=False).run()
 
     return case

@@ -111,7 +111,7 @@ def growth_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
 
 
 def _without_calibration(config: Any, sets: Any, world: Any = None) -> Any:
-    """Stand-in for sim.core.model.anchors_for_each in step timings: L0 = initial log-odds, no expected flows
+    """Stand-in for sim.core.prepare.anchors_for_each in step timings: L0 = initial log-odds, no expected flows
     (cost-neutral)."""
     from sim.core.anchors import Anchors
     from sim.core.world import compile_world
@@ -422,7 +422,7 @@ def scale_replications(sz: Sizes, targets: list[Target]) -> Table:
 
 def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
     import sim
-    import sim.core.model
+    import sim.core.prepare
     from sim.core.calibration import anchors_for, status_quo_moments
 
     r = sz.actor_replications
@@ -449,7 +449,7 @@ def scale_actors(sz: Sizes, targets: list[Target]) -> Table:
             with Clock() as c:
                 anchors_for(spec)
             calib = fmt(c.cpu)
-        with mock.patch.object(sim.core.model, "anchors_for_each", _without_calibration):
+        with mock.patch.object(sim.core.prepare, "anchors_for_each", _without_calibration):
             model = sim.DiplomacyModel(
                 spec, replications=r, rng=SEED, steps=sz.actor_warmup + sz.actor_steps, record=False
             )

@@ -3,8 +3,8 @@
 With R = 1 this is an ordinary Mesa model: it takes `rng=` and keyword parameters and has a DataCollector, so
 `mesa.batch_run` works on it; `rng=None` draws a fresh seed, as Mesa users expect (the Python API `sim.run`
 uses the scenario's seed, so its runs are reproducible by default). Its arguments are checked here, where a Mesa
-user hands them in (the seed and steps with the words of the command line's options); `calibrated` gives what the
-same Engine needs from settings already checked (sim.run, sweeps).
+user hands them in (the seed and steps with the words of the command line's options). Whole runs of settings
+already checked (sim.run, sweeps, calibration) build a sim.core.batch.Batch with sim.core.prepare and load no Mesa.
 
 A keyword parameter may also be an array with one value per replication (`alpha=np.array([...])`): the
 replications then run side by side on the same random numbers, each with its own parameters and anchors, and
@@ -13,95 +13,20 @@ replication r with value v gives exactly the numbers of a run with the scalar v 
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import mesa
 import numpy as np
-from pydantic import ValidationError
 
-from sim.core.anchors import Anchors
-from sim.core.calibration import anchors_for_each, probe
+from sim.core.calibration import probe
 from sim.core.engine import Engine
+from sim.core.prepare import ParameterSets, calibrated, replication_indices
 from sim.core.recording import Recording
-from sim.core.world import World, compile_world
 from sim.scenario.dyads import dyads, trust_name
 from sim.scenario.load import load_scenario
-from sim.scenario.schema import Parameters, Scenario
-from sim.scenario.settings import run_settings, with_parameters
-from sim.util.errors import ConfigError
-
-REPLICATIONS_HINT = "e.g. 500, or [0, 1, 7]"
-
-
-def replication_indices(replications: int | Sequence[int] | np.ndarray) -> np.ndarray:
-    """Replication indices from a count or a sequence of distinct whole numbers >= 0; a ConfigError otherwise.
-
-    Replication r of seed s is the same numbers whichever batch it is in, so any subset can be run alone.
-    """
-    if isinstance(replications, numbers.Integral) and not isinstance(replications, bool):
-        if replications < 1:
-            raise ConfigError(f"must be at least 1, got {replications}", key="replications", hint=REPLICATIONS_HINT)
-        return np.arange(int(replications), dtype=np.int64)
-    if isinstance(replications, str | bytes) or not isinstance(replications, Sequence | np.ndarray):
-        raise ConfigError(f"must be a count or a list of indices, got {replications!r}", key="replications")
-    values = list(np.asarray(replications).ravel()) if isinstance(replications, np.ndarray) else list(replications)
-    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
-        bad = next(v for v in values if not isinstance(v, numbers.Integral) or isinstance(v, bool))
-        raise ConfigError(
-            f"each replication index must be a whole number, got {bad!r}", key="replications", hint=REPLICATIONS_HINT
-        )
-    if not values or min(values) < 0 or len(set(values)) < len(values):
-        raise ConfigError(
-            "must be a count or a list of distinct indices >= 0", key="replications", hint=REPLICATIONS_HINT
-        )
-    return np.asarray(values, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class ParameterSets:
-    """The scenario with its scalar parameters applied, the distinct parameter sets, and each replication's."""
-
-    config: Scenario
-    sets: list[Parameters]
-    rows: np.ndarray
-
-    @classmethod
-    def of(cls, spec: Scenario, parameters: Mapping[str, Any], replications: int) -> ParameterSets:
-        """Scalars are applied to the scenario (validated like a config file); each array must hold one value per
-        replication, and every distinct combination is validated the same way."""
-        arrays = {k: np.asarray(v, np.float64) for k, v in parameters.items() if np.ndim(v) > 0}
-        config = with_parameters(spec, {k: v for k, v in parameters.items() if k not in arrays})
-        if not arrays:
-            return cls(config, [config.parameters], np.zeros(replications, np.int64))
-        for key, values in arrays.items():
-            if values.shape != (replications,):
-                raise ConfigError(
-                    f"needs one value per replication ({replications}), got an array of shape {values.shape}",
-                    key=f"parameters.{key}",
-                    hint="give a number, or an array as long as the replications",
-                )
-        table, rows = np.unique(np.column_stack(list(arrays.values())), axis=0, return_inverse=True)
-        base = config.parameters.model_dump()
-        sets = []
-        for row in table:
-            values = {k: float(v) for k, v in zip(arrays, row, strict=True)}
-            try:
-                sets.append(Parameters.model_validate({**base, **values}))
-            except ValidationError:
-                with_parameters(config, values)  # raises the ConfigError a config file would get
-                raise
-        return cls(config, sets, rows.reshape(-1).astype(np.int64))
-
-
-def calibrated(config: Scenario, sets: Sequence[Parameters] | None = None) -> tuple[World, list[Anchors]]:
-    """A checked scenario (parameters applied) compiled, with its anchors calibrated to the status quo
-    (sim.core.calibration) for each parameter set (default: the scenario's): what an Engine needs besides its
-    replications."""
-    world = compile_world(config)
-    return world, anchors_for_each(config, [config.parameters] if sets is None else sets, world)
+from sim.scenario.schema import Scenario
+from sim.scenario.settings import run_settings
 
 
 class DiplomacyModel(Engine):

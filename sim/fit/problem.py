@@ -284,14 +284,14 @@ def simulate_block(
 ) -> list[Any]:
     """Trust of `replications` runs (indices 0..K-1, the same for every candidate) of `scenario` at each parameter
     vector of `xs` [M, D], over its first `steps` months (default: all): one DataArray [replication, step,
-    observer, target] per candidate. The whole block is one batched engine (candidate k's parameters on its K
-    replications, sim.core.model), and a candidate's replication r is the same numbers as run alone; a run stopped
+    observer, target] per candidate. The whole block is one batch (candidate k's parameters on its K
+    replications, sim.core.prepare), and a candidate's replication r is the same numbers as run alone; a run stopped
     early is the same numbers as the first months of a whole one.
 
     The one place a calibration runs the engine.
     """
-    from sim.core.engine import Engine
-    from sim.core.model import calibrated
+    from sim.core.batch import Batch
+    from sim.core.prepare import calibrated
     from sim.runs.results import Results
 
     updates = [{n: float(v) for n, v in zip(names, x, strict=True)} for x in xs]
@@ -299,7 +299,7 @@ def simulate_block(
     sets = [spec.parameters, *(_parameters(scenario, u) for u in updates[1:])]  # which is what differs
     world, anchors = calibrated(spec, sets)
     reps = np.tile(np.arange(replications), len(sets))
-    engine = Engine(
+    batch = Batch(
         spec,
         reps,
         seed=scenario.seed,
@@ -309,8 +309,8 @@ def simulate_block(
         parameters=sets,
         rows=np.repeat(np.arange(len(sets)), replications),
     )
-    engine.run()
-    trust = Results.from_model(engine).trust.assign_coords(replication=np.arange(len(reps)))
+    batch.run()
+    trust = Results.from_model(batch).trust.assign_coords(replication=np.arange(len(reps)))
     return [trust.isel(replication=slice(k * replications, (k + 1) * replications)) for k in range(len(sets))]
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.engine import Engine
-from sim.core.model import ParameterSets, calibrated, replication_indices
+from sim.core.batch import Batch
+from sim.core.prepare import ParameterSets, calibrated, replication_indices
 from sim.core.recording import Recording
 from sim.runs.align import align
 from sim.runs.checks import check_comparable, check_run_memory
@@ -83,7 +83,7 @@ def simulate_sets(
     fit: str | Path | None = None,
 ) -> Results:
     """Run a checked scenario with model parameters that are numbers or arrays of one value per replication
-    (`sim.core.model.ParameterSets`), marking the results with the fit the arrays were drawn from, if any."""
+    (`sim.core.prepare.ParameterSets`), marking the results with the fit the arrays were drawn from, if any."""
     batch = ParameterSets.of(spec, parameters, len(replications))
     results = simulate(batch.config, replications, progress=progress, parameters=batch)
     if fit is not None:
@@ -97,8 +97,8 @@ def simulate(
     """Run a checked scenario (parameters applied) over checked replication indices, with each replication's
     parameters from `parameters` if given (default: the scenario's).
 
-    One preallocated recording; engines of at most CHUNK replications fill consecutive slices of it. The numbers
-    are the same in any batch (replications are batch-independent), and an engine's working arrays stay bounded.
+    One preallocated recording; batches of at most CHUNK replications fill consecutive slices of it. The numbers
+    are the same in any batch (replications are batch-independent), and a batch's working arrays stay bounded.
     """
     sets = parameters or ParameterSets(spec, [spec.parameters], np.zeros(len(replications), np.int64))
     world, anchors = calibrated(spec, sets.sets)
@@ -107,14 +107,11 @@ def simulate(
         block = replications[start : start + CHUNK]
         part = recording.part(start, start + len(block))
         rows = sets.rows[start : start + len(block)]
-        model = Engine(
+        batch = Batch(
             spec, block, seed=spec.seed, anchors=anchors, record=part, world=world, parameters=sets.sets, rows=rows
         )
-        model.run(progress=progress)
-        # Release the finished batch's working arrays now: the model sits in reference cycles (model <-> agents)
-        # that only the cyclic collector frees, and an explicit gc.collect() would be a window in which Ctrl-C is
-        # swallowed (an exception raised inside a finalizer is only printed).
-        vars(model).clear()
+        batch.run(progress=progress)
+        del batch  # its working arrays go now, before the next batch's are made
     return Results.from_arrays(
         trust=recording.trust,
         moves=recording.moves,

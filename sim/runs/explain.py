@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.core.engine import Engine
-from sim.core.model import calibrated
+from sim.core.batch import Batch
+from sim.core.prepare import calibrated
 from sim.runs import outcomes, printout, stats
 from sim.scenario.dyads import dyads
 from sim.scenario.load import validate_raw
@@ -133,13 +133,13 @@ def outcome_values(spec: Scenario, replications: np.ndarray, asked: Sequence[Out
     blocks = []
     for start in range(0, len(replications), CHUNK):
         block = replications[start : start + CHUNK]
-        model = Engine(spec, block, seed=spec.seed, anchors=anchors, world=world, record=False)
+        batch = Batch(spec, block, seed=spec.seed, anchors=anchors, world=world, record=False)
         tracker = outcomes.Tracker(asked, spec.actors, spec.steps, spec.start)
         for step in sorted(tracker.needed()):
-            model.run(until=step)
-            tracker.update(step, model.trust)
+            batch.run(until=step)
+            tracker.update(step, batch.trust)
         blocks.append(tracker.result())
-        vars(model).clear()  # as sim.runs.api.simulate: free the batch's arrays now
+        del batch  # as sim.runs.api.simulate: free the batch's arrays now
     values = np.concatenate(blocks)
     for k, outcome in enumerate(asked):  # first(...) is explained as the share that crossed within the run
         if outcome.kind == "first":

@@ -1,7 +1,7 @@
 """Several points of one scenario as one batched run: a block of sweep points, a calibration's generation.
 
 Points whose scenarios differ only in their model parameters share a world, so they run as one engine whose
-replications are the points' replications side by side, each with its point's parameters (sim.core.model).
+replications are the points' replications side by side, each with its point's parameters (sim.core.batch).
 Replication r of point i gives exactly the numbers of replication r of point i run alone, so batching changes no
 result.
 """
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.core.engine import Engine
-from sim.core.model import calibrated
+from sim.core.batch import Batch
+from sim.core.prepare import calibrated
 from sim.runs.results import Results
 from sim.scenario.schema import Scenario
 
@@ -38,7 +38,7 @@ class Points:
         count = len(self.replications)
         sets = [s.parameters for s in self.scenarios]
         world, anchors = calibrated(self.scenarios[0], sets)
-        self.model = Engine(
+        self.model = Batch(
             self.scenarios[0],
             np.tile(self.replications, len(self.scenarios)),
             seed=seed,
@@ -57,7 +57,7 @@ class Points:
     def results(self, i: int) -> Results:
         """Point i's recorded run, as `sim.run` would return it."""
         rec, w, part = self.model.recording, self.model.world, self.part(i)
-        done = min(self.model.steps, self.model.n_steps) + 1
+        done = min(self.model.done, self.model.n_steps) + 1
         return Results.from_arrays(
             trust=rec.trust[part, :done],
             moves=rec.moves[part, :done],

@@ -28,7 +28,7 @@ from sim.util.errors import ConfigError
 from sim.util.files import write_atomic
 
 if TYPE_CHECKING:
-    from sim.core.engine import Engine
+    from sim.core.batch import Batch
 
 FORMAT_VERSION = 1
 NETCDF_ENCODING = {"zlib": True, "complevel": 4, "shuffle": True}
@@ -88,11 +88,11 @@ class Results:
         return cls(ds)
 
     @classmethod
-    def from_model(cls, model: Engine) -> Results:
+    def from_model(cls, model: Batch) -> Results:
         """The run a model has recorded so far (step 0 to its current step), e.g. after `model.run()`."""
         if model.recording is None:
             raise RuntimeError("this model was created with record=False; nothing was recorded")
-        w, done, rec = model.world, min(model.steps, model.n_steps) + 1, model.recording
+        w, done, rec = model.world, min(model.done, model.n_steps) + 1, model.recording
         return cls.from_arrays(
             trust=rec.trust[:, :done],
             moves=rec.moves[:, :done],

@@ -23,6 +23,20 @@ def _modules_after(statement: str) -> set[str]:
 def test_engine_and_calibration_do_not_import_the_model():
     assert "sim.core.model" not in _modules_after("import sim.core.calibration")
     assert not {"sim.core.model", "sim.core.calibration"} & _modules_after("import sim.core.engine")
+    assert "sim.core.model" not in _modules_after("import sim.core.prepare")
+
+
+def test_whole_runs_load_no_mesa_and_the_mesa_model_does():
+    """Whole runs go through a Batch's compiled loop (sim.core.batch), which needs no Mesa: a sweep's workers
+    (their fork server's modules, sim.sweep.workers) and sim.run leave it unloaded; the Mesa model loads it."""
+    code = (
+        "import importlib, sys; from sim.sweep.workers import ENGINE, PRELOAD; "
+        "[importlib.import_module(m) for m in (ENGINE, *PRELOAD)]; import sim; sim.run('baseline', replications=2, "
+        "steps=3); print('mesa' in sys.modules, end=' '); sim.DiplomacyModel('baseline', rng=0, steps=2).step(); "
+        "print('mesa' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
 
 
 PACKAGE = Path(sim.__file__).parent

@@ -313,7 +313,7 @@ def test_a_pool_sweep_never_loads_the_engine_in_the_command(tmp_path):
     file.write_text(CLI_SWEEP)
     code = (
         "import sys, sim.sweep; table = sim.sweep.run(sys.argv[1], workers=2).table; "
-        "print(sorted({'sim.core.engine', 'numba', 'mesa', 'matplotlib'} & set(sys.modules)))"
+        "print(sorted({'sim.core.batch', 'sim.core.engine', 'numba', 'mesa', 'matplotlib'} & set(sys.modules)))"
     )
     run = subprocess.run([sys.executable, "-c", code, str(file)], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
