@@ -257,3 +257,8 @@ def RunControls(draft: Draft, change: Change) -> None:
         **LIVE,
     )
     solara.InputInt("Seed", value=draft.seed, on_value=lambda v: change(lambda d: d.with_run(seed=v)), **LIVE)
+    solara.Text(  # what Run will use, as the page has it (and a sign that what was typed has arrived)
+        f"Run: {draft.replications:,} replications × {draft.steps:,} months, seed {draft.seed}",
+        style=SMALL,
+        classes=["diplosim-run-settings"],
+    )

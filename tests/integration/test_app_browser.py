@@ -192,6 +192,8 @@ def test_the_download_is_the_folder_diplosim_compare_writes_and_a_bad_file_errs_
     page.get_by_label("Months (1 to 100,000)").fill("36")
     page.get_by_label("Replications (1 to 10,000,000)").fill("40")
     page.get_by_label("Seed").fill("11")
+    # Run reads the settings the page has: wait until the typed ones have arrived there, as a reader would see
+    expect(page.locator(".diplosim-run-settings")).to_have_text("Run: 40 replications × 36 months, seed 11")
     run(page, 2, "us_pressure against dialogue, 40 replications × 36 months, seed 11")
     with page.expect_download(timeout=UPDATE_TIMEOUT) as download:
         page.get_by_role("button", name="Download dialogue_vs_us_pressure.zip").click()
