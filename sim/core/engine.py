@@ -7,7 +7,6 @@ loop of sim.core.batch.Batch and moves Mesa's clock along. Both give the same nu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import mesa
@@ -15,44 +14,17 @@ import numpy as np
 
 from sim.core import net
 from sim.core.agents import Country
-from sim.core.anchors import Anchors
 from sim.core.batch import Batch
-from sim.core.recording import Recording
-from sim.core.world import World
-from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.schema import Scenario
 
 
 class Engine(Batch, mesa.Model):
     """Directed trust among countries, batched over replications, from given anchors, as a Mesa model: the
     arguments of sim.core.batch.Batch, and `rng` for Mesa's own generator (default: the seed)."""
 
-    def __init__(
-        self,
-        config: Scenario,
-        replications: np.ndarray,
-        *,
-        seed: int,
-        anchors: Sequence[Anchors],
-        steps: int | None = None,
-        record: bool | Recording = True,
-        world: World | None = None,
-        parameters: Sequence[Parameters] | None = None,
-        rows: np.ndarray | None = None,
-        rng: Any = None,
-    ) -> None:
-        mesa.Model.__init__(self, rng=seed if rng is None else rng)
-        Batch.__init__(
-            self,
-            config,
-            replications,
-            seed=seed,
-            anchors=anchors,
-            steps=steps,
-            record=record,
-            world=world,
-            parameters=parameters,
-            rows=rows,
-        )
+    def __init__(self, config: Scenario, replications: np.ndarray, *, rng: Any = None, **batch: Any) -> None:
+        mesa.Model.__init__(self, rng=batch["seed"] if rng is None else rng)
+        Batch.__init__(self, config, replications, **batch)
         for code, i in self.index.items():
             Country(self, code, i)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
