@@ -87,6 +87,14 @@ _SQRT_TWO = 1.4142135623730951
 
 
 @inline
+def _exp_remez(r: float) -> float:
+    """fdlibm's e_exp: r - r^2 P(r^2), the degree-5 minimax part of e^r on the reduced argument r."""
+    t = r * r
+    p1, p2, p3, p4, p5 = _EXP_P
+    return r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+
+
+@inline
 def exp(x: float) -> float:
     """e^x (fdlibm e_exp)."""
     if x != x:
@@ -106,9 +114,7 @@ def exp(x: float) -> float:
         hi = x - k * _LN2_HI
         lo = k * _LN2_LO
         x = hi - lo
-    t = x * x
-    p1, p2, p3, p4, p5 = _EXP_P
-    c = x - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+    c = _exp_remez(x)
     if k == 0:
         return 1.0 - ((x * c) / (c - 2.0) - x)
     y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi)
@@ -134,7 +140,13 @@ def log(x: float) -> float:
     if m > _SQRT_TWO:
         m *= 0.5
         e += 1
-    f = m - 1.0  # exact: m in [sqrt(1/2), sqrt(2)]
+    return _log_reduced(m, e)
+
+
+@inline
+def _log_reduced(m: float, e: int) -> float:
+    """log(m 2^e) for m in [sqrt(1/2), sqrt(2)]: fdlibm's polynomial in s = f / (2 + f), f = m - 1 (exact)."""
+    f = m - 1.0
     hfsq = 0.5 * f * f
     s = f / (2.0 + f)
     z = s * s
@@ -168,6 +180,17 @@ _EXPM1_Q = (
 
 
 @inline
+def _expm1_correction(r: float) -> tuple[float, float]:
+    """fdlibm's s_expm1 on the reduced argument r: r^2 / 2 and the rational correction of e^r - 1."""
+    q1, q2, q3, q4, q5 = _EXPM1_Q
+    hfx = 0.5 * r
+    hxs = r * hfx
+    r1 = 1.0 + hxs * (q1 + hxs * (q2 + hxs * (q3 + hxs * (q4 + hxs * q5))))
+    t = 3.0 - r1 * hfx
+    return hxs, hxs * ((r1 - t) / (6.0 - r * t))
+
+
+@inline
 def expm1(x: float) -> float:
     """e^x - 1, accurate for small x (fdlibm s_expm1, musl's form)."""
     if x != x:
@@ -193,12 +216,7 @@ def expm1(x: float) -> float:
         c = (hi - x) - lo
     elif ax < 5.551115123125783e-17:  # 2^-54
         return x
-    q1, q2, q3, q4, q5 = _EXPM1_Q
-    hfx = 0.5 * x
-    hxs = x * hfx
-    r1 = 1.0 + hxs * (q1 + hxs * (q2 + hxs * (q3 + hxs * (q4 + hxs * q5))))
-    t = 3.0 - r1 * hfx
-    e = hxs * ((r1 - t) / (6.0 - x * t))
+    hxs, e = _expm1_correction(x)
     if k == 0:
         return x - (x * e - hxs)
     e = x * (e - c) - c
@@ -375,9 +393,7 @@ def exp_lane(x: float) -> float:
     hi = xs - k * _LN2_HI  # k = 0: hi = x, lo = 0.0, x unchanged, as in exp
     lo = k * _LN2_LO
     xr = hi - lo
-    t = xr * xr
-    p1, p2, p3, p4, p5 = _EXP_P
-    c = xr - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))))
+    c = _exp_remez(xr)
     y = 1.0 - ((lo - (xr * c) / (2.0 - c)) - hi)
     r = select(k == 0, 1.0 - ((xr * c) / (c - 2.0) - xr), scale2_lane(y, k))
     r = select(abs(x) < 3.7252902984e-09, 1.0 + x, r)
@@ -403,17 +419,7 @@ def log_lane(x: float) -> float:
     above = m > _SQRT_TWO
     m = select(above, m * 0.5, m)
     e = select(above, e + 1, e)
-    f = m - 1.0
-    hfsq = 0.5 * f * f
-    s = f / (2.0 + f)
-    z = s * s
-    w = z * z
-    g1, g2, g3, g4, g5, g6, g7 = _LOG_G
-    t1 = w * (g2 + w * (g4 + w * g6))
-    t2 = z * (g1 + w * (g3 + w * (g5 + w * g7)))
-    r = t2 + t1
-    dk = float(e)
-    out = s * (hfsq + r) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
+    out = _log_reduced(m, e)
     out = select(x == math.inf, x, out)
     out = select(x == 0.0, -math.inf, out)
     return select((x != x) | (x < 0.0), math.nan, out)
@@ -438,12 +444,7 @@ def expm1_lane(x: float) -> float:
     lo = k * _LN2_LO
     xr = hi - lo  # k = 0: x itself
     c = (hi - xr) - lo
-    q1, q2, q3, q4, q5 = _EXPM1_Q
-    hfx = 0.5 * xr
-    hxs = xr * hfx
-    r1 = 1.0 + hxs * (q1 + hxs * (q2 + hxs * (q3 + hxs * (q4 + hxs * q5))))
-    t = 3.0 - r1 * hfx
-    e = hxs * ((r1 - t) / (6.0 - xr * t))
+    hxs, e = _expm1_correction(xr)
     zero = xr - (xr * e - hxs)
     e = xr * (e - c) - c
     e -= hxs
