@@ -58,7 +58,7 @@ from sim.core.recording import MAX_EVENT_COUNT
 # Moves
 
 
-@njit
+@inline
 def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
     """Actor a's moves at step t in one replication, added into its moves: background, replies, rules, policies."""
     base, previous, moves = rep.base, rep.previous, rep.moves
@@ -241,11 +241,10 @@ def calm_down(net: NetRef, rep: RepRef) -> None:
     for i in range(n):
         for j in range(n):
             pairs[i, j] = 0.0
-    for c in range(len(moves)):
-        x = moves[c]
-        if x != 0.0 and net.calming[c] != 0.0:
-            a, k = net.actor[c], net.target[c]
-            pairs[min(a, k), max(a, k)] += x * net.calming[c]
+    actor, target, calming = net.actor, net.target, net.calming
+    for c in range(len(moves)):  # branch-free: a zero move adds +-0.0, which changes no sum (pairs start at +0.0)
+        a, k = actor[c], target[c]
+        pairs[min(a, k), max(a, k)] += moves[c] * calming[c]
     for i in range(n):
         for j in range(n):
             value = calm[i, j] * (1.0 - decay)
@@ -307,7 +306,7 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
     learn(expected, seen, prm[ETA])
 
 
-@njit
+@inline
 def levels(net: NetRef, rep: RepRef) -> None:
     """The tanh of the two terms habits add to each dyad's level, k tanh((habit - reference) / k), direct
     (cooperation and hostility seen) and audience, into work[LEVELS] (the update multiplies by k)."""
@@ -326,7 +325,7 @@ def levels(net: NetRef, rep: RepRef) -> None:
         row[i] = kmath.tanh_lane(row[i])
 
 
-@njit
+@inline
 def noise(t: int, net: NetRef, rep: RepRef) -> None:
     """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; where it is
     zero the noise is -0.0, which added to any x leaves it as it is, -0.0 included; z is drawn all the same, the
@@ -346,7 +345,7 @@ def noise(t: int, net: NetRef, rep: RepRef) -> None:
         z[i] = kmath.select(sd[i] != 0.0, sd[i] * kmath.ndtri_lane(z[i]), -0.0)
 
 
-@njit
+@inline
 def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> None:
     """Habituation: expectations move a share eta of the way to what was seen (Rescorla-Wagner)."""
     m, n = expected.shape[0], expected.shape[1]
