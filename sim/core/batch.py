@@ -8,8 +8,8 @@ runs the same compiled functions the Mesa way (one Country after another over al
 model's part) with the same numbers; whole runs (sim.run, sweeps, calibration) need no Mesa and use a Batch.
 
 Replications may differ in their parameters: `parameters` lists the distinct parameter sets and `rows[r]` is the
-one replication r uses, with its own anchors (baseline trust and status-quo expectations), computed outside:
-sim.core.model.DiplomacyModel calibrates them.
+one replication r uses, with its own anchors (baseline trust and status-quo expectations), computed outside
+(sim.core.prepare.calibrated).
 """
 
 from __future__ import annotations

@@ -55,4 +55,3 @@ class Engine(Batch, mesa.Model):
             self._advance_time(float(last))
         finally:
             self._user_step = user
-        self.running = last < self.n_steps
