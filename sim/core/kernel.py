@@ -62,16 +62,20 @@ from sim.core.recording import MAX_EVENT_COUNT
 def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
     """Actor a's moves at step t in one replication, added into its moves: background, replies, rules, policies."""
     base, previous, moves = rep.base, rep.previous, rep.moves
-    for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):
-        e = net.bg_entry[k]
-        if uniform(base, net.off_background + e, t) < net.bg_prob[e]:
-            moves[net.bg_channel[e]] += 1.0
+    bg_entry, bg_channel, bg_prob, off = net.bg_entry, net.bg_channel, net.bg_prob, net.off_background
+    for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):  # branch-free: a move not made adds +0.0 to a +0.0 start
+        e = bg_entry[k]
+        moves[bg_channel[e]] += kmath.select(uniform(base, off + e, t) < bg_prob[e], 1.0, 0.0)
+    inbox, reply_prob, received, m = net.inbox, net.reply_prob, rep.received, 0
+    for k in range(net.inbox_ptr[a], net.inbox_ptr[a + 1]):  # branch-free: what was received and may be answered
+        c = inbox[k]
+        received[m] = c
+        m += int((previous[c] > 0.0) & (reply_prob[c] > 0.0))
     floor = rep.prm[REPLY_FLOOR]
-    for k in range(net.inbox_ptr[a], net.inbox_ptr[a + 1]):  # generous tit-for-tat: answer what was received
-        c = net.inbox[k]
-        received = previous[c]
-        if received > 0.0 and net.reply_prob[c] > 0.0 and uniform(base, net.off_reply + c, t) < net.reply_prob[c]:
-            strength = received * net.reply_scale[c]
+    for k in range(m):  # generous tit-for-tat: answer what was received
+        c = received[k]
+        if uniform(base, net.off_reply + c, t) < reply_prob[c]:
+            strength = previous[c] * net.reply_scale[c]
             if strength >= floor:  # every reply adds, also where several share one answer channel
                 moves[net.answer[c]] += strength
     for k in range(net.rule_ptr[a], net.rule_ptr[a + 1]):
@@ -190,25 +194,33 @@ def stance(trust: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit
+def list_moved(rep: RepRef) -> None:
+    """The channels whose move is not zero this step, ascending, into rep.moved (its first rep.n_moved): what calm,
+    observation and the recording go through instead of every channel (branch-free)."""
+    moves, moved = rep.moves, rep.moved
+    m = 0
+    for c in range(len(moves)):
+        moved[m] = c
+        m += int(moves[c] != 0.0)
+    rep.n_moved = m
+
+
+@njit
 def observe(net: NetRef, rep: RepRef) -> None:
     """The flows each observer sees, rep.seen [3, n, n] (coop, host, audience; [observer, actor]), from the moves
-    and the stance; rep.flows holds the three kinds by [actor, k], summed over moves, then each made concave."""
-    n, moves, s, flows, seen = net.n, rep.moves, rep.stance, rep.flows, rep.seen
-    scale = rep.prm[SATURATION]
-    for f in range(3):
-        for a in range(n):
-            for k in range(n):
-                flows[f, a, k] = 0.0
-    for c in range(len(moves)):
-        x = moves[c]
-        if x != 0.0:
-            a, k = net.actor[c], net.target[c]
-            flows[0, a, k] += x * net.positive[c]
-            flows[1, a, k] += x * net.negative[c]
-            flows[2, a, k] += x * net.audience_weight[c]
-    flat = flows.reshape(flows.size)  # all three kinds at once, several flows in each instruction
+    (those listed by `list_moved`) and the stance; rep.flows holds the three kinds by [actor, k], summed over
+    moves, then each made concave."""
+    n, moves, moved, s, flows, seen = net.n, rep.moves, rep.moved, rep.stance, rep.flows, rep.seen
+    flat = flows.reshape(flows.size)
     for i in range(len(flat)):
-        flat[i] = concave(flat[i], scale)
+        flat[i] = 0.0
+    for i in range(rep.n_moved):  # a move of zero adds nothing
+        c = moved[i]
+        x, a, k = moves[c], net.actor[c], net.target[c]
+        flows[0, a, k] += x * net.positive[c]
+        flows[1, a, k] += x * net.negative[c]
+        flows[2, a, k] += x * net.audience_weight[c]
+    _concave_flows(flat, rep.cells, rep.values, rep.prm[SATURATION])
     for o in range(n):
         for a in range(n):
             seen[0, o, a] = flows[0, a, o]
@@ -219,6 +231,24 @@ def observe(net: NetRef, rep: RepRef) -> None:
             for k in range(n):  # what a did to those o likes or fears (s[o, o] = 0, flows[a, a] = 0)
                 total += s[o, k] * flows[2, a, k]
             seen[2, o, a] = total
+
+
+@inline
+def _concave_flows(flat: np.ndarray, cells: np.ndarray, values: np.ndarray, scale: float) -> None:
+    """Every flow made concave in place. Most are zero (concave(0) = 0, flows start at +0.0): the others are
+    gathered (branch-free) into `values`, padded with zeros to whole SIMD registers, made concave several at a
+    time and put back."""
+    m = 0
+    for i in range(len(flat)):
+        cells[m] = i
+        values[m] = flat[i]
+        m += int(flat[i] != 0.0)
+    for i in range(m, lanes(m)):
+        values[i] = 0.0
+    for i in range(lanes(m)):
+        values[i] = concave(values[i], scale)
+    for i in range(m):
+        flat[cells[i]] = values[i]
 
 
 @inline
@@ -235,14 +265,16 @@ def balance(s: np.ndarray, o: int, a: int) -> float:
 
 @njit
 def calm_down(net: NetRef, rep: RepRef) -> None:
-    """Recent dialogue keeps a pair calm: C <- min(1, C (1 - decay) + calming moves of the pair, both ways)."""
+    """Recent dialogue keeps a pair calm: C <- min(1, C (1 - decay) + calming moves of the pair, both ways), from the
+    moves listed by `list_moved`."""
     n, moves, calm, pairs = net.n, rep.moves, rep.calm, rep.pairs
     decay = rep.prm[CALM_DECAY]
     for i in range(n):
         for j in range(n):
             pairs[i, j] = 0.0
-    actor, target, calming = net.actor, net.target, net.calming
-    for c in range(len(moves)):  # branch-free: a zero move adds +-0.0, which changes no sum (pairs start at +0.0)
+    actor, target, calming, moved = net.actor, net.target, net.calming, rep.moved
+    for i in range(rep.n_moved):  # a zero move would add +-0.0, which changes no sum (pairs start at +0.0)
+        c = moved[i]
         a, k = actor[c], target[c]
         pairs[min(a, k), max(a, k)] += moves[c] * calming[c]
     for i in range(n):
@@ -357,15 +389,16 @@ def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> None:
 
 @njit
 def record(net: NetRef, rep: RepRef, rec_trust, rec_moves, rec_events) -> None:
-    """One replication's step into the recording: trust as float32, moves made by actor and type [n, K], event
-    counts."""
+    """One replication's step into the recording (after the step, its moves listed by `list_moved`): trust as
+    float32, moves made by actor and type [n, K], event counts."""
     n, k, moves = net.n, net.n_moves, rep.moves
     for i in range(n):
         for j in range(n):
             rec_trust[i, j] = rep.trust[i, j]
         for m in range(k):
             rec_moves[i, m] = 0
-    for c in range(len(moves)):
+    for i in range(rep.n_moved):
+        c = rep.moved[i]
         if moves[c] > 0.0:
             am = net.actor_move[c]
             rec_moves[am // k, am % k] += 1
@@ -389,6 +422,7 @@ def new_step(rep: RepRef) -> None:
 def after_moves(t: int, net: NetRef, rep: RepRef) -> None:
     """The model's part of step t, once every actor has moved: events, calm, observation, the trust update."""
     fire_events(t, net, rep)
+    list_moved(rep)
     calm_down(net, rep)
     stance(rep.trust, rep.stance)
     observe(net, rep)

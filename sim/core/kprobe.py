@@ -9,7 +9,17 @@ import numpy as np
 
 from sim.core.jit import njit
 from sim.core.kdraws import mix
-from sim.core.kernel import all_moves, balance, fire_events, learn, observe, stance, surprise, trust_of
+from sim.core.kernel import (
+    all_moves,
+    balance,
+    fire_events,
+    learn,
+    list_moved,
+    observe,
+    stance,
+    surprise,
+    trust_of,
+)
 from sim.core.kstate import ETA, NEGATIVITY, NetRef, RepRef, replication
 
 # Parts of the push on trust recorded by the calibration probe (sim.calibrate.PARTS), and flows (coop, host, aud).
@@ -22,6 +32,7 @@ def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
     """Step t of a probe replication: the moves, the events and what observers see; no trust update."""
     all_moves(t, net, rep)
     fire_events(t, net, rep)
+    list_moved(rep)
     observe(net, rep)
 
 
@@ -65,6 +76,7 @@ def probe_measure(net, prm, keys, trust, tables, start, settle, last, moves, mea
     for r in range(len(keys)):
         rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
         expected, seen, shock = rep.expected, rep.seen, rep.shock
+        list_moved(rep)
         observe(net, rep)
         expected[:] = mean_seen
         learn(expected, seen, prm[ETA])

@@ -235,6 +235,11 @@ REP_REF = RepRef(
         ("flows", _t.float64[:, :, ::1]),  # scratch: summed weights [3, n, n]
         ("seen", _t.float64[:, :, ::1]),  # scratch: what each observer saw [3, n, n]
         ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
+        ("moved", _t.int64[::1]),  # scratch: the channels that moved this step, ascending, the first `n_moved`
+        ("n_moved", _t.int64),
+        ("received", _t.int64[::1]),  # scratch: the channels an actor received last step [C]
+        ("cells", _t.int64[::1]),  # scratch: the flows that are not zero, by flat index [3 n n]
+        ("values", _t.float64[::1]),  # scratch: their values, padded to whole SIMD registers [lanes(3 n n)]
         ("work", _t.float64[:, ::1]),  # scratch: the update's parts by dyad [4, lanes(2 n (n - 1))] (kernel.LEVELS...)
     ]
 )
@@ -253,5 +258,7 @@ def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, 
     rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
     rep.counts = np.zeros(len(net.ev_rate), np.int64)
+    rep.moved, rep.n_moved, rep.received = np.zeros(len(moves), np.int64), 0, np.zeros(len(moves), np.int64)
+    rep.cells, rep.values = np.zeros(3 * n * n, np.int64), np.zeros(lanes(3 * n * n))
     rep.work = np.zeros((4, lanes(2 * n * (n - 1))))
     return rep
