@@ -60,19 +60,15 @@ from sim.core.recording import MAX_EVENT_COUNT
 
 @inline
 def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
-    """Actor a's moves at step t in one replication, added into its moves: background, replies, rules, policies."""
+    """Actor a's moves at step t in one replication, added into its moves: background, replies (to last step's
+    moves, as `list_moved` listed them), rules, policies."""
     base, previous, moves = rep.base, rep.previous, rep.moves
     bg_entry, bg_channel, bg_prob, off = net.bg_entry, net.bg_channel, net.bg_prob, net.off_background
     for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):  # branch-free: a move not made adds +0.0 to a +0.0 start
         e = bg_entry[k]
         moves[bg_channel[e]] += kmath.select(uniform(base, off + e, t) < bg_prob[e], 1.0, 0.0)
-    inbox, reply_prob, received, m = net.inbox, net.reply_prob, rep.received, 0
-    for k in range(net.inbox_ptr[a], net.inbox_ptr[a + 1]):  # branch-free: what was received and may be answered
-        c = inbox[k]
-        received[m] = c
-        m += int((previous[c] > 0.0) & (reply_prob[c] > 0.0))
-    floor = rep.prm[REPLY_FLOOR]
-    for k in range(m):  # generous tit-for-tat: answer what was received
+    received, reply_prob, floor = rep.received, net.reply_prob, rep.prm[REPLY_FLOOR]
+    for k in range(rep.received_ptr[a], rep.received_ptr[a + 1]):  # generous tit-for-tat: answer what was received
         c = received[k]
         if uniform(base, net.off_reply + c, t) < reply_prob[c]:
             strength = previous[c] * net.reply_scale[c]
@@ -194,15 +190,33 @@ def stance(trust: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit
-def list_moved(rep: RepRef) -> None:
-    """The channels whose move is not zero this step, ascending, into rep.moved (its first rep.n_moved): what calm,
-    observation and the recording go through instead of every channel (branch-free)."""
-    moves, moved = rep.moves, rep.moved
+def list_moved(net: NetRef, moves: np.ndarray, rep: RepRef) -> None:
+    """The channels whose move (in `moves`) is not zero, ascending, into rep.moved (its first rep.n_moved): what
+    calm, observation and the recording go through instead of every channel; and those a reply may answer (a
+    positive move on a channel with a reply) by receiver, ascending, into rep.received (receiver a's from
+    rep.received_ptr[a] to rep.received_ptr[a + 1]), what each actor answers next step. Branch-free."""
+    moved, received, ptr, target, reply_prob = rep.moved, rep.received, rep.received_ptr, net.target, net.reply_prob
     m = 0
     for c in range(len(moves)):
         moved[m] = c
         m += int(moves[c] != 0.0)
     rep.n_moved = m
+    ptr[:] = 0
+    for i in range(m):  # count by receiver, then each receiver's start
+        c = moved[i]
+        ptr[target[c] + 1] += int((moves[c] > 0.0) & (reply_prob[c] > 0.0))
+    for a in range(net.n):
+        ptr[a + 1] += ptr[a]
+    spare = len(received) - 1
+    for i in range(m):  # in order, each after the last of its receiver's (ptr[a] moves to a's end)
+        c = moved[i]
+        answered = (moves[c] > 0.0) & (reply_prob[c] > 0.0)
+        a = target[c]
+        received[kmath.select(answered, ptr[a], spare)] = c
+        ptr[a] += int(answered)
+    for a in range(net.n, 0, -1):  # back to each receiver's start
+        ptr[a] = ptr[a - 1]
+    ptr[0] = 0
 
 
 @njit
@@ -422,7 +436,7 @@ def new_step(rep: RepRef) -> None:
 def after_moves(t: int, net: NetRef, rep: RepRef) -> None:
     """The model's part of step t, once every actor has moved: events, calm, observation, the trust update."""
     fire_events(t, net, rep)
-    list_moved(rep)
+    list_moved(net, rep.moves, rep)
     calm_down(net, rep)
     stance(rep.trust, rep.stance)
     observe(net, rep)
@@ -467,7 +481,9 @@ def _replication(net, prm, anchors, rows, bases, state: State, r: int, tables) -
 def actor_batch(a, t, net, prm, anchors, rows, bases, state: State, tables) -> None:
     """Actor a's moves at step t in every replication (the Mesa path: Country.step)."""
     for r in range(bases.shape[0]):
-        actor_moves(a, t, net, _replication(net, prm, anchors, rows, bases, state, r, tables))
+        rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
+        list_moved(net, rep.previous, rep)
+        actor_moves(a, t, net, rep)
 
 
 @njit
@@ -490,6 +506,7 @@ def run_block(net, prm, anchors, rows, keys, state: State, tables, first, last, 
         for i in range(bases.shape[1]):
             bases[r, i] = mix(keys[r] ^ net.stream_ids[i])
         rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
+        list_moved(net, rep.moves, rep)  # the last step's moves, which step `first` answers
         for t in range(first, last + 1):
             step(t, net, rep)
             if keep and t < rec_trust.shape[1]:

@@ -32,7 +32,7 @@ def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
     """Step t of a probe replication: the moves, the events and what observers see; no trust update."""
     all_moves(t, net, rep)
     fire_events(t, net, rep)
-    list_moved(rep)
+    list_moved(net, rep.moves, rep)
     observe(net, rep)
 
 
@@ -76,7 +76,7 @@ def probe_measure(net, prm, keys, trust, tables, start, settle, last, moves, mea
     for r in range(len(keys)):
         rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
         expected, seen, shock = rep.expected, rep.seen, rep.shock
-        list_moved(rep)
+        list_moved(net, rep.moves, rep)
         observe(net, rep)
         expected[:] = mean_seen
         learn(expected, seen, prm[ETA])

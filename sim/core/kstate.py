@@ -42,8 +42,6 @@ class Net(NamedTuple):
     answer: np.ndarray  # [C]
     reply_prob: np.ndarray  # [C]
     reply_scale: np.ndarray  # [C]
-    inbox_ptr: np.ndarray  # [n + 1] -> inbox: channels received by each actor, ascending
-    inbox: np.ndarray
     bg_ptr: np.ndarray  # [n + 1] -> bg_entry: background entries of each actor, in order
     bg_entry: np.ndarray
     bg_channel: np.ndarray  # [B]
@@ -135,8 +133,6 @@ def by_reference(t: Net) -> NetRef:
     net.answer = t.answer
     net.reply_prob = t.reply_prob
     net.reply_scale = t.reply_scale
-    net.inbox_ptr = t.inbox_ptr
-    net.inbox = t.inbox
     net.bg_ptr = t.bg_ptr
     net.bg_entry = t.bg_entry
     net.bg_channel = t.bg_channel
@@ -237,7 +233,8 @@ REP_REF = RepRef(
         ("counts", _t.int64[::1]),  # scratch: event occurrences [E]
         ("moved", _t.int64[::1]),  # scratch: the channels that moved this step, ascending, the first `n_moved`
         ("n_moved", _t.int64),
-        ("received", _t.int64[::1]),  # scratch: the channels an actor received last step [C]
+        ("received", _t.int64[::1]),  # scratch: the moves to answer, by receiver, then a spare slot [C + 1]
+        ("received_ptr", _t.int64[::1]),  # scratch: receiver a's are received[received_ptr[a]:received_ptr[a + 1]]
         ("cells", _t.int64[::1]),  # scratch: the flows that are not zero, by flat index [3 n n]
         ("values", _t.float64[::1]),  # scratch: their values, padded to whole SIMD registers [lanes(3 n n)]
         ("work", _t.float64[:, ::1]),  # scratch: the update's parts by dyad [4, lanes(2 n (n - 1))] (kernel.LEVELS...)
@@ -258,7 +255,8 @@ def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, 
     rep.shock, rep.stance, rep.pairs = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     rep.flows, rep.seen = np.zeros((3, n, n)), np.zeros((3, n, n))
     rep.counts = np.zeros(len(net.ev_rate), np.int64)
-    rep.moved, rep.n_moved, rep.received = np.zeros(len(moves), np.int64), 0, np.zeros(len(moves), np.int64)
+    rep.moved, rep.n_moved = np.zeros(len(moves), np.int64), 0
+    rep.received, rep.received_ptr = np.zeros(len(moves) + 1, np.int64), np.zeros(n + 1, np.int64)
     rep.cells, rep.values = np.zeros(3 * n * n, np.int64), np.zeros(lanes(3 * n * n))
     rep.work = np.zeros((4, lanes(2 * n * (n - 1))))
     return rep

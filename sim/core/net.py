@@ -1,6 +1,6 @@
 """A compiled world and its parameters as the flat arrays the kernel reads (sim.core.kstate.Net, parameter rows).
 
-Variable-length lists (an actor's inbox, a rule's responses, an event's shocks) become CSR pairs: an index
+Variable-length lists (an actor's background moves, a rule's responses, an event's shocks) become CSR pairs: an index
 array and a pointer array whose entries i and i + 1 bound item i's part. The schedule of policies and
 fixed-step events becomes tables by step, so the kernel never evaluates a profile.
 """
@@ -42,7 +42,6 @@ def pack(world: World) -> kstate.Net:
     w, n = world, world.n
     ch = w.channels
     layout = StreamLayout(w)
-    inbox_ptr, inbox = _csr([np.flatnonzero(ch[:, 1] == a) for a in range(n)])
     bg_ptr, bg_entry = _by_actor(n, ch[w.background, 0] if len(w.background) else [])
     rule_ptr, rule_index = _by_actor(n, [r.actor for r in w.rules])
     watch_ptr, watch = _csr([r.watch for r in w.rules])
@@ -72,8 +71,6 @@ def pack(world: World) -> kstate.Net:
         answer=w.answer.astype(np.int64),
         reply_prob=_f(w.reply_prob),
         reply_scale=_f(w.reply_scale),
-        inbox_ptr=inbox_ptr,
-        inbox=inbox,
         bg_ptr=bg_ptr,
         bg_entry=bg_entry,
         bg_channel=w.background.astype(np.int64),

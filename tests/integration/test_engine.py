@@ -228,3 +228,20 @@ def test_replies_to_moves_that_share_an_answer_all_count(scenario_file):
     extra = float(demand.sel(step=slice(2, None)).mean() - base.sel(step=slice(2, None)).mean())
     # a reply with probability `hostile` = 0.5 at 0.8 of the demand's intensity, above the reply floor
     assert 0.35 < extra < 0.55
+
+
+def test_a_run_stopped_and_resumed_or_stepped_the_mesa_way_gives_the_numbers_of_one_run():
+    """The replies of the first step after a stop answer the moves made before it, whichever way the steps are
+    taken: whole-run loop, then Mesa's step(), then the loop again."""
+    whole = sim.DiplomacyModel("dialogue", replications=30, rng=3, steps=30)
+    whole.run()
+    parts = sim.DiplomacyModel("dialogue", replications=30, rng=3, steps=30)
+    parts.run(until=10)
+    for _ in range(3):
+        parts.step()
+    parts.run(until=20)
+    parts.run()
+    assert parts.done == whole.done == 30
+    assert np.array_equal(parts.recording.trust, whole.recording.trust, equal_nan=True)
+    assert np.array_equal(parts.recording.moves, whole.recording.moves)
+    assert parts.recording.moves[:, 11:].sum() > 0
