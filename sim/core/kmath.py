@@ -266,29 +266,31 @@ def logit(p: float) -> float:
 
 
 # Cephes ndtri: w + w^3 P0(w^2) / Q0(w^2) in the middle, x0 - z P(z) / Q(z) in the tails (z = 1 / x).
-_P0 = np.array([-5.99633501014107895267e1, 9.80010754185999661536e1, -5.66762857469070293439e1,
-                1.39312609387279679503e1, -1.23916583867381258016e0])  # fmt: skip
-_Q0 = np.array([1.95448858338141759834e0, 4.67627912898881538453e0, 8.63602421390890590575e1,
-                -2.25462687854119370527e2, 2.00260212380060660359e2, -8.20372256168333339912e1,
-                1.59056225126211695515e1, -1.18331621121330003142e0])  # fmt: skip
-_P1 = np.array([4.05544892305962419923e0, 3.15251094599893866154e1, 5.71628192246421288162e1,
-                4.40805073893200834700e1, 1.46849561928858024014e1, 2.18663306850790267539e0,
-                -1.40256079171354495875e-1, -3.50424626827848203418e-2, -8.57456785154685413611e-4])  # fmt: skip
-_Q1 = np.array([1.57799883256466749731e1, 4.53907635128879210584e1, 4.13172038254672030440e1,
-                1.50425385692907503408e1, 2.50464946208309415979e0, -1.42182922854787788574e-1,
-                -3.80806407691578277194e-2, -9.33259480895457427372e-4])  # fmt: skip
-_P2 = np.array([3.23774891776946035970e0, 6.91522889068984211695e0, 3.93881025292474443415e0,
-                1.33303460815807542389e0, 2.01485389549179081538e-1, 1.23716634817820021358e-2,
-                3.01581553508235416007e-4, 2.65806974686737550832e-6, 6.23974539184983293730e-9])  # fmt: skip
-_Q2 = np.array([6.02427039364742014255e0, 3.67983563856160859403e0, 1.37702099489081330271e0,
-                2.16236993594496635890e-1, 1.34204006088543189037e-2, 3.28014464682127739104e-4,
-                2.89247864745380683936e-6, 6.79019408009981274425e-9])  # fmt: skip
+# Tuples, not arrays: the compiler makes each coefficient a constant of the instruction that uses it, where an
+# array's are loaded into registers before a loop over dyads, more than there are, and spilled, at every step.
+_P0 = (-5.99633501014107895267e1, 9.80010754185999661536e1, -5.66762857469070293439e1,
+       1.39312609387279679503e1, -1.23916583867381258016e0)  # fmt: skip
+_Q0 = (1.95448858338141759834e0, 4.67627912898881538453e0, 8.63602421390890590575e1,
+       -2.25462687854119370527e2, 2.00260212380060660359e2, -8.20372256168333339912e1,
+       1.59056225126211695515e1, -1.18331621121330003142e0)  # fmt: skip
+_P1 = (4.05544892305962419923e0, 3.15251094599893866154e1, 5.71628192246421288162e1,
+       4.40805073893200834700e1, 1.46849561928858024014e1, 2.18663306850790267539e0,
+       -1.40256079171354495875e-1, -3.50424626827848203418e-2, -8.57456785154685413611e-4)  # fmt: skip
+_Q1 = (1.57799883256466749731e1, 4.53907635128879210584e1, 4.13172038254672030440e1,
+       1.50425385692907503408e1, 2.50464946208309415979e0, -1.42182922854787788574e-1,
+       -3.80806407691578277194e-2, -9.33259480895457427372e-4)  # fmt: skip
+_P2 = (3.23774891776946035970e0, 6.91522889068984211695e0, 3.93881025292474443415e0,
+       1.33303460815807542389e0, 2.01485389549179081538e-1, 1.23716634817820021358e-2,
+       3.01581553508235416007e-4, 2.65806974686737550832e-6, 6.23974539184983293730e-9)  # fmt: skip
+_Q2 = (6.02427039364742014255e0, 3.67983563856160859403e0, 1.37702099489081330271e0,
+       2.16236993594496635890e-1, 1.34204006088543189037e-2, 3.28014464682127739104e-4,
+       2.89247864745380683936e-6, 6.79019408009981274425e-9)  # fmt: skip
 _EXP_M2 = 0.13533528323661269189  # e^-2
 _S2PI = 2.50662827463100050242
 
 
 @inline
-def _polevl(x: float, coef: np.ndarray) -> float:
+def _polevl(x: float, coef: tuple[float, ...]) -> float:
     ans = coef[0]
     for i in range(1, len(coef)):
         ans = ans * x + coef[i]
@@ -296,7 +298,7 @@ def _polevl(x: float, coef: np.ndarray) -> float:
 
 
 @inline
-def _p1evl(x: float, coef: np.ndarray) -> float:
+def _p1evl(x: float, coef: tuple[float, ...]) -> float:
     ans = x + coef[0]
     for i in range(1, len(coef)):
         ans = ans * x + coef[i]
@@ -474,8 +476,8 @@ def tanh_lane(x: float) -> float:
 
 
 @inline
-def _polevl_pick(x: float, first: bool, a: np.ndarray, b: np.ndarray) -> float:
-    """_polevl with the coefficients of `a` where `first`, else of `b` (arrays of one length)."""
+def _polevl_pick(x: float, first: bool, a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """_polevl with the coefficients of `a` where `first`, else of `b` (tuples of one length)."""
     ans = select(first, a[0], b[0])
     for i in range(1, len(a)):
         ans = ans * x + select(first, a[i], b[i])
@@ -483,7 +485,7 @@ def _polevl_pick(x: float, first: bool, a: np.ndarray, b: np.ndarray) -> float:
 
 
 @inline
-def _p1evl_pick(x: float, first: bool, a: np.ndarray, b: np.ndarray) -> float:
+def _p1evl_pick(x: float, first: bool, a: tuple[float, ...], b: tuple[float, ...]) -> float:
     ans = x + select(first, a[0], b[0])
     for i in range(1, len(a)):
         ans = ans * x + select(first, a[i], b[i])
