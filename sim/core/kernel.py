@@ -63,10 +63,9 @@ def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
     """Actor a's moves at step t in one replication, added into its moves: background, replies (to last step's
     moves, as `list_moved` listed them), rules, policies."""
     base, previous, moves = rep.base, rep.previous, rep.moves
-    bg_entry, bg_channel, bg_prob, off = net.bg_entry, net.bg_channel, net.bg_prob, net.off_background
+    bg_channel, bg_prob, off = net.bg_channel, net.bg_prob, net.off_background
     for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):  # branch-free: a move not made adds +0.0 to a +0.0 start
-        e = bg_entry[k]
-        moves[bg_channel[e]] += kmath.select(uniform(base, off + e, t) < bg_prob[e], 1.0, 0.0)
+        moves[bg_channel[k]] += kmath.select(uniform(base, off + k, t) < bg_prob[k], 1.0, 0.0)
     received, reply_prob, floor = rep.received, net.reply_prob, rep.prm[REPLY_FLOOR]
     for k in range(rep.received_ptr[a], rep.received_ptr[a + 1]):  # generous tit-for-tat: answer what was received
         c = received[k]

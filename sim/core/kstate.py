@@ -42,8 +42,7 @@ class Net(NamedTuple):
     answer: np.ndarray  # [C]
     reply_prob: np.ndarray  # [C]
     reply_scale: np.ndarray  # [C]
-    bg_ptr: np.ndarray  # [n + 1] -> bg_entry: background entries of each actor, in order
-    bg_entry: np.ndarray
+    bg_ptr: np.ndarray  # [n + 1] background entries (and their streams) of each actor, bg_ptr[a]:bg_ptr[a + 1]
     bg_channel: np.ndarray  # [B]
     bg_prob: np.ndarray  # [B]
     rule_ptr: np.ndarray  # [n + 1] -> rule_index
@@ -78,7 +77,8 @@ class Net(NamedTuple):
     trig_prob: np.ndarray
     trig_intensity: np.ndarray
     dependence: np.ndarray  # [n, n]
-    stream_ids: np.ndarray  # [S] uint64, in the order of the offsets below (sim.draws.stream_names)
+    stream_ids: np.ndarray  # [S] uint64, in the order of the offsets below (sim.draws.stream_names; background
+    # entries by actor)
     off_background: int
     off_reply: int
     off_rule: int
@@ -134,7 +134,6 @@ def by_reference(t: Net) -> NetRef:
     net.reply_prob = t.reply_prob
     net.reply_scale = t.reply_scale
     net.bg_ptr = t.bg_ptr
-    net.bg_entry = t.bg_entry
     net.bg_channel = t.bg_channel
     net.bg_prob = t.bg_prob
     net.rule_ptr = t.rule_ptr

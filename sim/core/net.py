@@ -42,7 +42,11 @@ def pack(world: World) -> kstate.Net:
     w, n = world, world.n
     ch = w.channels
     layout = StreamLayout(w)
-    bg_ptr, bg_entry = _by_actor(n, ch[w.background, 0] if len(w.background) else [])
+    bg_actor = ch[w.background, 0] if len(w.background) else np.zeros(0, np.int64)
+    bg_order = np.argsort(bg_actor, kind="stable")  # each actor's entries side by side, their streams too
+    bg_ptr = np.searchsorted(bg_actor[bg_order], np.arange(n + 1)).astype(np.int64)
+    ids = layout.ids.copy()
+    ids[layout.blocks["background"]] = layout.ids[layout.blocks["background"]][bg_order]
     rule_ptr, rule_index = _by_actor(n, [r.actor for r in w.rules])
     watch_ptr, watch = _csr([r.watch for r in w.rules])
     responses = [x for r in w.rules for x in r.responses]
@@ -72,9 +76,8 @@ def pack(world: World) -> kstate.Net:
         reply_prob=_f(w.reply_prob),
         reply_scale=_f(w.reply_scale),
         bg_ptr=bg_ptr,
-        bg_entry=bg_entry,
-        bg_channel=w.background.astype(np.int64),
-        bg_prob=_f(w.background_prob),
+        bg_channel=w.background[bg_order].astype(np.int64),
+        bg_prob=_f(w.background_prob)[bg_order],
         rule_ptr=rule_ptr,
         rule_index=rule_index,
         rule_kind=np.array([kinds[r.on] for r in w.rules], np.int64),
@@ -107,7 +110,7 @@ def pack(world: World) -> kstate.Net:
         trig_prob=_f([g[1] for g in triggers]),
         trig_intensity=_f([g[2] for g in triggers]),
         dependence=np.ascontiguousarray(w.dependence, np.float64),
-        stream_ids=layout.ids,
+        stream_ids=ids,
         off_background=layout.offset("background"),
         off_reply=layout.offset("reply"),
         off_rule=layout.offset("rule"),
