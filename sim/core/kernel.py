@@ -50,6 +50,7 @@ from sim.core.kstate import (
     RepRef,
     State,
     lanes,
+    noise_block,
     replication,
 )
 from sim.core.recording import MAX_EVENT_COUNT
@@ -308,7 +309,7 @@ def surprise(seen: np.ndarray, expected: np.ndarray, o: int, a: int, negativity:
 
 
 # Rows of a replication's `work` in the update, by dyad p = 0, 1, ... (o, a in order, o != a; D dyads): the level's
-# terms (tanh, direct at p and audience at D + p), the noise (its inner uniform first), the noise's sd, the new
+# terms (tanh, direct at p and audience at D + p), the noise, its sd, the new
 # log-odds then trust. Each row is padded to whole SIMD registers (sim.core.kstate.lanes): the costly maths runs
 # on a whole row at once, branch-free (kmath's `*_lane`), several dyads in each instruction.
 LEVELS, NOISE, SD, TRUST = range(4)
@@ -374,20 +375,52 @@ def levels(net: NetRef, rep: RepRef) -> None:
 def noise(t: int, net: NetRef, rep: RepRef) -> None:
     """Each dyad's misperception noise at step t, sd * z, into work[NOISE] (sd shrinks with calm; where it is
     zero the noise is -0.0, which added to any x leaves it as it is, -0.0 included; z is drawn all the same, the
-    draws being a pure function of stream and step)."""
+    draws being a pure function of stream and step); z from `normals`, a block of steps at a time."""
+    if not rep.normal_from <= t < rep.normal_to:
+        normals(t, net, rep)
     n, anchor, calm, work = net.n, rep.anchor, rep.calm, rep.work
     reduction = rep.prm[NOISE_REDUCTION]
-    z, sd = work[NOISE], work[SD]
+    sd, out = work[SD], work[NOISE]
     p = 0
     for o in range(n):
         for a in range(n):
             if o == a:
                 continue
             sd[p] = anchor[SIGMA, o, a] * (1.0 - reduction * calm[o, a])
-            z[p] = inner_uniform(rep.base, net.off_noise + p, t)
             p += 1
-    for i in range(lanes(p)):
-        z[i] = kmath.select(sd[i] != 0.0, sd[i] * kmath.ndtri_lane(z[i]), -0.0)
+    z, first = rep.normals, (t - rep.normal_from) * p
+    for i in range(lanes(p)):  # beyond the last dyad sd is 0.0
+        out[i] = kmath.select(sd[i] != 0.0, sd[i] * z[first + i], -0.0)
+
+
+@njit
+def normals(t: int, net: NetRef, rep: RepRef) -> None:
+    """The standard normals of every dyad's noise stream at steps t .. t + rep.normal_steps - 1, into rep.normals
+    ([step - t, dyad], flat; from rep.normal_from = t to rep.normal_to): ndtri of each inner uniform, the middle
+    form over all of them (several in each instruction), the tail form (several times as costly) over only the
+    quarter that take it, gathered without a branch into registers of their own."""
+    d, steps = net.n * (net.n - 1), rep.normal_steps
+    z, tails, middles, base, off = rep.normals, rep.tails, rep.middles, rep.base, net.off_noise
+    for s in range(steps):
+        for p in range(d):
+            z[s * d + p] = inner_uniform(base, off + p, t + s)
+    m = steps * d
+    z[m:] = 0.5  # padding in the middle form's range
+    k = 0
+    for i in range(m):
+        tails[k] = z[i]
+        k += int(kmath.ndtri_in_tail(z[i]))
+    tails[k:] = 0.01  # padding in the tail form's range
+    for i in range(lanes(k)):
+        tails[i] = kmath.ndtri_tail_lane(tails[i])
+    for i in range(lanes(m)):
+        middles[i] = kmath.ndtri_middle_lane(z[i])
+    k = 0
+    for i in range(m):  # each back in its place
+        tail = kmath.ndtri_in_tail(z[i])
+        z[i] = kmath.select(tail, tails[k], middles[i])
+        k += int(tail)
+    rep.normal_from, rep.normal_to = t, t + steps
 
 
 @inline
@@ -505,6 +538,7 @@ def run_block(net, prm, anchors, rows, keys, state: State, tables, first, last, 
         for i in range(bases.shape[1]):
             bases[r, i] = mix(keys[r] ^ net.stream_ids[i])
         rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
+        rep.normal_steps = noise_block(net.n * (net.n - 1))
         list_moved(net, rep.moves, rep)  # the last step's moves, which step `first` answers
         for t in range(first, last + 1):
             step(t, net, rep)

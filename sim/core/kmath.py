@@ -493,19 +493,43 @@ def _p1evl_pick(x: float, first: bool, a: tuple[float, ...], b: tuple[float, ...
 
 
 @inline
-def ndtri_lane(y0: float) -> float:
-    """ndtri without branches: the middle and the tail both computed (the tail's two approximations share one
-    evaluation, their coefficients chosen per value)."""
+def _ndtri_fold(y0: float) -> tuple[bool, float]:
+    """ndtri's fold: whether y0 is in the upper tail (above 1 - e^-2), and y0 or 1 - y0 there."""
     upper = y0 > 1.0 - _EXP_M2
-    y = select(upper, 1.0 - y0, y0)
-    ym = y - 0.5
-    y2 = ym * ym
-    middle = (ym + ym * (y2 * _polevl(y2, _P0) / _p1evl(y2, _Q0))) * _S2PI
+    return upper, select(upper, 1.0 - y0, y0)
+
+
+@inline
+def ndtri_in_tail(y0: float) -> bool:
+    """Whether ndtri takes its tail form at y0 (the folded y at most e^-2; 0, 1, beyond and nan included)."""
+    return not _ndtri_fold(y0)[1] > _EXP_M2
+
+
+@inline
+def ndtri_middle_lane(y0: float) -> float:
+    """ndtri's middle form without branches: ndtri's bits where not ndtri_in_tail(y0)."""
+    y = _ndtri_fold(y0)[1] - 0.5
+    y2 = y * y
+    return (y + y * (y2 * _polevl(y2, _P0) / _p1evl(y2, _Q0))) * _S2PI
+
+
+@inline
+def ndtri_tail_lane(y0: float) -> float:
+    """ndtri's tail form without branches: ndtri's bits where ndtri_in_tail(y0) (the tail's two approximations
+    share one evaluation, their coefficients chosen per value)."""
+    upper, y = _ndtri_fold(y0)
     x = math.sqrt(-2.0 * log_lane(y))
     x0 = x - log_lane(x) / x
     z = 1.0 / x
     near = x < 8.0
     x = x0 - z * _polevl_pick(z, near, _P1, _P2) / _p1evl_pick(z, near, _Q1, _Q2)
-    r = select(y > _EXP_M2, middle, select(upper, x, -x))
+    r = select(upper, x, -x)
     r = select(y0 >= 1.0, math.inf, r)
     return select(y0 <= 0.0, -math.inf, r)
+
+
+@inline
+def ndtri_lane(y0: float) -> float:
+    """ndtri without branches: both forms computed, one chosen per value (the step's noise runs the two apart,
+    each over the values that take it: sim.core.kernel.normals)."""
+    return select(ndtri_in_tail(y0), ndtri_tail_lane(y0), ndtri_middle_lane(y0))

@@ -192,6 +192,13 @@ def lanes(m: int) -> int:
     return (m + LANES - 1) // LANES * LANES
 
 
+@inline
+def noise_block(d: int) -> int:
+    """Steps whose noise a whole run transforms at once, for d dyads: about 96 dyad-steps (12 registers), at
+    most 8 steps, so that the quarter of draws taking ndtri's costly tail form fill registers of their own."""
+    return max(1, min(8, 96 // d))
+
+
 class State(NamedTuple):
     """What every replication carries from step to step, [R, ...]."""
 
@@ -236,6 +243,12 @@ REP_REF = RepRef(
         ("received_ptr", _t.int64[::1]),  # scratch: receiver a's are received[received_ptr[a]:received_ptr[a + 1]]
         ("cells", _t.int64[::1]),  # scratch: the flows that are not zero, by flat index [3 n n]
         ("values", _t.float64[::1]),  # scratch: their values, padded to whole SIMD registers [lanes(3 n n)]
+        ("normals", _t.float64[::1]),  # scratch: the noise's normals of a block of steps [step, dyad], flat
+        ("normal_from", _t.int64),  # their steps, normal_from up to (not including) normal_to
+        ("normal_to", _t.int64),
+        ("normal_steps", _t.int64),  # how many a block holds (1 unless a whole run sets `noise_block`)
+        ("tails", _t.float64[::1]),  # scratch: those taking ndtri's tail form, gathered
+        ("middles", _t.float64[::1]),  # scratch: ndtri's middle form of each
         ("work", _t.float64[:, ::1]),  # scratch: the update's parts by dyad [4, lanes(2 n (n - 1))] (kernel.LEVELS...)
     ]
 )
@@ -258,4 +271,8 @@ def replication(net, prm, anchor, base, log_odds, trust, expected, calm, moves, 
     rep.received, rep.received_ptr = np.zeros(len(moves) + 1, np.int64), np.zeros(n + 1, np.int64)
     rep.cells, rep.values = np.zeros(3 * n * n, np.int64), np.zeros(lanes(3 * n * n))
     rep.work = np.zeros((4, lanes(2 * n * (n - 1))))
+    d = n * (n - 1)
+    size = lanes(noise_block(d) * d + LANES)
+    rep.normals, rep.tails, rep.middles = np.zeros(size), np.zeros(size), np.zeros(size)
+    rep.normal_from, rep.normal_to, rep.normal_steps = 0, 0, 1
     return rep

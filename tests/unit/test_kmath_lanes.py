@@ -145,3 +145,26 @@ def test_the_branch_free_concave_gives_the_bits_it_gave_with_branches(scale):
     )
     old, new = _concave_both(x, scale)
     np.testing.assert_array_equal(old.view(np.int64), new.view(np.int64))
+
+
+@njit
+def _ndtri_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tail, middle, form = np.empty(len(x), np.bool_), np.empty_like(x), np.empty_like(x)
+    for i in range(len(x)):
+        tail[i] = kmath.ndtri_in_tail(x[i])
+        middle[i] = kmath.ndtri_middle_lane(x[i])
+        form[i] = kmath.ndtri_tail_lane(x[i])
+    return tail, middle, form
+
+
+def test_each_form_of_ndtri_gives_its_bits_where_it_is_taken():
+    """The step transforms its noise draws with the middle form where ndtri_in_tail is false and the tail form
+    where it is true, each over only those values (sim.core.kernel.normals)."""
+    rng = np.random.default_rng(1)
+    x = np.concatenate([SPECIAL, around([0.13533528323661269189, 1 - 0.13533528323661269189, 0.5, 1e-300]),
+                        rng.uniform(0, 1, 50_000), 10 ** rng.uniform(-300, -1, 5_000)])  # fmt: skip
+    tail, middle, form = _ndtri_parts(x)
+    want = _pair("ndtri")[0](x).view(np.int64)
+    assert 0 < tail.sum() < len(x)
+    np.testing.assert_array_equal(middle.view(np.int64)[~tail], want[~tail])
+    np.testing.assert_array_equal(form.view(np.int64)[tail], want[tail])
