@@ -67,13 +67,14 @@ def actor_moves(a: int, t: int, net: NetRef, rep: RepRef) -> None:
     bg_channel, bg_prob, off = net.bg_channel, net.bg_prob, net.off_background
     for k in range(net.bg_ptr[a], net.bg_ptr[a + 1]):  # branch-free: a move not made adds +0.0 to a +0.0 start
         moves[bg_channel[k]] += kmath.select(uniform(base, off + k, t) < bg_prob[k], 1.0, 0.0)
-    received, reply_prob, floor = rep.received, net.reply_prob, rep.prm[REPLY_FLOOR]
+    received, reply_prob, reply_scale, answer = rep.received, net.reply_prob, net.reply_scale, net.answer
+    floor = rep.prm[REPLY_FLOOR]
     for k in range(rep.received_ptr[a], rep.received_ptr[a + 1]):  # generous tit-for-tat: answer what was received
         c = received[k]
         if uniform(base, net.off_reply + c, t) < reply_prob[c]:
-            strength = previous[c] * net.reply_scale[c]
+            strength = previous[c] * reply_scale[c]
             if strength >= floor:  # every reply adds, also where several share one answer channel
-                moves[net.answer[c]] += strength
+                moves[answer[c]] += strength
     for k in range(net.rule_ptr[a], net.rule_ptr[a + 1]):
         _apply_rule(a, net.rule_index[k], t, net, rep)
     for k in range(net.pol_ptr[a], net.pol_ptr[a + 1]):
@@ -149,21 +150,20 @@ def poisson_count(u: float, rate: float, p0: float) -> int:
 def fire_events(t: int, net: NetRef, rep: RepRef) -> None:
     """Step t's events in one replication: occurrences into rep.counts, log-odds shocks into rep.shock (zeroed
     here) and triggered moves into rep.moves."""
-    base, shock, moves = rep.base, rep.shock, rep.moves
-    for i in range(net.n):
-        for j in range(net.n):
-            shock[i, j] = 0.0
-    for e in range(len(net.ev_rate)):
-        n = rep.scheduled[t, e]
-        if net.ev_rate[e] > 0.0:
-            n += poisson_count(uniform(base, net.off_event + e, t), net.ev_rate[e], net.ev_p0[e])
-        rep.counts[e] = n
+    base, shock, moves, counts, scheduled = rep.base, rep.shock, rep.moves, rep.counts, rep.scheduled
+    rate, p0, shock_ptr, trig_ptr = net.ev_rate, net.ev_p0, net.shock_ptr, net.trig_ptr
+    shock[:] = 0.0
+    for e in range(len(rate)):
+        n = scheduled[t, e]
+        if rate[e] > 0.0:
+            n += poisson_count(uniform(base, net.off_event + e, t), rate[e], p0[e])
+        counts[e] = n
         if n == 0:
             continue
-        for s in range(net.shock_ptr[e], net.shock_ptr[e + 1]):
+        for s in range(shock_ptr[e], shock_ptr[e + 1]):
             z = normal(base, net.off_shock + s, t)
             shock[net.shock_observer[s], net.shock_target[s]] += n * (net.shock_delta[s] + net.shock_sd[s] * z)
-        for g in range(net.trig_ptr[e], net.trig_ptr[e + 1]):
+        for g in range(trig_ptr[e], trig_ptr[e + 1]):
             if uniform(base, net.off_trigger + g, t) < net.trig_prob[g]:
                 moves[net.trig_channel[g]] += n * net.trig_intensity[g]
 
@@ -225,15 +225,15 @@ def observe(net: NetRef, rep: RepRef) -> None:
     (those listed by `list_moved`) and the stance; rep.flows holds the three kinds by [actor, k], summed over
     moves, then each made concave."""
     n, moves, moved, s, flows, seen = net.n, rep.moves, rep.moved, rep.stance, rep.flows, rep.seen
+    actor, target, positive, negative, audience = net.actor, net.target, net.positive, net.negative, net.audience_weight
     flat = flows.reshape(flows.size)
-    for i in range(len(flat)):
-        flat[i] = 0.0
+    flat[:] = 0.0
     for i in range(rep.n_moved):  # a move of zero adds nothing
         c = moved[i]
-        x, a, k = moves[c], net.actor[c], net.target[c]
-        flows[0, a, k] += x * net.positive[c]
-        flows[1, a, k] += x * net.negative[c]
-        flows[2, a, k] += x * net.audience_weight[c]
+        x, a, k = moves[c], actor[c], target[c]
+        flows[0, a, k] += x * positive[c]
+        flows[1, a, k] += x * negative[c]
+        flows[2, a, k] += x * audience[c]
     _concave_flows(flat, rep.cells, rep.values, rep.prm[SATURATION])
     for o in range(n):
         for a in range(n):
@@ -343,11 +343,11 @@ def update(t: int, net: NetRef, rep: RepRef) -> None:
     row = work[TRUST]
     for i in range(lanes(d)):
         row[i] = kmath.logistic_lane(row[i])
-    p = 0
+    p, trust = 0, rep.trust
     for o in range(n):
         for a in range(n):
             if o != a:
-                rep.trust[o, a] = row[p]
+                trust[o, a] = row[p]
                 p += 1
     learn(expected, seen, prm[ETA])
 
@@ -437,19 +437,26 @@ def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> None:
 def record(net: NetRef, rep: RepRef, rec_trust, rec_moves, rec_events) -> None:
     """One replication's step into the recording (after the step, its moves listed by `list_moved`): trust as
     float32, moves made by actor and type [n, K], event counts."""
-    n, k, moves = net.n, net.n_moves, rep.moves
+    n, k, moves, moved, trust, counts, actor_move = (
+        net.n,
+        net.n_moves,
+        rep.moves,
+        rep.moved,
+        rep.trust,
+        rep.counts,
+        net.actor_move,
+    )
     for i in range(n):
         for j in range(n):
-            rec_trust[i, j] = rep.trust[i, j]
-        for m in range(k):
-            rec_moves[i, m] = 0
+            rec_trust[i, j] = trust[i, j]
+    rec_moves[:] = 0
     for i in range(rep.n_moved):
-        c = rep.moved[i]
+        c = moved[i]
         if moves[c] > 0.0:
-            am = net.actor_move[c]
+            am = actor_move[c]
             rec_moves[am // k, am % k] += 1
-    for e in range(len(rep.counts)):
-        rec_events[e] = rep.counts[e]
+    for e in range(len(counts)):
+        rec_events[e] = counts[e]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -459,9 +466,10 @@ def record(net: NetRef, rep: RepRef, rec_trust, rec_moves, rec_events) -> None:
 @njit
 def new_step(rep: RepRef) -> None:
     """Last step's moves become what was received; this step's start empty."""
-    for c in range(len(rep.moves)):
-        rep.previous[c] = rep.moves[c]
-        rep.moves[c] = 0.0
+    moves, previous = rep.moves, rep.previous
+    for c in range(len(moves)):
+        previous[c] = moves[c]
+        moves[c] = 0.0
 
 
 @njit
