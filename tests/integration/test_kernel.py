@@ -13,8 +13,9 @@ import pytest
 from scipy.special import ndtri
 
 import sim
-from sim.core import kmath
+from sim.core import kernel, kmath
 from sim.core.calibration import anchors_for
+from sim.core.jit import njit
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent.parent / "scenarios"
@@ -78,6 +79,33 @@ def test_step_by_step_and_the_whole_run_give_the_same_numbers():
     for part in ("trust", "moves", "events"):
         assert np.array_equal(getattr(stepped.recording, part), getattr(whole.recording, part))
     assert np.array_equal(stepped.trust, whole.trust)
+
+
+@njit
+def _listed(net, rep, moves):
+    kernel.list_moved(net, moves, rep)
+    return rep.moved[: rep.n_moved].copy(), rep.received.copy(), rep.received_ptr.copy()
+
+
+def test_the_moves_listed_are_those_made_in_order_and_by_receiver_those_a_reply_may_answer():
+    """What calm, observation and the recording go through (every channel whose move is not zero, ascending) and
+    what each actor answers next step (its positive moves received on channels with a reply, ascending), against
+    the same lists made by hand from random moves, negative ones included."""
+    model = sim.DiplomacyModel("dialogue", replications=1, rng=1, steps=1, record=False)
+    m, w = model, model.packed
+    rep = kernel._replication(m.net, m.prm, m.anchors, m.rows, m.bases, m.state, 0, m.step_tables.arrays)
+    rng = np.random.default_rng(0)
+    c = len(w.target)
+    answered = 0
+    for _ in range(50):
+        moves = np.where(rng.random(c) < 0.3, rng.choice([-1.0, 0.5, 1.0, 2.0], c), 0.0)
+        moved, received, ptr = _listed(m.net, rep, moves)
+        assert moved.tolist() == np.flatnonzero(moves != 0.0).tolist()
+        for a in range(w.n):
+            want = [k for k in range(c) if w.target[k] == a and moves[k] > 0.0 and w.reply_prob[k] > 0.0]
+            assert received[ptr[a] : ptr[a + 1]].tolist() == want
+            answered += len(want)
+    assert answered > 0
 
 
 def test_a_run_can_continue_after_steps():
