@@ -437,15 +437,8 @@ def learn(expected: np.ndarray, seen: np.ndarray, eta: float) -> None:
 def record(net: NetRef, rep: RepRef, rec_trust, rec_moves, rec_events) -> None:
     """One replication's step into the recording (after the step, its moves listed by `list_moved`): trust as
     float32, moves made by actor and type [n, K], event counts."""
-    n, k, moves, moved, trust, counts, actor_move = (
-        net.n,
-        net.n_moves,
-        rep.moves,
-        rep.moved,
-        rep.trust,
-        rep.counts,
-        net.actor_move,
-    )
+    n, k, actor_move = net.n, net.n_moves, net.actor_move
+    moves, moved, trust, counts = rep.moves, rep.moved, rep.trust, rep.counts
     for i in range(n):
         for j in range(n):
             rec_trust[i, j] = trust[i, j]

@@ -77,8 +77,7 @@ class Net(NamedTuple):
     trig_prob: np.ndarray
     trig_intensity: np.ndarray
     dependence: np.ndarray  # [n, n]
-    stream_ids: np.ndarray  # [S] uint64, in the order of the offsets below (sim.draws.stream_names; background
-    # entries by actor)
+    stream_ids: np.ndarray  # [S] uint64, by the offsets below (sim.core.draws; background entries by actor)
     off_background: int
     off_reply: int
     off_rule: int

@@ -1,7 +1,8 @@
 """A compiled world and its parameters as the flat arrays the kernel reads (sim.core.kstate.Net, parameter rows).
 
-Variable-length lists (an actor's background moves, a rule's responses, an event's shocks) become CSR pairs: an index
-array and a pointer array whose entries i and i + 1 bound item i's part. The schedule of policies and
+Variable-length lists (an actor's rules, a rule's responses, an event's shocks) become CSR pairs: an index array
+and a pointer array whose entries i and i + 1 bound item i's part; an actor's background entries are stored side
+by side (with their streams), so a pointer array alone bounds them. The schedule of policies and
 fixed-step events becomes tables by step, so the kernel never evaluates a profile.
 """
 
