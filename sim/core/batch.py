@@ -191,7 +191,7 @@ class Batch:
             part = kstate.State(*(x[a:b] for x in s))
             recorded = (rec.trust[a:b], rec.moves[a:b], rec.events[a:b])
             kernel.run_block(
-                self.net, self.prm, self.anchors, self.rows[a:b], self.keys[a:b], part, tables.arrays, first, last,
+                self.net, self.prm, self.anchors, self.rows[a:b], self.bases[a:b], part, tables.arrays, first, last,
                 recorded,
             )  # fmt: skip
 

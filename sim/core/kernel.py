@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.core import kmath
 from sim.core.jit import inline, njit
-from sim.core.kdraws import inner_uniform, mix, normal, uniform
+from sim.core.kdraws import inner_uniform, normal, uniform
 from sim.core.kstate import (
     ALPHA,
     BASELINE,
@@ -529,15 +529,12 @@ def model_batch(t, net, prm, anchors, rows, bases, state: State, tables, counts)
 
 
 @njit
-def run_block(net, prm, anchors, rows, keys, state: State, tables, first, last, rec) -> None:
+def run_block(net, prm, anchors, rows, bases, state: State, tables, first, last, rec) -> None:
     """Steps first..last of every replication of a block, one replication after another, recording each step
     when `rec` (trust, moves, events) has steps (an empty recording, [R, 0, ...], records nothing)."""
     rec_trust, rec_moves, rec_events = rec
     keep = rec_trust.shape[1] > 0
-    bases = np.empty((len(keys), len(net.stream_ids)), np.uint64)
-    for r in range(len(keys)):
-        for i in range(bases.shape[1]):
-            bases[r, i] = mix(keys[r] ^ net.stream_ids[i])
+    for r in range(bases.shape[0]):
         rep = _replication(net, prm, anchors, rows, bases, state, r, tables)
         rep.normal_steps = noise_block(net.n * (net.n - 1))
         list_moved(net, rep.moves, rep)  # the last step's moves, which step `first` answers
