@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from sim.core.jit import njit
-from sim.core.kdraws import mix
+from sim.core.kdraws import stream_bases
 from sim.core.kernel import (
     all_moves,
     balance,
@@ -37,12 +37,10 @@ def _probe_step(t: int, net: NetRef, rep: RepRef) -> None:
 
 
 @njit
-def _probe_replication(net, prm, key, trust, moves, tables) -> RepRef:
-    """A replication of the probe: trust frozen (`trust`, shared), no anchors, its moves in `moves`."""
+def _probe_replication(net, prm, base, trust, moves, tables) -> RepRef:
+    """A replication of the probe (its stream bases `base`): trust frozen (`trust`, shared), no anchors, its moves
+    in `moves`."""
     n = net.n
-    base = np.empty(len(net.stream_ids), np.uint64)
-    for i in range(len(base)):
-        base[i] = mix(key ^ net.stream_ids[i])
     nothing = np.zeros((n, n))
     rep = replication(
         net, prm, np.zeros((4, n, n)), base, nothing, trust, np.zeros((3, n, n)), nothing, moves,
@@ -56,9 +54,10 @@ def _probe_replication(net, prm, key, trust, moves, tables) -> RepRef:
 def probe_learn(net, prm, keys, trust, tables, steps, moves, seen_sum) -> None:
     """Steps 1..steps of a block with trust frozen: the moves of the last step stay in `moves` [R, C]; the flows
     seen, summed over steps and replications, are added to `seen_sum` [3, n, n]."""
+    bases = stream_bases(keys, net.stream_ids)
     for r in range(len(keys)):
         moves[r] = 0.0
-        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
+        rep = _probe_replication(net, prm, bases[r], trust, moves[r], tables)
         for t in range(1, steps + 1):
             _probe_step(t, net, rep)
             seen_sum += rep.seen
@@ -73,8 +72,9 @@ def probe_measure(net, prm, keys, trust, tables, start, settle, last, moves, mea
     first, second, expected_sum = sums
     n = net.n
     parts = np.empty(N_PARTS)
+    bases = stream_bases(keys, net.stream_ids)
     for r in range(len(keys)):
-        rep = _probe_replication(net, prm, keys[r], trust, moves[r], tables)
+        rep = _probe_replication(net, prm, bases[r], trust, moves[r], tables)
         expected, seen, shock = rep.expected, rep.seen, rep.shock
         list_moved(net, rep.moves, rep)
         observe(net, rep)
